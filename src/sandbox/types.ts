@@ -1,0 +1,38 @@
+/**
+ * The sandbox contract every backend (docker, local) fulfils. The agent loop, the tools and the
+ * evaluator only ever see this interface, so they run unchanged on either backend.
+ */
+
+export interface RunOptions {
+  /** Milliseconds before the command is interrupted. Defaults to the sandbox's `defaultTimeoutMs`. */
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  /** stdout and stderr interleaved as the command wrote them, capped at the sandbox's output limit. */
+  output: string;
+  /** The command's exit status; null when it was interrupted by the timeout. */
+  exitCode: number | null;
+  timedOut: boolean;
+  /** True when output went past the cap and the middle was dropped (the output then carries a marker). */
+  truncated: boolean;
+  /** True when the persistent shell had to be replaced, so `cd` and exported variables were lost. */
+  sessionRestarted: boolean;
+  durationMs: number;
+}
+
+export interface Sandbox {
+  readonly id: string;
+  readonly backend: 'docker' | 'local';
+  /** Where the repository lives as commands see it: `/testbed` on every backend. */
+  readonly workdir: string;
+  /** Runs one command in the persistent bash session (state carries over between calls). */
+  run(command: string, options?: RunOptions): Promise<RunResult>;
+  /** Paths are absolute as commands see them, or relative to `workdir`. Binary-safe. */
+  readFile(path: string): Promise<Buffer>;
+  writeFile(path: string, data: Buffer | string, options?: { mode?: number }): Promise<void>;
+  /** The repository's change against its base commit as a git patch, new files included. */
+  diff(): Promise<string>;
+  /** Always releases everything the sandbox holds (the container, the work tree). Idempotent. */
+  close(): Promise<void>;
+}
