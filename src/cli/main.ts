@@ -1,0 +1,25 @@
+/**
+ * The `swe-srl` command line. Each command lives in its own file under src/cli/ and exports a
+ * `register…Command(program)` function; this file only wires them together and turns our errors
+ * into one clear line on stderr instead of a stack trace.
+ */
+import { Command } from 'commander';
+import { SweSrlError } from '../errors.js';
+
+const program = new Command()
+  .name('swe-srl')
+  .description('Train and evaluate coding agents: sandboxes, agent loop, SRL and RLVR rewards.')
+  .showHelpAfterError();
+
+// Command registrations (one line each; keep in alphabetical order of file name).
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof SweSrlError) {
+    console.error(`swe-srl: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}
