@@ -1,0 +1,9 @@
+/** Images for sandboxes: base → environment → instance, each tagged by a hash of its inputs. */
+export { ensureBaseImage, requireBaseImage, baseImageTag, baseImageHash, BASE_RECIPE, BASE_IMAGE_REPOSITORY } from './base-image.js';
+export type { EnsureBaseImageOptions, EnsuredImage, EnsuredBaseImage, BaseImageSource } from './base-image.js';
+export { findAptMirror, DEFAULT_DEBIAN_MIRROR } from './apt-mirror.js';
+export { contentHash, sanitizeForImageName } from './content-hash.js';
+export type { ProgressSink } from './docker-progress.js';
+export { ImageBuildError } from './image-errors.js';
+export { imageExists, listSweSrlImages, LABELS, KIND_LABEL } from './image-store.js';
+export type { ImageKind, SweSrlImage } from './image-store.js';
