@@ -1,0 +1,230 @@
+/**
+ * Environment specs: one YAML file per repository in `environments/`, saying how to build the image
+ * its instances run in and how to run its tests. As in SWE-bench, a spec may hold per-version
+ * overrides (`versions: {"3.0": {...}}`), because a repository's needs change across releases.
+ *
+ *   name: sample-calculator            # image name part: swe-srl/env.<name>[-<version>]
+ *   repo: swe-srl/sample-calculator    # owner/name, as in SWE-bench instances
+ *   apt: [nodejs]                      # Debian packages
+ *   install: ["pip install ..."]       # shell commands run while building the environment image
+ *   env: {PIP_NO_INPUT: "1"}           # variables set in the image; `$VAR` expands as in a Dockerfile
+ *   instance_install: []               # commands run in /testbed once the repository is there
+ *   test_cmd: python3 -m pytest -rA    # `{tests}` marks where test names go; else they are appended
+ *   log_parser: pytest                 # pytest | unittest | node-test
+ *   timeout: 1800                      # seconds the test command may run
+ *   versions:
+ *     "1.0": {install: [...]}          # fields here replace the top-level ones (env is merged)
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
+import { z } from 'zod';
+import { InputError, UnavailableError, describeLocation } from '../../errors.js';
+
+export const LOG_PARSERS = ['pytest', 'unittest', 'node-test'] as const;
+export type LogParserName = (typeof LOG_PARSERS)[number];
+
+export const DEFAULT_TEST_TIMEOUT_SECONDS = 1800;
+
+const shellCommand = z.string().trim().min(1, 'must not be empty');
+const aptPackage = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9+.-]*(?::[a-z0-9-]+)?(?:=[A-Za-z0-9.+:~-]+)?$/, 'is not a Debian package name (name or name=version)');
+const envValue = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'must be a string, a number or a boolean' })
+  .transform(String)
+  .refine((value) => !/[\n\r\0]/.test(value), 'must be a single line');
+const envMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a valid variable name'), envValue);
+
+const overridableFields = {
+  apt: z.array(aptPackage),
+  install: z.array(shellCommand),
+  env: envMap,
+  instance_install: z.array(shellCommand),
+  test_cmd: shellCommand,
+  log_parser: z.enum(LOG_PARSERS),
+  timeout: z.number().positive().max(24 * 3600),
+};
+
+const versionOverrideSchema = z.strictObject({
+  apt: overridableFields.apt.optional(),
+  install: overridableFields.install.optional(),
+  env: overridableFields.env.optional(),
+  instance_install: overridableFields.instance_install.optional(),
+  test_cmd: overridableFields.test_cmd.optional(),
+  log_parser: overridableFields.log_parser.optional(),
+  timeout: overridableFields.timeout.optional(),
+});
+
+const specFileSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, "-" or "_"').max(60),
+  repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+  apt: overridableFields.apt.default([]),
+  install: overridableFields.install.default([]),
+  env: overridableFields.env.default({}),
+  instance_install: overridableFields.instance_install.default([]),
+  test_cmd: overridableFields.test_cmd,
+  log_parser: overridableFields.log_parser,
+  timeout: overridableFields.timeout.default(DEFAULT_TEST_TIMEOUT_SECONDS),
+  versions: z
+    .record(z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1)), versionOverrideSchema.nullable())
+    .default({}),
+});
+
+type SpecFileContent = z.output<typeof specFileSchema>;
+type VersionOverride = z.output<typeof versionOverrideSchema>;
+
+/** One spec file as written, before a version is chosen. */
+export interface EnvironmentSpecFile {
+  file: string;
+  name: string;
+  repo: string;
+  defaults: Omit<SpecFileContent, 'versions' | 'name' | 'repo'>;
+  versions: Record<string, VersionOverride>;
+}
+
+/** What an environment image, an instance image and the evaluator need: one version, resolved. */
+export interface EnvironmentSpec {
+  /** The file it came from, for messages. */
+  file: string;
+  name: string;
+  repo: string;
+  /** The version whose overrides were applied, when one was asked for. */
+  version?: string;
+  apt: string[];
+  install: string[];
+  env: Record<string, string>;
+  instanceInstall: string[];
+  testCmd: string;
+  logParser: LogParserName;
+  timeoutSeconds: number;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.').replace(/\.\[/g, '[');
+}
+
+/** YAML reads an unquoted `3.0:` as the number 3, which would silently become version "3". */
+function rejectMangledVersionKeys(document: Document, lineCounter: LineCounter, file: string): void {
+  const versions = document.get('versions', true);
+  if (!isMap(versions)) return;
+  for (const pair of versions.items) {
+    const key = pair.key;
+    if (isScalar(key) && typeof key.value === 'number' && key.source !== undefined && key.source !== String(key.value)) {
+      const line = key.range ? lineCounter.linePos(key.range[0]).line : undefined;
+      throw new InputError(`${describeLocation(file, line, `versions.${key.source}`)}: quote the version ("${key.source}") so YAML keeps it as written`);
+    }
+  }
+}
+
+/** Parses and validates one spec file's text; errors name the file, the line and the field. */
+export function parseEnvironmentSpec(text: string, file: string): EnvironmentSpecFile {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  const syntaxError = document.errors[0];
+  if (syntaxError) {
+    const line = syntaxError.linePos?.[0]?.line;
+    throw new InputError(`${describeLocation(file, line)}: not valid YAML: ${syntaxError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`);
+  }
+  rejectMangledVersionKeys(document, lineCounter, file);
+  const raw: unknown = document.toJS();
+  const parsed = specFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      // An unknown key is best pointed at where it is written.
+      const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+      const path = unknownKey !== undefined ? [...(issue.path as PropertyKey[]), unknownKey] : (issue.path as PropertyKey[]);
+      // Point at the deepest node that exists: a missing field is reported at its parent's line.
+      let line: number | undefined;
+      for (let depth = path.length; depth >= 0 && line === undefined; depth--) {
+        const node = document.getIn(path.slice(0, depth) as unknown[], true);
+        if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
+      }
+      const field = path.length > 0 ? formatPath(path) : '(top level)';
+      return { line: line ?? 0, text: `${describeLocation(file, line, field)}: ${issue.message}` };
+    });
+    problems.sort((a, b) => a.line - b.line);
+    throw new InputError(`invalid environment spec:\n  ${problems.map((problem) => problem.text).join('\n  ')}`);
+  }
+  const { versions, name, repo, ...defaults } = parsed.data;
+  const cleanVersions: Record<string, VersionOverride> = {};
+  for (const [version, override] of Object.entries(versions)) cleanVersions[version] = override ?? {};
+  return { file, name, repo, defaults, versions: cleanVersions };
+}
+
+/** Reads every `*.yaml`/`*.yml` file directly in `dir` (not in sub-directories such as `samples/`). */
+export async function loadEnvironmentSpecs(dir: string): Promise<EnvironmentSpecFile[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    throw new UnavailableError(`cannot read the environments directory ${dir}: ${(error as Error).message}`, { cause: error });
+  }
+  const specs: EnvironmentSpecFile[] = [];
+  for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    const file = join(dir, name);
+    specs.push(parseEnvironmentSpec(await readFile(file, 'utf8'), file));
+  }
+  const byName = new Map<string, string>();
+  for (const spec of specs) {
+    const other = byName.get(spec.name);
+    if (other !== undefined) throw new InputError(`${describeLocation(spec.file, undefined, 'name')}: "${spec.name}" is already used by ${other}`);
+    byName.set(spec.name, spec.file);
+  }
+  return specs;
+}
+
+/** Applies one version's overrides (or none) to a spec file. */
+export function resolveEnvironmentSpec(spec: EnvironmentSpecFile, version?: string): EnvironmentSpec {
+  const override = version !== undefined ? (spec.versions[version] ?? {}) : {};
+  const merged = { ...spec.defaults, ...override, env: { ...spec.defaults.env, ...override.env } };
+  return {
+    file: spec.file,
+    name: spec.name,
+    repo: spec.repo,
+    ...(version !== undefined ? { version } : {}),
+    apt: merged.apt,
+    install: merged.install,
+    env: merged.env,
+    instanceInstall: merged.instance_install,
+    testCmd: merged.test_cmd,
+    logParser: merged.log_parser,
+    timeoutSeconds: merged.timeout,
+  };
+}
+
+/**
+ * The spec for a repository (and version). A spec that lists versions only serves those; one
+ * without a `versions` map serves every version of its repository.
+ */
+export function findEnvironmentSpec(specs: readonly EnvironmentSpecFile[], repo: string, version?: string): EnvironmentSpec {
+  const forRepo = specs.filter((spec) => spec.repo.toLowerCase() === repo.toLowerCase());
+  if (forRepo.length === 0) {
+    const known = [...new Set(specs.map((spec) => spec.repo))].sort().join(', ') || 'none';
+    throw new UnavailableError(`no environment spec for repository ${repo} (specs exist for: ${known})`);
+  }
+  if (version === undefined) {
+    const first = forRepo[0]!;
+    return resolveEnvironmentSpec(first);
+  }
+  const exact = forRepo.find((spec) => Object.hasOwn(spec.versions, version));
+  if (exact) return resolveEnvironmentSpec(exact, version);
+  const unversioned = forRepo.find((spec) => Object.keys(spec.versions).length === 0);
+  if (unversioned) return resolveEnvironmentSpec(unversioned, version);
+  const known = forRepo.flatMap((spec) => Object.keys(spec.versions)).sort().join(', ');
+  throw new UnavailableError(`no environment spec for ${repo} version ${version} (its specs cover versions: ${known})`);
+}
+
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The test command for a list of test names: substituted for `{tests}` when the command has that
+ * marker, appended otherwise. Names are shell-quoted (pytest ids carry brackets and spaces).
+ */
+export function buildTestCommand(spec: Pick<EnvironmentSpec, 'testCmd'>, tests: readonly string[] = []): string {
+  const names = tests.map(shellQuote).join(' ');
+  if (spec.testCmd.includes('{tests}')) return spec.testCmd.replace('{tests}', names).trim();
+  return names.length > 0 ? `${spec.testCmd} ${names}` : spec.testCmd;
+}
