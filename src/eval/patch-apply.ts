@@ -1,0 +1,87 @@
+/**
+ * Applies a patch inside a sandbox the way SWE-bench does: `git apply`, then `git apply --reject`,
+ * then GNU `patch` with fuzz, keeping the first that succeeds and recording every attempt.
+ *
+ * Two departures from SWE-bench, both so a failed attempt cannot leak into the next one or into the
+ * graded tree: after a failed attempt the files the patch names are restored (a `--reject` run
+ * applies hunks partially and leaves `.rej` files), and `patch` runs with `--forward` and without
+ * backup files (`--batch` alone would silently reverse a patch that looks already applied, and
+ * `.orig` files would show up in the diff).
+ */
+import type { Sandbox } from '../sandbox/types.js';
+import { normalizePatch, touchedPaths } from './patch-files.js';
+import { shellQuote, unguessableSuffix } from './shell-words.js';
+
+export const PATCH_METHODS = ['git apply', 'git apply --reject', 'patch --fuzz=5'] as const;
+export type PatchMethod = (typeof PATCH_METHODS)[number];
+
+export interface PatchAttempt {
+  method: PatchMethod;
+  command: string;
+  exitCode: number | null;
+  output: string;
+}
+
+export interface PatchApplication {
+  applied: boolean;
+  /** The method that applied it. */
+  method?: PatchMethod;
+  attempts: PatchAttempt[];
+  /** Why no method applied it (the last attempt's complaint), when none did. */
+  failureReason?: string;
+}
+
+export interface ApplyPatchOptions {
+  /** Names the patch file in the sandbox's temporary directory, for logs. */
+  label?: string;
+  timeoutMs?: number;
+}
+
+function commandFor(method: PatchMethod, patchPath: string): string {
+  const file = shellQuote(patchPath);
+  switch (method) {
+    case 'git apply':
+      return `git apply --verbose ${file}`;
+    case 'git apply --reject':
+      return `git apply --verbose --reject ${file}`;
+    case 'patch --fuzz=5':
+      return `patch --batch --forward --fuzz=5 -p1 --no-backup-if-mismatch -i ${file}`;
+  }
+}
+
+/** Undoes whatever a failed attempt left in the files the patch names. */
+function restoreCommand(paths: string[]): string {
+  const quoted = paths.map(shellQuote).join(' ');
+  return (
+    `for f in ${quoted}; do ` +
+    'if git cat-file -e "HEAD:$f" 2>/dev/null; then git checkout -q HEAD -- "$f"; else rm -f -- "$f"; fi; ' +
+    'rm -f -- "$f.rej" "$f.orig"; done'
+  );
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trim().split('\n').slice(-count).join('\n');
+}
+
+export async function applyPatch(sandbox: Sandbox, patch: string, options: ApplyPatchOptions = {}): Promise<PatchApplication> {
+  const normalized = normalizePatch(patch);
+  const patchPath = `/tmp/swe-srl-${options.label ?? 'patch'}-${unguessableSuffix()}.diff`;
+  await sandbox.writeFile(patchPath, normalized);
+  const paths = touchedPaths(normalized);
+  const cd = `cd ${shellQuote(sandbox.workdir)}`;
+  const attempts: PatchAttempt[] = [];
+  try {
+    for (const method of PATCH_METHODS) {
+      const command = commandFor(method, patchPath);
+      const result = await sandbox.run(`${cd} && ${command} < /dev/null`, { timeoutMs: options.timeoutMs ?? 120_000 });
+      attempts.push({ method, command, exitCode: result.exitCode, output: result.output });
+      if (result.exitCode === 0) return { applied: true, method, attempts };
+      if (paths.length > 0) await sandbox.run(`${cd} && ${restoreCommand(paths)}`, { timeoutMs: 60_000 });
+    }
+  } finally {
+    await sandbox.run(`rm -f ${shellQuote(patchPath)}`, { timeoutMs: 30_000 });
+  }
+  const last = attempts[attempts.length - 1];
+  const failureReason = last ? `${last.method} failed (exit ${last.exitCode ?? 'timeout'}): ${lastLines(last.output, 5)}` : 'no attempt ran';
+  return { applied: false, attempts, failureReason };
+}

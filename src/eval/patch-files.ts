@@ -1,0 +1,78 @@
+/**
+ * What a patch touches, read from its headers: `diff --git a/X b/Y` for git patches, `--- a/X` and
+ * `+++ b/Y` for plain unified diffs (which `patch` accepts and `git apply` may not).
+ */
+export interface PatchedFile {
+  /** Path before the change (undefined for a new file). */
+  oldPath: string | undefined;
+  /** Path after the change (undefined for a deleted file). */
+  newPath: string | undefined;
+}
+
+function stripPrefix(path: string): string | undefined {
+  const clean = path.replace(/\t.*$/, '').trim();
+  if (clean === '/dev/null') return undefined;
+  // Quoted paths ("a/with space") as git writes them for unusual names.
+  const unquoted = clean.startsWith('"') && clean.endsWith('"') ? clean.slice(1, -1) : clean;
+  return unquoted.replace(/^[ab]\//, '');
+}
+
+/** Normalises line endings: patches recorded from terminals carry CRLF, which no tool applies. */
+export function normalizePatch(patch: string): string {
+  const unix = patch.replace(/\r\n/g, '\n');
+  return unix.endsWith('\n') ? unix : `${unix}\n`;
+}
+
+export function patchedFiles(patch: string): PatchedFile[] {
+  const files: PatchedFile[] = [];
+  let current: PatchedFile | undefined;
+  let sawGitHeader = false;
+  for (const line of normalizePatch(patch).split('\n')) {
+    const git = /^diff --git (\S+|"[^"]*") (\S+|"[^"]*")$/.exec(line);
+    if (git) {
+      current = { oldPath: stripPrefix(git[1]!), newPath: stripPrefix(git[2]!) };
+      files.push(current);
+      sawGitHeader = true;
+      continue;
+    }
+    if (line.startsWith('new file mode') && current) current.oldPath = undefined;
+    else if (line.startsWith('deleted file mode') && current) current.newPath = undefined;
+    else if (line.startsWith('--- ')) {
+      const oldPath = stripPrefix(line.slice(4));
+      if (!sawGitHeader) {
+        current = { oldPath, newPath: oldPath };
+        files.push(current);
+      } else if (current) current.oldPath = oldPath;
+    } else if (line.startsWith('+++ ') && current) {
+      current.newPath = stripPrefix(line.slice(4));
+    }
+  }
+  return files;
+}
+
+/** Every path a patch reads or writes, once each. */
+export function touchedPaths(patch: string): string[] {
+  const paths = new Set<string>();
+  for (const file of patchedFiles(patch)) {
+    if (file.oldPath !== undefined) paths.add(file.oldPath);
+    if (file.newPath !== undefined) paths.add(file.newPath);
+  }
+  return [...paths];
+}
+
+// SWE-bench's list of extensions that are data, not tests, when choosing which files to run.
+const NON_TEST_EXTENSIONS = ['.json', '.png', 'csv', '.txt', '.md', '.jpg', '.jpeg', '.pkl', '.yml', '.yaml', '.toml'];
+
+/**
+ * The test files a test patch adds or changes, which SWE-bench passes to the test command (its
+ * "test directives"). Files the patch deletes are left out: no runner can be pointed at them.
+ */
+export function testDirectives(testPatch: string): string[] {
+  const directives: string[] = [];
+  for (const file of patchedFiles(testPatch)) {
+    if (file.newPath === undefined) continue;
+    if (NON_TEST_EXTENSIONS.some((extension) => file.newPath!.endsWith(extension))) continue;
+    if (!directives.includes(file.newPath)) directives.push(file.newPath);
+  }
+  return directives;
+}
