@@ -5,19 +5,10 @@ import { skipUnlessDocker } from '../../helpers/docker.js';
 import { baseImageForTests } from '../../helpers/images.js';
 import { ensureBaseImage, baseImageTag } from '../../../src/sandbox/images/base-image.js';
 import { LABELS } from '../../../src/sandbox/images/image-store.js';
+import { runInImage } from './run-in-image.js';
 
 const docker = new Docker();
 
-async function runInImage(image: string, script: string): Promise<string> {
-  const container = await docker.createContainer({ Image: image, Cmd: ['bash', '-c', script], Tty: true, NetworkDisabled: true });
-  try {
-    await container.start();
-    await container.wait();
-    return (await container.logs({ stdout: true, stderr: true })).toString();
-  } finally {
-    await container.remove({ force: true });
-  }
-}
 
 test('the base image is tagged by its recipe hash and a second ensure builds nothing', { skip: await skipUnlessDocker() }, async () => {
   const tag = await baseImageForTests(docker);
@@ -36,6 +27,7 @@ test('the base image is tagged by its recipe hash and a second ensure builds not
 test('the base image has the tools agents and graders need, a git identity and /testbed', { skip: await skipUnlessDocker() }, async () => {
   const tag = await baseImageForTests(docker);
   const output = await runInImage(
+    docker,
     tag,
     'pwd; for tool in bash git python3 patch ps; do command -v $tool >/dev/null && echo "has $tool"; done; ' +
       'python3 -m pytest --version 2>&1 | head -1; git config user.email',
