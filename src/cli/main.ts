@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
+import { registerImageCommand } from './image.js';
 
 const program = new Command()
   .name('swe-srl')
@@ -12,6 +13,7 @@ const program = new Command()
   .showHelpAfterError();
 
 // Command registrations (one line each; keep in alphabetical order of file name).
+registerImageCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -48,7 +48,7 @@ export interface SweSrlImage {
   labels: Record<string, string>;
 }
 
-/** Every image carrying the swe-srl kind label, optionally of one kind, newest first. */
+/** Every tagged image carrying the swe-srl kind label, optionally of one kind, newest first. */
 export async function listSweSrlImages(docker: Docker, kind?: ImageKind): Promise<SweSrlImage[]> {
   const images = await docker.listImages({
     filters: JSON.stringify({ label: [kind ? `${KIND_LABEL}=${kind}` : KIND_LABEL] }),
@@ -62,5 +62,7 @@ export async function listSweSrlImages(docker: Docker, kind?: ImageKind): Promis
       sizeBytes: image.Size,
       labels: image.Labels ?? {},
     }))
+    // Untagged ones are intermediate build layers that inherited a parent's labels.
+    .filter((image) => image.tags.length > 0)
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 }

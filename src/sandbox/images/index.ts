@@ -13,3 +13,4 @@ export { ensureEnvironmentImage, environmentImageRepository, environmentImageHas
 export type { EnsureEnvironmentImageOptions, EnsuredEnvironmentImage } from './environment-image.js';
 export { ensureInstanceImage, instanceImageRepository, instanceImageHash } from './instance-image.js';
 export type { EnsureInstanceImageOptions, EnsuredInstanceImage } from './instance-image.js';
+export { requireEngine } from './engine-check.js';
