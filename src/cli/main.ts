@@ -5,7 +5,9 @@
  */
 import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
+import { registerDemoCommand } from './demo.js';
 import { registerImageCommand } from './image.js';
+import { registerSimilarityCommand } from './similarity.js';
 
 const program = new Command()
   .name('swe-srl')
@@ -13,7 +15,9 @@ const program = new Command()
   .showHelpAfterError();
 
 // Command registrations (one line each; keep in alphabetical order of file name).
+registerDemoCommand(program);
 registerImageCommand(program);
+registerSimilarityCommand(program);
 
 try {
   await program.parseAsync(process.argv);

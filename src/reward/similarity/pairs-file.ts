@@ -1,0 +1,91 @@
+/**
+ * Scores a JSONL file of `{"a": …, "b": …}` pairs, writing one `{"ratio": …}` line per input line
+ * in the same order. The input is streamed, so files of any size work; the output is written to
+ * a temporary file and renamed at the end, so a bad line never leaves a half-written result.
+ */
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { z } from 'zod';
+import { InputError, describeLocation } from '../../errors.js';
+import { parseJsonLine, readJsonlLines } from './jsonl-lines.js';
+import { SequenceMatcherWorkspace, type SequenceMatcherOptions } from './sequence-matcher.js';
+
+/** One input line; other fields (such as a reference `ratio`) are allowed and ignored. */
+export const similarityPairSchema = z.object({ a: z.string(), b: z.string() });
+export type SimilarityPair = z.infer<typeof similarityPairSchema>;
+
+/** Validates one parsed line, naming the file, line and field that is wrong. */
+export function toSimilarityPair(path: string, line: number, value: unknown): SimilarityPair {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(`${describeLocation(path, line)}: expected an object {"a": string, "b": string}`);
+  }
+  const parsed = similarityPairSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
+  throw new InputError(`${describeLocation(path, line, field)}: ${issue.message}`);
+}
+
+/** The pairs of a JSONL file with their line numbers; a blank line is an error, as it would shift the output. */
+export async function* readSimilarityPairs(path: string): AsyncGenerator<SimilarityPair & { line: number }> {
+  for await (const entry of readJsonlLines(path)) {
+    if (entry.text.trim() === '') {
+      throw new InputError(`${describeLocation(path, entry.line)}: blank line; expected {"a": string, "b": string}`);
+    }
+    const pair = toSimilarityPair(path, entry.line, parseJsonLine(path, entry));
+    yield { a: pair.a, b: pair.b, line: entry.line };
+  }
+}
+
+export interface ScorePairsOptions extends SequenceMatcherOptions {
+  /** Where the `{"ratio": …}` lines go: a file path, or a stream such as process.stdout. */
+  readonly output: string | Writable;
+}
+
+/** Writes one `{"ratio": …}` line per pair of `inputPath`, in order; returns how many. */
+export async function scoreSimilarityPairs(inputPath: string, options: ScorePairsOptions): Promise<{ pairs: number }> {
+  if (typeof options.output !== 'string') return { pairs: await writeRatios(inputPath, options.output, options) };
+  const finalPath = options.output;
+  const temporaryPath = `${finalPath}.partial-${process.pid}`;
+  const file = createWriteStream(temporaryPath);
+  let done = false;
+  try {
+    const pairs = await writeRatios(inputPath, file, options);
+    file.end();
+    await once(file, 'finish');
+    await rename(temporaryPath, finalPath);
+    done = true;
+    return { pairs };
+  } finally {
+    if (!done) {
+      file.destroy();
+      await rm(temporaryPath, { force: true });
+    }
+  }
+}
+
+/** Output lines are gathered in batches: one write per line would dominate the run time. */
+const LINES_PER_WRITE = 512;
+
+async function writeRatios(inputPath: string, output: Writable, options: SequenceMatcherOptions): Promise<number> {
+  const workspace = new SequenceMatcherWorkspace();
+  let batch = '';
+  let inBatch = 0;
+  let pairs = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const text = batch;
+    batch = '';
+    inBatch = 0;
+    if (!output.write(text)) await once(output, 'drain');
+  };
+  for await (const pair of readSimilarityPairs(inputPath)) {
+    batch += JSON.stringify({ ratio: workspace.ratio(pair.a, pair.b, options) }) + '\n';
+    pairs++;
+    if (++inBatch >= LINES_PER_WRITE) await flush();
+  }
+  await flush();
+  return pairs;
+}
