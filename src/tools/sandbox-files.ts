@@ -1,0 +1,108 @@
+/**
+ * File-system questions the tools ask of a sandbox, answered through the `Sandbox` interface only
+ * (its persistent shell and its binary-safe file API), so every tool works on both backends.
+ *
+ * Helper commands run in the agent's own shell, because relative paths must resolve against the
+ * directory the agent `cd`-ed into. They run in a subshell with `set +e` and stdin closed, so an
+ * agent that turned on `set -e` or left a reader waiting cannot be disturbed by them.
+ */
+import { posix } from 'node:path';
+import type { Sandbox } from '../sandbox/types.js';
+import { shellQuote } from './shell-quote.js';
+
+/** Marks the helper's exit status at the end of its output; unlikely to occur in real output. */
+const STATUS_MARKER = '\n@@swe-srl-helper-status=';
+
+export interface HelperResult {
+  output: string;
+  /** The exit status of the helper script's last command; null when it timed out. */
+  status: number | null;
+  timedOut: boolean;
+}
+
+/** Runs a small script in a subshell of the agent's session, without touching its state. */
+export async function runHelper(sandbox: Sandbox, script: string, timeoutMs: number): Promise<HelperResult> {
+  const wrapped = `( set +e\n${script}\nprintf '${STATUS_MARKER.replace('\n', '\\n')}%d\\n' "$?" ) </dev/null 2>&1`;
+  const result = await sandbox.run(wrapped, { timeoutMs });
+  const at = result.output.lastIndexOf(STATUS_MARKER);
+  if (at === -1) return { output: result.output, status: result.timedOut ? null : result.exitCode, timedOut: result.timedOut };
+  const status = Number.parseInt(result.output.slice(at + STATUS_MARKER.length), 10);
+  return { output: result.output.slice(0, at), status: Number.isNaN(status) ? null : status, timedOut: result.timedOut };
+}
+
+/** The shell's current directory (what `cd` left behind). */
+export async function currentDirectory(sandbox: Sandbox, timeoutMs: number): Promise<string> {
+  const result = await runHelper(sandbox, 'pwd', timeoutMs);
+  const directory = result.output.trim();
+  return directory === '' ? sandbox.workdir : directory;
+}
+
+export type PathKind = 'file' | 'directory' | 'missing' | 'other';
+
+export interface PathInfo {
+  /** The path as resolved by `realpath -m` in the shell's current directory (symlinks followed). */
+  absolute: string;
+  kind: PathKind;
+  /** Permission bits (e.g. 0o755) of an existing path, so rewriting a file keeps them. */
+  mode?: number;
+  size?: number;
+}
+
+/** Resolves and classifies a path the way the agent's shell sees it. */
+export async function statPath(sandbox: Sandbox, path: string, timeoutMs: number): Promise<PathInfo> {
+  const script = [
+    `p=$(realpath -m -- ${shellQuote(path)} 2>/dev/null) || p=${shellQuote(path)}`,
+    'if [ -d "$p" ]; then k=directory; elif [ -f "$p" ]; then k=file; elif [ -e "$p" ]; then k=other; else k=missing; fi',
+    'm=$(stat -c %a -- "$p" 2>/dev/null); s=$(stat -c %s -- "$p" 2>/dev/null)',
+    `printf '%s\\n%s\\n%s\\n%s' "$k" "$m" "$s" "$p"`,
+  ].join('\n');
+  const result = await runHelper(sandbox, script, timeoutMs);
+  const [kind = 'missing', mode = '', size = '', ...rest] = result.output.split('\n');
+  const absolute = rest.join('\n') || path;
+  const info: PathInfo = { absolute, kind: isPathKind(kind) ? kind : 'missing' };
+  if (mode !== '') info.mode = Number.parseInt(mode, 8);
+  if (size !== '') info.size = Number.parseInt(size, 10);
+  return info;
+}
+
+function isPathKind(value: string): value is PathKind {
+  return value === 'file' || value === 'directory' || value === 'missing' || value === 'other';
+}
+
+/** A file's text, or why it cannot be shown as text. */
+export type TextRead = { ok: true; text: string } | { ok: false; reason: string };
+
+/** Reads a file as UTF-8 text; binary content (a NUL byte, or bytes that are not UTF-8) is refused. */
+export async function readText(sandbox: Sandbox, absolutePath: string): Promise<TextRead> {
+  const bytes = await sandbox.readFile(absolutePath);
+  if (bytes.includes(0)) {
+    return { ok: false, reason: `${absolutePath} is a binary file (${bytes.length} bytes); only text files can be shown or edited. Inspect it with bash tools such as \`file\` or \`xxd | head\`.` };
+  }
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, reason: `${absolutePath} is not UTF-8 text (${bytes.length} bytes); only text files can be shown or edited. Inspect it with bash tools such as \`file\` or \`iconv\`.` };
+  }
+}
+
+/** Writes text back, keeping the file's permission bits so the diff shows no mode change. */
+export async function writeText(sandbox: Sandbox, absolutePath: string, text: string, mode?: number): Promise<void> {
+  await sandbox.writeFile(absolutePath, Buffer.from(text, 'utf8'), mode === undefined ? undefined : { mode });
+}
+
+/** Python's `pathlib.Path(str)` rendering: duplicate slashes and `.` segments dropped, no trailing slash. */
+export function pythonPathString(path: string): string {
+  if (path === '') return '.';
+  const absolute = path.startsWith('/');
+  const parts = path.split('/').filter((part) => part !== '' && part !== '.');
+  const joined = parts.join('/');
+  if (absolute) return `/${joined}`;
+  return joined === '' ? '.' : joined;
+}
+
+/** Whether `absolutePath` lies inside `root` (or is root itself). Both must be normalised absolute paths. */
+export function isInside(root: string, absolutePath: string): boolean {
+  const normalisedRoot = posix.normalize(root).replace(/\/+$/, '');
+  const normalisedPath = posix.normalize(absolutePath);
+  return normalisedPath === normalisedRoot || normalisedPath.startsWith(`${normalisedRoot}/`);
+}

@@ -1,0 +1,217 @@
+/**
+ * Rebuilds the small repository a recorded SWE-agent `.traj` acted on, from what its observations
+ * show: windows of files opened before they were edited (`[File: … (N lines total)]` and numbered
+ * lines), and file names listed by `find_file`. Lines the trajectory never showed become comment
+ * placeholders; where the recorded patch names a hunk's function context (`@@ … @@ def f(...)`),
+ * that line is put back in the unseen region, with a docstring opener when the visible code starts
+ * inside one, so the file still parses and git prints the same hunk header.
+ *
+ * Test-only: it lets the replay tests run on the shared trajectories without their repositories.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+
+export interface RawTrajStep {
+  action: string;
+  observation: string;
+  state?: unknown;
+}
+
+export interface RebuiltRepository {
+  /** The repository root the trajectory worked in, e.g. `/pydicom__pydicom`. */
+  recordedRoot: string;
+  /** Relative path → content. */
+  files: Record<string, string>;
+  /** Relative path → permission bits, where the recorded patch shows them (`100755`). */
+  modes: Record<string, number>;
+}
+
+interface KnownFile {
+  total?: number;
+  lines: Map<number, string>;
+}
+
+const PLACEHOLDER = '# (line not shown in the trajectory)';
+
+function stateOf(step: RawTrajStep): { open_file?: string; working_dir?: string } {
+  const state = typeof step.state === 'string' ? (JSON.parse(step.state) as unknown) : step.state;
+  return typeof state === 'object' && state !== null ? (state as { open_file?: string; working_dir?: string }) : {};
+}
+
+/** `[File: path (N lines total)]` blocks and their numbered lines, skipping "would have looked" previews. */
+function windowBlocks(observation: string): Array<{ path: string; total: number; lines: Map<number, string> }> {
+  const text = observation.replaceAll('\r\n', '\n');
+  const rows = text.split('\n');
+  const blocks: Array<{ path: string; total: number; lines: Map<number, string> }> = [];
+  let skipNext = false;
+  for (let index = 0; index < rows.length; index += 1) {
+    if (rows[index]!.startsWith('This is how your edit would have looked if applied')) skipNext = true;
+    const header = /^\[File: (.+) \((\d+) lines total\)\]$/.exec(rows[index]!);
+    if (!header) continue;
+    const lines = new Map<number, string>();
+    let next = index + 1;
+    if (/^\(\d+ more lines above\)$/.test(rows[next] ?? '')) next += 1;
+    for (; next < rows.length; next += 1) {
+      const numbered = /^(\d+):(.*)$/.exec(rows[next]!);
+      if (!numbered) break;
+      lines.set(Number.parseInt(numbered[1]!, 10), numbered[2]!);
+    }
+    if (!skipNext) blocks.push({ path: header[1]!, total: Number.parseInt(header[2]!, 10), lines });
+    skipNext = false;
+    index = next - 1;
+  }
+  return blocks;
+}
+
+function isEditAction(action: string): boolean {
+  return /^(edit|insert)\b/.test(action.trim());
+}
+
+function editSucceeded(observation: string): boolean {
+  return !/introduced new syntax error|was not applied|No file open/.test(observation);
+}
+
+/** Hunk headers of the recorded patch: file → [{ old start line, function context }]. */
+function hunkContexts(patch: string): Map<string, Array<{ start: number; context: string }>> {
+  const result = new Map<string, Array<{ start: number; context: string }>>();
+  let file: string | undefined;
+  for (const line of patch.replaceAll('\r\n', '\n').split('\n')) {
+    const header = /^diff --git a\/(.+) b\//.exec(line);
+    if (header) file = header[1]!;
+    const hunk = /^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)$/.exec(line);
+    if (hunk && file !== undefined && hunk[2] !== '') {
+      const entries = result.get(file) ?? [];
+      entries.push({ start: Number.parseInt(hunk[1]!, 10), context: hunk[2]! });
+      result.set(file, entries);
+    }
+  }
+  return result;
+}
+
+function modesOf(patch: string): Record<string, number> {
+  const modes: Record<string, number> = {};
+  let file: string | undefined;
+  for (const line of patch.replaceAll('\r\n', '\n').split('\n')) {
+    const header = /^diff --git a\/(.+) b\//.exec(line);
+    if (header) file = header[1]!;
+    const index = /^index [0-9a-f]+\.\.[0-9a-f]+ (\d{6})$/.exec(line);
+    if (index && file !== undefined) modes[file] = Number.parseInt(index[1]!.slice(-3), 8);
+  }
+  return modes;
+}
+
+function parsesAsPython(text: string): boolean {
+  const dir = mkdtempSync(join(tmpdir(), 'swe-srl-rebuild-'));
+  try {
+    const path = join(dir, 'candidate.py');
+    writeFileSync(path, text);
+    execFileSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read())', path], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function render(total: number, lines: Map<number, string>): string {
+  const out: string[] = [];
+  for (let line = 1; line <= total; line += 1) out.push(lines.get(line) ?? PLACEHOLDER);
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+
+/** Puts hunk contexts back into unseen lines, choosing a variant that parses for Python files. */
+function withContexts(path: string, known: KnownFile, contexts: Array<{ start: number; context: string }>): string {
+  const total = known.total ?? Math.max(0, ...known.lines.keys());
+  let lines = new Map(known.lines);
+  for (const { start, context } of contexts) {
+    if ([...lines.values()].includes(context)) continue;
+    // The unseen line nearest above the hunk with only non-funcname lines between it and the hunk.
+    let slot: number | undefined;
+    for (let line = start - 1; line >= 1; line -= 1) {
+      const text = lines.get(line);
+      if (text === undefined) {
+        slot = line;
+        break;
+      }
+      if (/^[A-Za-z_$]/.test(text)) break;
+    }
+    if (slot === undefined) continue;
+    const variants: Array<Map<number, string>> = [];
+    const plain = new Map(lines);
+    plain.set(slot, context);
+    variants.push(plain);
+    if (slot > 1 && !lines.has(slot - 1)) {
+      for (const opener of ['    """', "    '''"]) {
+        const docstring = new Map(lines);
+        docstring.set(slot - 1, context);
+        docstring.set(slot, opener);
+        variants.push(docstring);
+      }
+    }
+    lines = path.endsWith('.py') ? (variants.find((variant) => parsesAsPython(render(total, variant))) ?? plain) : plain;
+  }
+  return render(total, lines);
+}
+
+/** Rebuilds the repository of a SWE-agent `.traj` (its `trajectory[]` steps and `info.submission`). */
+export function rebuildRepository(steps: RawTrajStep[], submission: string): RebuiltRepository {
+  const firstState = stateOf(steps[0]!);
+  const recordedRoot = firstState.working_dir ?? '/';
+  const known = new Map<string, KnownFile>();
+  const touched = new Set<string>();
+  for (const step of steps) {
+    const action = step.action.trim();
+    const state = stateOf(step);
+    const cwd = state.working_dir ?? recordedRoot;
+    const resolve = (path: string) => posix.resolve(cwd, path.replace(/^"(.*)"$/, '$1'));
+    const create = /^create\s+(.+)$/.exec(action);
+    if (create) touched.add(resolve(create[1]!.trim()));
+    const blocks = windowBlocks(step.observation);
+    const succeededEdit = isEditAction(action) && editSucceeded(step.observation);
+    // The first windowed edit of a file still shows base lines: those above the edit unchanged,
+    // those below it shifted by the number of lines the edit added.
+    const range = succeededEdit ? /^edit\s+(\d+)\s*:\s*(\d+)\s*\n([\s\S]*?)\nend_of_edit\s*$/.exec(action) : null;
+    for (const block of blocks) {
+      const path = resolve(block.path);
+      if (touched.has(path)) continue;
+      const entry = known.get(path) ?? { lines: new Map<number, string>() };
+      if (succeededEdit) {
+        if (range) {
+          const start = Number.parseInt(range[1]!, 10);
+          const end = Number.parseInt(range[2]!, 10);
+          const added = range[3]!.split('\n').length - (end - start + 1);
+          for (const [line, text] of block.lines) {
+            if (line < start) entry.lines.set(line, text);
+            else if (line >= start + range[3]!.split('\n').length) entry.lines.set(line - added, text);
+          }
+          entry.total ??= block.total - added;
+          known.set(path, entry);
+        }
+        // A successful edit changed the file: later windows no longer show the base commit.
+        touched.add(path);
+        continue;
+      }
+      entry.total = block.total;
+      for (const [line, text] of block.lines) entry.lines.set(line, text);
+      known.set(path, entry);
+    }
+    const found = /^Found \d+ matches for ".*" in .*:\n([\s\S]*)$/m.exec(step.observation.replaceAll('\r\n', '\n'));
+    if (found && /^find_file\b/.test(action)) {
+      for (const line of found[1]!.split('\n')) {
+        const path = line.trim();
+        if (path.startsWith('/') && !known.has(path)) known.set(path, { total: 0, lines: new Map() });
+      }
+    }
+  }
+  const contexts = hunkContexts(submission);
+  const files: Record<string, string> = {};
+  for (const [path, entry] of known) {
+    if (!path.startsWith(`${recordedRoot}/`)) continue;
+    const relative = path.slice(recordedRoot.length + 1);
+    files[relative] = withContexts(relative, entry, contexts.get(relative) ?? []);
+  }
+  return { recordedRoot, files, modes: modesOf(submission) };
+}
