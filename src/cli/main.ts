@@ -5,7 +5,6 @@
  */
 import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
-import { registerDemoCommand } from './demo.js';
 import { registerImageCommand } from './image.js';
 import { registerSimilarityCommand } from './similarity.js';
 
@@ -15,7 +14,6 @@ const program = new Command()
   .showHelpAfterError();
 
 // Command registrations (one line each; keep in alphabetical order of file name).
-registerDemoCommand(program);
 registerImageCommand(program);
 registerSimilarityCommand(program);
 
