@@ -99,7 +99,10 @@ async function commitSampleFiles(sample: SampleDefinition, path: string): Promis
   const git = simpleGit(path, {
     config: ['commit.gpgsign=false', 'core.autocrlf=false', 'core.fileMode=true'],
   }).env({
-    ...process.env,
+    // A minimal environment: a caller's GIT_DIR, EDITOR or GIT_CONFIG_* must not reach this commit.
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/',
+    GIT_CONFIG_NOSYSTEM: '1',
     GIT_AUTHOR_NAME: identity.name,
     GIT_AUTHOR_EMAIL: identity.email,
     GIT_AUTHOR_DATE: sample.date,
