@@ -10,6 +10,8 @@ import {
   parseEnvironmentSpec,
 } from '../../../src/sandbox/images/environment-spec.js';
 import { InputError, UnavailableError } from '../../../src/errors.js';
+import { LOG_PARSER_NAMES } from '../../../src/eval/log-parsers/index.js';
+import { LOG_PARSERS } from '../../../src/sandbox/images/environment-spec.js';
 import { tempDir } from '../repos/git-fixtures.js';
 
 const scratch = await tempDir('specs');
@@ -99,4 +101,8 @@ test('test names go where {tests} is, or at the end, shell-quoted', () => {
   assert.equal(buildTestCommand({ testCmd: 'pytest -rA {tests} -x' }, ['t.py::a', 't.py::b[1 2]']), "pytest -rA t.py::a 't.py::b[1 2]' -x");
   assert.equal(buildTestCommand({ testCmd: 'node --test' }, ["it's"]), `node --test 'it'\\''s'`);
   assert.equal(buildTestCommand({ testCmd: 'pytest {tests}' }), 'pytest');
+});
+
+test('a spec accepts exactly the log parsers the evaluator provides', () => {
+  assert.deepEqual([...LOG_PARSERS].sort(), [...LOG_PARSER_NAMES].sort());
 });
