@@ -155,7 +155,7 @@ export class ToolSession {
   }
 
   private unknownTool(tool: string): ToolOutcome {
-    const available = [...this.enabledTools].sort().join(', ');
+    const available = [...this.enabledTools].filter((name) => name !== 'edit_replace').sort().join(', ');
     const name = tool === '' ? '(an empty name)' : `'${tool}'`;
     return { observation: `Unknown tool ${name}. The available tools are: ${available}.`, failed: true };
   }
