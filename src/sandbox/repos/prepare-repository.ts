@@ -10,7 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { InputError } from '../../errors.js';
 import { UnknownCommitError, UnknownRepositoryError, RepositoryFetchError } from './repo-errors.js';
@@ -49,12 +49,12 @@ type RepositorySource = { kind: 'directory' | 'bundle' | 'url'; location: string
 export function locateRepositorySource(options: Pick<PrepareRepositoryOptions, 'repo' | 'reposDir' | 'url'>): RepositorySource {
   parseRepoName(options.repo);
   if (options.url !== undefined) {
-    const isLocal = existsSync(options.url);
-    if (isLocal && options.url.endsWith('.bundle')) return { kind: 'bundle', location: options.url };
-    return { kind: isLocal ? 'directory' : 'url', location: options.url };
+    // git runs inside the new repository, so a relative path would point at the wrong place.
+    if (!existsSync(options.url)) return { kind: 'url', location: options.url };
+    return { kind: options.url.endsWith('.bundle') ? 'bundle' : 'directory', location: resolve(options.url) };
   }
   if (options.reposDir !== undefined) {
-    const base = join(options.reposDir, repoDirName(options.repo));
+    const base = join(resolve(options.reposDir), repoDirName(options.repo));
     for (const candidate of [base, `${base}.git`]) {
       if (existsSync(candidate) && statSync(candidate).isDirectory()) return { kind: 'directory', location: candidate };
     }

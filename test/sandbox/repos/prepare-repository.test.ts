@@ -56,6 +56,18 @@ test('prepares a repository from an explicit url (here a path) into a chosen des
   assert.ok(existsSync(destination), 'a destination the caller chose is left to the caller');
 });
 
+test('a relative --repos directory works from any working directory', async () => {
+  const previous = process.cwd();
+  process.chdir(reposDir);
+  try {
+    const prepared = await prepareRepository({ repo: 'acme/widget', commit: origin.first, reposDir: '.' });
+    await prepared.cleanup();
+    assert.equal(prepared.commit, origin.first);
+  } finally {
+    process.chdir(previous);
+  }
+});
+
 test('a short commit id in a local clone resolves to the full id', async () => {
   assert.equal(await resolveRevision({ repo: 'acme/widget', commit: origin.first.slice(0, 8), reposDir }), origin.first);
 });
