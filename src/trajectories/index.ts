@@ -1,0 +1,32 @@
+/**
+ * Expert trajectories: the normalized schema, readers for SWE-agent `.traj` / demonstration YAML /
+ * chat-XML / OpenAI-messages files, writers back to `.traj` and chat-XML, the JSONL store, and the
+ * SRL step decomposition.
+ */
+export * from './schema.js';
+export { readTrajectories, readAllTrajectories, detectFormat, type ReadTrajectory } from './read.js';
+export { readTrajectoryStore, writeTrajectoryStore, writeJsonLines, type StoredTrajectory } from './store.js';
+export { readJsonLines, readUtf8File, parseJson, decodeUtf8 } from './io/text-files.js';
+export { readSweAgentTraj } from './readers/swe-agent-traj.js';
+export { readSweAgentDemo } from './readers/swe-agent-demo.js';
+export { readChatRecord, splitThinkBlock } from './readers/chat-messages.js';
+export { splitFooter, withFooter, problemStatementFromPrompt, NO_OUTPUT_MESSAGE } from './readers/prompt-text.js';
+export type { RecordLocation } from './readers/common.js';
+export { toSweAgentTraj, serializeSweAgentTraj, type SweAgentTrajFile } from './writers/swe-agent-traj.js';
+export { toChatXml, XML_CHAT_SYSTEM_PROMPT, type ChatXmlRecord } from './writers/chat-xml.js';
+export {
+  rawStepInstances,
+  chatStepPrompts,
+  expertActionText,
+  StepIdAllocator,
+  defaultStepOptions,
+  DEFAULT_HISTORY,
+  DEFAULT_OBSERVATION_BUDGET,
+  type StepOptions,
+  type RawStepInstance,
+  type ChatStepPrompt,
+  type ChatMessage,
+} from './steps/decompose.js';
+export { truncateObservation, truncationMarker } from './steps/truncate.js';
+export { srlSystemPrompt } from './steps/system-prompts.js';
+export { stepRowSchema, expertOfRow, type StepRow, type ExpertAction } from './steps/schema.js';

@@ -1,0 +1,52 @@
+/**
+ * The rows of a steps file, as `traj steps` writes them and `reward srl` reads them back: raw
+ * instances or chat prompts. Both carry the expert's parsed action and the tool format.
+ */
+import { z } from 'zod';
+import { TOOL_FORMATS, type ParsedAction, type ToolFormat } from '../../tools/parsers/index.js';
+import { parsedActionSchema } from '../schema.js';
+import { expertActionText } from './decompose.js';
+
+const chatMessageSchema = z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+
+export const rawStepRowSchema = z.looseObject({
+  step_id: z.string().min(1),
+  instance_id: z.string(),
+  step_index: z.int().nonnegative(),
+  problem_statement: z.string(),
+  history: z.array(z.strictObject({ action: z.string(), observation: z.string() })),
+  target_action: z.string(),
+  target_parsed: parsedActionSchema,
+  tool_format: z.enum(TOOL_FORMATS),
+});
+
+export const chatStepRowSchema = z.looseObject({
+  step_id: z.string().min(1),
+  messages: z.array(chatMessageSchema).min(1),
+  target: z.string(),
+  target_parsed: parsedActionSchema,
+  tool_format: z.enum(TOOL_FORMATS),
+});
+
+export const stepRowSchema = z.union([chatStepRowSchema, rawStepRowSchema]);
+export type ChatStepRow = z.infer<typeof chatStepRowSchema>;
+export type RawStepRow = z.infer<typeof rawStepRowSchema>;
+export type StepRow = ChatStepRow | RawStepRow;
+
+function isChatRow(row: StepRow): row is ChatStepRow {
+  return Array.isArray(row.messages) && typeof row.target === 'string';
+}
+
+/** What the SRL reward compares a response against. */
+export interface ExpertAction {
+  toolFormat: ToolFormat;
+  action: ParsedAction;
+  /** The expert's action as the policy should write it after </think> (for the raw-text reward). */
+  text: string;
+}
+
+export function expertOfRow(row: StepRow): ExpertAction {
+  if (isChatRow(row)) return { toolFormat: row.tool_format, action: row.target_parsed, text: row.target };
+  const step = { thought: '', action: row.target_action, parsed_action: row.target_parsed, observation: '' };
+  return { toolFormat: row.tool_format, action: row.target_parsed, text: expertActionText(step, row.tool_format) };
+}

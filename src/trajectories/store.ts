@@ -1,0 +1,63 @@
+/**
+ * The trajectory store: JSONL, one normalized trajectory per line, validated line by line on load
+ * (an error names the file, the line and the field).
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { once } from 'node:events';
+import { InputError, describeLocation } from '../errors.js';
+import { readJsonLines } from './io/text-files.js';
+import { formatIssues, trajectorySchema, type Trajectory } from './schema.js';
+
+export interface StoredTrajectory {
+  trajectory: Trajectory;
+  line: number;
+}
+
+/** Reads and validates every trajectory of a store file, in order. */
+export async function* readTrajectoryStore(path: string): AsyncGenerator<StoredTrajectory> {
+  for await (const { line, value } of readJsonLines(path)) {
+    if (typeof value === 'object' && value !== null && Array.isArray((value as { steps?: unknown }).steps) && (value as { steps: unknown[] }).steps.length === 0) {
+      throw new InputError(`${describeLocation(path, line)}: the trajectory has no actions (steps is empty)`);
+    }
+    const result = trajectorySchema.safeParse(value);
+    if (!result.success) throw new InputError(`${describeLocation(path, line)}: ${formatIssues(result.error)}`);
+    yield { trajectory: result.data, line };
+  }
+}
+
+/** Writes JSON values as JSONL, creating the parent folder; returns how many lines were written. */
+export async function writeJsonLines(path: string, values: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
+  await mkdir(dirname(path), { recursive: true });
+  const out = createWriteStream(path, { encoding: 'utf8' });
+  let writeError: NodeJS.ErrnoException | undefined;
+  out.on('error', (error) => {
+    writeError = error;
+  });
+  let count = 0;
+  try {
+    for await (const value of values) {
+      if (writeError) break;
+      if (!out.write(`${JSON.stringify(value)}\n`)) await once(out, 'drain');
+      count += 1;
+    }
+  } finally {
+    out.end();
+    if (!out.closed) await once(out, 'close');
+  }
+  if (writeError) throw new InputError(`${path}: cannot write (${writeError.code ?? writeError.message})`, { cause: writeError });
+  return count;
+}
+
+/** Writes trajectories to a store file, validating each (a writer bug must not produce a store that cannot be read). */
+export async function writeTrajectoryStore(path: string, trajectories: Iterable<Trajectory> | AsyncIterable<Trajectory>): Promise<number> {
+  async function* validated(): AsyncGenerator<Trajectory> {
+    for await (const trajectory of trajectories) {
+      const result = trajectorySchema.safeParse(trajectory);
+      if (!result.success) throw new InputError(`trajectory ${trajectory.instance_id}: ${formatIssues(result.error)}`);
+      yield trajectory;
+    }
+  }
+  return writeJsonLines(path, validated());
+}
