@@ -9,7 +9,7 @@ export { parsePytestLog } from './pytest.js';
 export { parseUnittestLog, normalizeUnittestName } from './unittest.js';
 export { parseNodeTestLog, NODE_TEST_NAME_SEPARATOR } from './node-test.js';
 export { parseJunitXml, pytestNodeIdToJunitKey } from './junit-xml.js';
-export { structuredReportFor, type StructuredReportFormat, type StructuredResults } from './structured-report.js';
+export { structuredReportFor, type StructuredReportFormat, type StructuredReportSetup, type StructuredResults } from './structured-report.js';
 
 const PARSERS: Record<LogParserName, LogParser> = {
   pytest: pytestLogParser,
