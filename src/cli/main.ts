@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
 import { registerImageCommand } from './image.js';
+import { registerRewardGroupsCommand } from './reward-groups.js';
 import { registerSimilarityCommand } from './similarity.js';
 
 const program = new Command()
@@ -15,6 +16,7 @@ const program = new Command()
 
 // Command registrations (one line each; keep in alphabetical order of file name).
 registerImageCommand(program);
+registerRewardGroupsCommand(program);
 registerSimilarityCommand(program);
 
 try {
