@@ -134,7 +134,7 @@ export async function createClampProject(flavour: Flavour, options: { repo?: str
       '+++ b/mathlib.py',
       '@@ -1,3 +1,3 @@',
       ' def subtract(a, b):',
-      '-    return a + b',
+      '-    return a - b - 0',
       '+    return a - b',
       ' ',
       '',

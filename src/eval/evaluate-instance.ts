@@ -1,0 +1,222 @@
+/**
+ * Evaluates one prediction, SWE-bench's run_instance: in a fresh sandbox, apply the model patch,
+ * apply the test patch, run the tests under a timeout, grade, and write the instance's files.
+ *
+ * What the prediction causes is a report (a patch that does not apply, tests that fail or hang:
+ * unresolved). What the harness or the engine causes (no environment spec, an image that does not
+ * build, a container that does not start, a test patch that does not apply) is an `error`: no
+ * report is written, run_instance.log says why, and a later run with the same id tries again.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { SweSrlError } from '../errors.js';
+import { findEnvironmentSpec, type EnvironmentSpec, type EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
+import type { Sandbox } from '../sandbox/types.js';
+import type { Instance } from './instances.js';
+import { InstanceLog } from './instance-log.js';
+import { applyPatch } from './patch-apply.js';
+import { isEmptyPatch, type Prediction } from './predictions.js';
+import { writeInstanceReport, type GoldValidation, type InstanceReportBody } from './report.js';
+import { instanceDirectory, instanceFile, type RunLayout } from './run-layout.js';
+import type { InstanceSandboxProvider } from './sandbox-provider.js';
+import { applyTestPatch, runTests, type TestRun, type TestSelection } from './test-run.js';
+import { judgeTestRun, type TestVerdict } from './test-verdict.js';
+import { getLogParser } from './log-parsers/index.js';
+
+/** A failure of the evaluation itself, not of the prediction. */
+export class EvaluationError extends SweSrlError {}
+
+export type InstanceStatus = 'resolved' | 'unresolved' | 'empty_patch' | 'error';
+
+export interface InstanceResult {
+  instanceId: string;
+  model: string;
+  status: InstanceStatus;
+  /** For `error`: what went wrong. For `unresolved`: a short reason when there is a notable one. */
+  detail?: string;
+  /** Wall time of this instance's whole evaluation. */
+  durationMs: number;
+  /** Wall time of the test command runs alone (the rest is the harness's overhead). */
+  testDurationMs: number;
+}
+
+export interface InstanceEvaluationContext {
+  layout: RunLayout;
+  environments: readonly EnvironmentSpecFile[];
+  provider: InstanceSandboxProvider;
+  /** Overrides the environment spec's test timeout. */
+  timeoutMs?: number;
+  selection?: TestSelection;
+  /** Gold validation: also run the tests before the (gold) patch and check FAIL_TO_PASS failed then. */
+  gold?: boolean;
+}
+
+async function withSandbox<T>(
+  context: InstanceEvaluationContext,
+  instance: Instance,
+  environment: EnvironmentSpec,
+  log: InstanceLog,
+  use: (sandbox: Sandbox) => Promise<T>,
+): Promise<T> {
+  const opened = Date.now();
+  const sandbox = await context.provider.open(instance, environment, (line) => void log.write(line));
+  await log.write(`sandbox ${sandbox.id} (${sandbox.backend}) ready in ${Date.now() - opened} ms`);
+  try {
+    return await use(sandbox);
+  } finally {
+    await sandbox.close().catch((error: unknown) => log.write(`closing sandbox ${sandbox.id} failed: ${String(error)}`));
+  }
+}
+
+async function testsAfterTestPatch(
+  sandbox: Sandbox,
+  instance: Instance,
+  environment: EnvironmentSpec,
+  context: InstanceEvaluationContext,
+  log: InstanceLog,
+): Promise<TestRun> {
+  const testPatch = await applyTestPatch(sandbox, instance);
+  if (!testPatch.applied) throw new EvaluationError(`the test patch does not apply: ${testPatch.failureReason ?? ''}`);
+  await log.write(`test patch applied${testPatch.method ? ` with ${testPatch.method}` : ''}`);
+  const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
+  const run = await runTests(sandbox, environment, instance, { timeoutMs, ...(context.selection ? { selection: context.selection } : {}) });
+  await log.write(
+    `test command: ${run.command}\n` +
+      `exit ${run.exitCode ?? 'none'}${run.timedOut ? `, timed out after ${timeoutMs / 1000} s` : ''}, ${run.durationMs} ms` +
+      `${run.truncated ? ', output capped' : ''}; runner report: ${run.structured.state}`,
+  );
+  return run;
+}
+
+function testOutputText(run: TestRun, timeoutMs: number): string {
+  // SWE-bench appends this line on a timeout; tools grep for it.
+  return run.timedOut ? `${run.output}\n\nTimeout error: ${timeoutMs / 1000} seconds exceeded.\n` : run.output;
+}
+
+function passedBefore(verdict: TestVerdict, instance: Instance, environment: EnvironmentSpec): string[] {
+  const parser = getLogParser(environment.logParser);
+  return instance.FAIL_TO_PASS.filter((name) => verdict.checked.statuses.get(parser.normalizeTestName(name)) === 'PASSED');
+}
+
+async function evaluate(
+  context: InstanceEvaluationContext,
+  instance: Instance,
+  prediction: Prediction,
+  log: InstanceLog,
+  timing: { testDurationMs: number },
+): Promise<InstanceResult['status'] | { status: InstanceStatus; detail: string }> {
+  const id = instance.instance_id;
+  const model = prediction.model_name_or_path;
+  const reportPath = instanceFile(context.layout, model, id, 'report');
+  const patch = prediction.model_patch;
+  await writeFile(instanceFile(context.layout, model, id, 'patch'), patch ?? '');
+
+  if (isEmptyPatch(patch)) {
+    await log.write(patch === null ? 'the prediction has no patch (null)' : 'the prediction has an empty patch');
+    await writeInstanceReport(reportPath, id, {
+      patch_is_None: patch === null,
+      patch_exists: false,
+      patch_successfully_applied: false,
+      resolved: false,
+      swe_srl: { outcome: 'empty_patch' },
+    });
+    return 'empty_patch';
+  }
+
+  const environment = findEnvironmentSpec(context.environments, instance.repo, instance.version);
+  await log.write(`environment ${environment.name}${environment.version ? ` ${environment.version}` : ''} from ${environment.file}`);
+  const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
+
+  let before: TestVerdict | undefined;
+  if (context.gold) {
+    await log.write('gold validation: running the tests before the patch');
+    const run = await withSandbox(context, instance, environment, log, (sandbox) => testsAfterTestPatch(sandbox, instance, environment, context, log));
+    timing.testDurationMs += run.durationMs;
+    await writeFile(instanceFile(context.layout, model, id, 'testOutputBeforePatch'), testOutputText(run, timeoutMs));
+    before = judgeTestRun(run, environment, instance);
+  }
+
+  return withSandbox(context, instance, environment, log, async (sandbox) => {
+    const application = await applyPatch(sandbox, patch!, { label: 'model-patch' });
+    for (const attempt of application.attempts) {
+      await log.write(`${attempt.method}: exit ${attempt.exitCode ?? 'none'}\n${attempt.output.trim()}`);
+    }
+    if (!application.applied) {
+      await log.write(`patch did not apply: ${application.failureReason ?? ''}`);
+      const body: InstanceReportBody = {
+        patch_is_None: false,
+        patch_exists: true,
+        patch_successfully_applied: false,
+        resolved: false,
+        swe_srl: { outcome: 'unresolved', ...(application.failureReason ? { patch_apply_failure: application.failureReason } : {}) },
+      };
+      await writeInstanceReport(reportPath, id, body);
+      return { status: 'unresolved', detail: 'patch did not apply' };
+    }
+
+    const run = await testsAfterTestPatch(sandbox, instance, environment, context, log);
+    timing.testDurationMs += run.durationMs;
+    await writeFile(instanceFile(context.layout, model, id, 'testOutput'), testOutputText(run, timeoutMs));
+    const verdict = judgeTestRun(run, environment, instance);
+    for (const issue of verdict.checked.issues) await log.write(`cross-check: ${issue}`);
+
+    let goldValidation: GoldValidation | undefined;
+    if (before) {
+      const passed = passedBefore(before, instance, environment);
+      goldValidation = {
+        valid: passed.length === 0 && verdict.grade.resolved,
+        fail_to_pass_failed_before: instance.FAIL_TO_PASS.filter((name) => !passed.includes(name)),
+        fail_to_pass_passed_before: passed,
+      };
+      await log.write(`gold validation: ${goldValidation.valid ? 'valid' : 'INVALID'}`);
+    }
+
+    const resolved = verdict.grade.resolved;
+    await writeInstanceReport(reportPath, id, {
+      patch_is_None: false,
+      patch_exists: true,
+      patch_successfully_applied: true,
+      resolved,
+      tests_status: verdict.grade.testsStatus,
+      swe_srl: {
+        outcome: resolved ? 'resolved' : 'unresolved',
+        ...(application.method ? { patch_applied_with: application.method } : {}),
+        test_command: run.command,
+        test_exit_code: run.exitCode,
+        tests_timed_out: run.timedOut,
+        integrity_issues: verdict.checked.issues,
+        fail_to_pass_fraction: verdict.grade.failToPassFraction,
+        ...(goldValidation ? { gold_validation: goldValidation } : {}),
+      },
+    });
+    await log.write(`result: ${resolved ? 'resolved' : 'unresolved'}`);
+    if (run.timedOut) return { status: 'unresolved', detail: 'tests timed out' };
+    return resolved ? 'resolved' : 'unresolved';
+  });
+}
+
+export async function evaluateInstance(context: InstanceEvaluationContext, instance: Instance, prediction: Prediction): Promise<InstanceResult> {
+  const started = Date.now();
+  const model = prediction.model_name_or_path;
+  await mkdir(instanceDirectory(context.layout, model, instance.instance_id), { recursive: true });
+  const log = await InstanceLog.open(instanceFile(context.layout, model, instance.instance_id, 'log'));
+  const timing = { testDurationMs: 0 };
+  const finish = (status: InstanceStatus, detail?: string): InstanceResult => ({
+    instanceId: instance.instance_id,
+    model,
+    status,
+    ...(detail !== undefined ? { detail } : {}),
+    durationMs: Date.now() - started,
+    testDurationMs: timing.testDurationMs,
+  });
+  try {
+    await log.write(`evaluating ${instance.instance_id} (${instance.repo} at ${instance.base_commit}) for ${model}`);
+    const outcome = await evaluate(context, instance, prediction, log, timing);
+    return typeof outcome === 'string' ? finish(outcome) : finish(outcome.status, outcome.detail);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await log.write(`error: ${error instanceof Error && error.stack ? error.stack : message}`).catch(() => undefined);
+    return finish('error', message.split('\n')[0]);
+  } finally {
+    await log.close();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The per-instance report.json in SWE-bench's shape (`{ [instance_id]: { patch_is_None,
+ * patch_exists, patch_successfully_applied, resolved, tests_status } }`), so SWE-bench's tools and
+ * leaderboards read it. What SWE-bench does not record (how the patch applied, timeouts, why results
+ * were distrusted, gold validation) goes under one extra key, `swe_srl`, which those tools ignore.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { writeFileAtomically } from './atomic-write.js';
+import type { TestsStatus } from './grading.js';
+import type { PatchMethod } from './patch-apply.js';
+
+export type InstanceOutcome = 'resolved' | 'unresolved' | 'empty_patch';
+
+export interface GoldValidation {
+  /** Every FAIL_TO_PASS test failed before the gold patch and passed after it. */
+  valid: boolean;
+  fail_to_pass_failed_before: string[];
+  fail_to_pass_passed_before: string[];
+}
+
+export interface SweSrlReportDetails {
+  outcome: InstanceOutcome;
+  patch_applied_with?: PatchMethod;
+  patch_apply_failure?: string;
+  test_command?: string;
+  test_exit_code?: number | null;
+  tests_timed_out?: boolean;
+  /** Why some or all results were not believed (see cross-check.ts). */
+  integrity_issues?: string[];
+  fail_to_pass_fraction?: number;
+  gold_validation?: GoldValidation;
+}
+
+export interface InstanceReportBody {
+  patch_is_None: boolean;
+  patch_exists: boolean;
+  patch_successfully_applied: boolean;
+  resolved: boolean;
+  tests_status?: TestsStatus;
+  swe_srl?: SweSrlReportDetails;
+}
+
+export type InstanceReport = Record<string, InstanceReportBody>;
+
+const outcomesSchema = z.object({ success: z.array(z.string()), failure: z.array(z.string()) });
+
+// Only what resuming and the summary rely on is checked; the rest is carried as written.
+const reportBodySchema = z.looseObject({
+  patch_is_None: z.boolean(),
+  patch_exists: z.boolean(),
+  patch_successfully_applied: z.boolean(),
+  resolved: z.boolean(),
+  tests_status: z
+    .looseObject({ FAIL_TO_PASS: outcomesSchema, PASS_TO_PASS: outcomesSchema })
+    .optional(),
+});
+
+export async function writeInstanceReport(path: string, instanceId: string, body: InstanceReportBody): Promise<void> {
+  const report: InstanceReport = { [instanceId]: body };
+  await writeFileAtomically(path, `${JSON.stringify(report, null, 4)}\n`);
+}
+
+export type StoredReport = { state: 'absent' } | { state: 'invalid'; reason: string } | { state: 'valid'; body: InstanceReportBody };
+
+/** Reads a report.json back; a broken one is `invalid` (SWE-bench counts those as errors). */
+export async function readInstanceReport(path: string, instanceId: string): Promise<StoredReport> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
+    return { state: 'invalid', reason: String(error) };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { state: 'invalid', reason: `not JSON: ${(error as Error).message}` };
+  }
+  const body = reportBodySchema.safeParse((parsed as Record<string, unknown> | null)?.[instanceId]);
+  if (!body.success) return { state: 'invalid', reason: `no valid entry for ${instanceId}: ${body.error.issues[0]?.message ?? ''}` };
+  return { state: 'valid', body: body.data as InstanceReportBody };
+}

@@ -1,0 +1,126 @@
+/**
+ * A whole evaluation run, SWE-bench's run_evaluation: every prediction for a known instance is
+ * evaluated in its own sandbox by a bounded pool of workers; instances that already have a report
+ * under this run id are skipped (a killed run resumes) unless `rerun`; the summary is written from
+ * what is on disk at the end.
+ */
+import { rm, mkdir } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import type { EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
+import { evaluateInstance, type InstanceEvaluationContext, type InstanceResult } from './evaluate-instance.js';
+import { safePathSegment, type Instance } from './instances.js';
+import { goldPredictions, type Prediction } from './predictions.js';
+import { EvaluationProgress, type ProgressStream } from './progress.js';
+import { readInstanceReport } from './report.js';
+import { DEFAULT_LOGS_DIR, instanceDirectory, instanceFile, summaryPath, type RunLayout } from './run-layout.js';
+import type { InstanceSandboxProvider } from './sandbox-provider.js';
+import { summarizeRun, type RunSummary } from './summary.js';
+import type { TestSelection } from './test-run.js';
+import { runWithWorkers } from './worker-pool.js';
+import { writeFileAtomically } from './atomic-write.js';
+
+export interface RunEvaluationOptions {
+  instances: Instance[];
+  /** The predictions to evaluate, or 'gold' to validate the instances with their own patches. */
+  predictions: Prediction[] | 'gold';
+  environments: readonly EnvironmentSpecFile[];
+  provider: InstanceSandboxProvider;
+  runId: string;
+  /** Default `logs/run_evaluation`. */
+  logsDir?: string;
+  /** Where the run summary goes; default the current directory. */
+  reportDir?: string;
+  maxWorkers?: number;
+  /** Overrides each environment spec's test timeout. */
+  timeoutSeconds?: number;
+  /** Evaluate again instances that already have a report under this run id. */
+  rerun?: boolean;
+  selection?: TestSelection;
+  /** Only these instances (and their predictions). */
+  instanceIds?: string[];
+  /** Progress and warnings; null for silence. Default process.stderr. */
+  progress?: ProgressStream | null;
+  /** Stops starting new instances (running ones finish and clean up). */
+  signal?: AbortSignal;
+}
+
+export interface RunEvaluationResult {
+  summary: RunSummary;
+  summaryPath: string;
+  /** Instances evaluated by this call. */
+  results: InstanceResult[];
+  /** Instances skipped because an earlier run with this id already finished them. */
+  resumedIds: string[];
+}
+
+export async function runEvaluation(options: RunEvaluationOptions): Promise<RunEvaluationResult> {
+  const runId = safePathSegment.safeParse(options.runId);
+  if (!runId.success) throw new InputError(`--run-id: ${runId.error.issues[0]?.message ?? 'invalid'}`);
+  const maxWorkers = options.maxWorkers ?? 1;
+  if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new InputError(`--max-workers: expected a positive whole number, got ${maxWorkers}`);
+  const layout: RunLayout = { logsDir: options.logsDir ?? DEFAULT_LOGS_DIR, runId: options.runId, reportDir: options.reportDir ?? '.' };
+  const stream = options.progress === undefined ? process.stderr : options.progress;
+  const warn = (message: string) => stream?.write(`warning: ${message}\n`);
+
+  let instances = options.instances;
+  if (options.instanceIds) {
+    const wanted = new Set(options.instanceIds);
+    const missing = options.instanceIds.filter((id) => !instances.some((instance) => instance.instance_id === id));
+    if (missing.length > 0) warn(`not in the instances file: ${missing.join(', ')}`);
+    instances = instances.filter((instance) => wanted.has(instance.instance_id));
+  }
+  const gold = options.predictions === 'gold';
+  let predictions = gold ? goldPredictions(instances) : (options.predictions as Prediction[]);
+  if (options.instanceIds && !gold) predictions = predictions.filter((p) => options.instanceIds!.includes(p.instance_id));
+  const byId = new Map(instances.map((instance) => [instance.instance_id, instance]));
+  const unknown = predictions.filter((prediction) => !byId.has(prediction.instance_id));
+  if (unknown.length > 0) warn(`predictions for unknown instances are not evaluated: ${unknown.map((p) => p.instance_id).join(', ')}`);
+
+  const removed = (await options.provider.removeLeftovers?.(options.runId)) ?? 0;
+  if (removed > 0) warn(`removed ${removed} container(s) left by an earlier, interrupted run ${options.runId}`);
+
+  const toEvaluate: Array<{ instance: Instance; prediction: Prediction }> = [];
+  const resumedIds: string[] = [];
+  for (const prediction of predictions) {
+    const instance = byId.get(prediction.instance_id);
+    if (!instance) continue;
+    const reportPath = instanceFile(layout, prediction.model_name_or_path, instance.instance_id, 'report');
+    if (!options.rerun && (await readInstanceReport(reportPath, instance.instance_id)).state === 'valid') {
+      resumedIds.push(instance.instance_id);
+      continue;
+    }
+    // Whatever an interrupted attempt left (a test log without a report) would mislead.
+    await rm(instanceDirectory(layout, prediction.model_name_or_path, instance.instance_id), { recursive: true, force: true });
+    toEvaluate.push({ instance, prediction });
+  }
+  if (resumedIds.length > 0) stream?.write(`${resumedIds.length} instance(s) already evaluated under run ${options.runId}, skipping them (rerun to evaluate again)\n`);
+
+  const context: InstanceEvaluationContext = {
+    layout,
+    environments: options.environments,
+    provider: options.provider,
+    gold,
+    ...(options.timeoutSeconds !== undefined ? { timeoutMs: options.timeoutSeconds * 1000 } : {}),
+    ...(options.selection ? { selection: options.selection } : {}),
+  };
+  const progress = stream ? new EvaluationProgress(stream, toEvaluate.length) : undefined;
+  const evaluated = await runWithWorkers(
+    toEvaluate,
+    maxWorkers,
+    async ({ instance, prediction }) => {
+      progress?.started(instance.instance_id);
+      const result = await evaluateInstance(context, instance, prediction);
+      progress?.finished(result);
+      return result;
+    },
+    options.signal,
+  );
+  progress?.end();
+
+  const summary = await summarizeRun({ layout, instances, predictions, gold });
+  const model = predictions[0]?.model_name_or_path ?? (gold ? 'gold' : 'None');
+  const path = summaryPath(layout, model);
+  await mkdir(layout.reportDir, { recursive: true });
+  await writeFileAtomically(path, `${JSON.stringify(summary, null, 4)}\n`);
+  return { summary, summaryPath: path, results: evaluated.filter((r): r is InstanceResult => r !== undefined), resumedIds };
+}

@@ -1,0 +1,28 @@
+/**
+ * Runs `work` over `items` with at most `maxWorkers` at a time, in order of the items. Once `signal`
+ * aborts, no new item starts; those running finish (their cleanup must not be cut short).
+ */
+export async function runWithWorkers<T, R>(
+  items: readonly T[],
+  maxWorkers: number,
+  work: (item: T, index: number) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<Array<R | undefined>> {
+  const results: Array<R | undefined> = new Array(items.length).fill(undefined);
+  let next = 0;
+  let firstError: unknown;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !signal?.aborted && firstError === undefined) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index]!, index);
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+  };
+  const count = Math.max(1, Math.min(Math.floor(maxWorkers), items.length));
+  await Promise.all(Array.from({ length: count }, worker));
+  if (firstError !== undefined) throw firstError;
+  return results;
+}
