@@ -6,8 +6,10 @@
 import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
 import { registerImageCommand } from './image.js';
+import { registerRewardCommand } from './reward.js';
 import { registerRewardGroupsCommand } from './reward-groups.js';
 import { registerSimilarityCommand } from './similarity.js';
+import { registerTrajCommand } from './traj.js';
 
 const program = new Command()
   .name('swe-srl')
@@ -16,8 +18,10 @@ const program = new Command()
 
 // Command registrations (one line each; keep in alphabetical order of file name).
 registerImageCommand(program);
+registerRewardCommand(program);
 registerRewardGroupsCommand(program);
 registerSimilarityCommand(program);
+registerTrajCommand(program);
 
 try {
   await program.parseAsync(process.argv);

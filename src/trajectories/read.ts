@@ -94,7 +94,7 @@ function parseYamlFile(text: string, path: string): unknown {
 }
 
 /** The records of a JSON-based file: JSONL lines, the items of a JSON array, or one JSON object. */
-async function* jsonRecords(path: string): AsyncGenerator<{ value: unknown; where: RecordLocation }> {
+async function* jsonRecords(path: string, lineOptions: { onInvalidLine?: (error: InputError) => void }): AsyncGenerator<{ value: unknown; where: RecordLocation }> {
   const extension = extname(path).toLowerCase();
   if (extension !== '.jsonl') {
     const text = await readUtf8File(path);
@@ -121,12 +121,24 @@ async function* jsonRecords(path: string): AsyncGenerator<{ value: unknown; wher
       return;
     }
   }
-  for await (const { line, value } of readJsonLines(path)) yield { value, where: { file: path, line } };
+  for await (const { line, value } of readJsonLines(path, lineOptions)) yield { value, where: { file: path, line } };
+}
+
+export interface ReadOptions {
+  /** The file's format; guessed when absent. */
+  format?: InputFormat;
+  /**
+   * Called for each record of a multi-record file (JSONL) that cannot be read; the read goes on
+   * with the next record. Without it, the first bad record stops the read.
+   */
+  onInvalid?: (error: InputError) => void;
 }
 
 /** Every trajectory in a file, validated, with where it came from. */
-export async function* readTrajectories(path: string, options: { format?: InputFormat } = {}): AsyncGenerator<ReadTrajectory> {
+export async function* readTrajectories(path: string, options: ReadOptions = {}): AsyncGenerator<ReadTrajectory> {
   const format = options.format ?? (await detectFormat(path));
+  const onInvalid = options.onInvalid;
+  const lineOptions = onInvalid ? { onInvalidLine: onInvalid } : {};
   switch (format) {
     case 'swe-agent-traj': {
       const value = parseJson(await readUtf8File(path), path);
@@ -139,23 +151,31 @@ export async function* readTrajectories(path: string, options: { format?: InputF
       return;
     }
     case 'store':
-      for await (const { trajectory, line } of readTrajectoryStore(path)) yield { trajectory, where: { file: path, line } };
+      for await (const { trajectory, line } of readTrajectoryStore(path, lineOptions)) yield { trajectory, where: { file: path, line } };
       return;
     case 'chat-xml':
     case 'openai-messages': {
       let count = 0;
-      for await (const { value, where } of jsonRecords(path)) {
-        yield { trajectory: readChatRecord(value, where, format), where };
+      for await (const { value, where } of jsonRecords(path, lineOptions)) {
+        let trajectory: Trajectory;
+        try {
+          trajectory = readChatRecord(value, where, format);
+        } catch (error) {
+          if (!(error instanceof InputError) || !onInvalid) throw error;
+          onInvalid(error);
+          continue;
+        }
+        yield { trajectory, where };
         count += 1;
       }
-      if (count === 0) throw new InputError(`${path}: the file holds no trajectories`);
+      if (count === 0 && !onInvalid) throw new InputError(`${path}: the file holds no trajectories`);
       return;
     }
   }
 }
 
 /** Reads a whole file into memory (small files, tests). */
-export async function readAllTrajectories(path: string, options: { format?: InputFormat } = {}): Promise<Trajectory[]> {
+export async function readAllTrajectories(path: string, options: ReadOptions = {}): Promise<Trajectory[]> {
   const out: Trajectory[] = [];
   for await (const { trajectory } of readTrajectories(path, options)) out.push(trajectory);
   return out;

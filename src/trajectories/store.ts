@@ -16,15 +16,51 @@ export interface StoredTrajectory {
 }
 
 /** Reads and validates every trajectory of a store file, in order. */
-export async function* readTrajectoryStore(path: string): AsyncGenerator<StoredTrajectory> {
-  for await (const { line, value } of readJsonLines(path)) {
+export async function* readTrajectoryStore(path: string, options: { onInvalidLine?: (error: InputError) => void } = {}): AsyncGenerator<StoredTrajectory> {
+  for await (const { line, value } of readJsonLines(path, options)) {
+    let problem: string | undefined;
     if (typeof value === 'object' && value !== null && Array.isArray((value as { steps?: unknown }).steps) && (value as { steps: unknown[] }).steps.length === 0) {
-      throw new InputError(`${describeLocation(path, line)}: the trajectory has no actions (steps is empty)`);
+      problem = 'the trajectory has no actions (steps is empty)';
     }
     const result = trajectorySchema.safeParse(value);
-    if (!result.success) throw new InputError(`${describeLocation(path, line)}: ${formatIssues(result.error)}`);
+    if (!problem && !result.success) problem = formatIssues(result.error);
+    if (problem || !result.success) {
+      const error = new InputError(`${describeLocation(path, line)}: ${problem}`);
+      if (!options.onInvalidLine) throw error;
+      options.onInvalidLine(error);
+      continue;
+    }
     yield { trajectory: result.data, line };
   }
+}
+
+/**
+ * Writes JSON values as JSONL to an open stream (standard output, say), waiting when it is full; the
+ * caller closes it. A reader that goes away (`| head`) ends the writing quietly instead of crashing.
+ */
+export async function writeJsonLinesToStream(out: NodeJS.WritableStream, values: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
+  let readerGone = false;
+  let failure: NodeJS.ErrnoException | undefined;
+  const onError = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE') readerGone = true;
+    else failure = error;
+  };
+  out.on('error', onError);
+  let count = 0;
+  try {
+    for await (const value of values) {
+      if (readerGone || failure) break;
+      if (!out.write(`${JSON.stringify(value)}\n`)) {
+        await Promise.race([once(out, 'drain'), once(out, 'close')]).catch(() => undefined);
+      }
+      count += 1;
+    }
+  } finally {
+    // Writes already queued may still fail with EPIPE once the reader is gone; keep swallowing those.
+    if (!readerGone) out.off('error', onError);
+  }
+  if (failure) throw new InputError(`cannot write the output (${failure.code ?? failure.message})`, { cause: failure });
+  return count;
 }
 
 /** Writes JSON values as JSONL, creating the parent folder; returns how many lines were written. */
@@ -37,11 +73,7 @@ export async function writeJsonLines(path: string, values: Iterable<unknown> | A
   });
   let count = 0;
   try {
-    for await (const value of values) {
-      if (writeError) break;
-      if (!out.write(`${JSON.stringify(value)}\n`)) await once(out, 'drain');
-      count += 1;
-    }
+    count = await writeJsonLinesToStream(out, values);
   } finally {
     out.end();
     if (!out.closed) await once(out, 'close');

@@ -315,11 +315,13 @@ export class SequenceMatcherWorkspace {
       for (; p < end; p++) {
         const j = positions[p]!;
         if (j >= bHigh) break;
-        let back = 0;
         const backLimit = Math.min(i - aLow, j - bLow);
+        const forwardLimit = Math.min(aHigh - i, bHigh - j);
+        // Too close to the range's edges to reach the best length: no need to walk the run.
+        if (backLimit + forwardLimit < bestSize) continue;
+        let back = 0;
         while (back < backLimit && aKeys[i - back - 1] === bKeys[j - back - 1]) back++;
         let forward = 1;
-        const forwardLimit = Math.min(aHigh - i, bHigh - j);
         while (forward < forwardLimit && aKeys[i + forward] === bKeys[j + forward]) forward++;
         const length = back + forward;
         if (length > bestSize || (length === bestSize && i - back < bestA)) {

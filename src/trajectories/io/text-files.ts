@@ -114,17 +114,24 @@ export interface JsonLine {
 
 /**
  * The JSON values of a JSONL file, one per non-blank line, streamed. Each line is decoded as strict
- * UTF-8 and parsed on its own, so errors name the line.
+ * UTF-8 and parsed on its own, so errors name the line; `onInvalidLine` skips bad lines instead.
  */
-export async function* readJsonLines(path: string): AsyncGenerator<JsonLine> {
+export async function* readJsonLines(path: string, options: { onInvalidLine?: (error: InputError) => void } = {}): AsyncGenerator<JsonLine> {
   const stream = createReadStream(path);
   let pending: Buffer[] = [];
   let line = 0;
   const flush = (bytes: Uint8Array): JsonLine | undefined => {
     line += 1;
-    const text = decodeLine(bytes, path, line).replace(/\r$/, '');
-    if (text.trim() === '') return undefined;
-    return { line, value: parseJson(text, path, line) };
+    try {
+      const text = decodeLine(bytes, path, line).replace(/\r$/, '');
+      if (text.trim() === '') return undefined;
+      return { line, value: parseJson(text, path, line) };
+    } catch (error) {
+      // With a handler, a bad line is reported and skipped; without one it stops the read.
+      if (!(error instanceof InputError) || !options.onInvalidLine) throw error;
+      options.onInvalidLine(error);
+      return undefined;
+    }
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -1,0 +1,49 @@
+/**
+ * `swe-srl reward srl --steps STEPS.jsonl --responses RESP.jsonl [-o OUT]`: one SRL reward line per
+ * response (see src/reward/srl/score-file.ts for both file formats). `rewardCommandOf` returns the
+ * shared `reward` command so other files can add subcommands (e.g. `reward groups`).
+ */
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { SRL_REWARD_MODES, type SrlRewardMode } from '../reward/srl.js';
+import { loadExpertActions, scoreResponses, summarize, type SrlScoreSummary } from '../reward/srl/score-file.js';
+import { writeJsonLines, writeJsonLinesToStream } from '../trajectories/store.js';
+
+function parseMode(value: string): SrlRewardMode {
+  const found = SRL_REWARD_MODES.find((mode) => mode === value);
+  if (!found) throw new InputError(`--mode: "${value}" is not one of ${SRL_REWARD_MODES.join(', ')}`);
+  return found;
+}
+
+/** The `reward` command, created on first use so several files can add subcommands to it. */
+export function rewardCommandOf(program: Command): Command {
+  return program.commands.find((command) => command.name() === 'reward') ?? program.command('reward').description('rewards: SRL step-wise similarity');
+}
+
+interface SrlFlags {
+  steps: string;
+  responses: string;
+  output?: string;
+  mode: SrlRewardMode;
+}
+
+export function registerRewardCommand(program: Command): Command {
+  const reward = rewardCommandOf(program);
+  reward
+    .command('srl')
+    .description('SRL step reward per response: -1 (with the reason) for a format violation, else difflib similarity to the expert action')
+    .requiredOption('--steps <file>', 'steps JSONL written by `swe-srl traj steps` (raw or chat form)')
+    .requiredOption('--responses <file>', 'JSONL lines {"step_id": ..., "response": "<think>...</think> action"}; other fields are copied to the output')
+    .option('-o, --output <file>', 'write reward lines here instead of standard output')
+    .option('--mode <mode>', 'canonical: compare parsed actions in one canonical rendering; raw: compare the text after </think>', parseMode, 'canonical')
+    .action(async (flags: SrlFlags) => {
+      const experts = await loadExpertActions(flags.steps);
+      const summary: SrlScoreSummary = { responses: 0, formatViolations: 0, meanReward: Number.NaN };
+      const lines = summarize(scoreResponses(flags.responses, experts, flags.mode), summary);
+      if (flags.output) await writeJsonLines(flags.output, lines);
+      else await writeJsonLinesToStream(process.stdout, lines);
+      const mean = summary.responses > 0 ? summary.meanReward.toFixed(4) : 'n/a';
+      console.error(`scored ${summary.responses} responses (${flags.mode}): ${summary.formatViolations} format violations, mean reward ${mean}`);
+    });
+  return reward;
+}

@@ -1,0 +1,83 @@
+/**
+ * `reward srl`: scores a file of responses against a steps file.
+ *
+ * Steps file: the JSONL `swe-srl traj steps` writes (raw or chat rows; each has `step_id`,
+ * `tool_format`, `target_parsed`). Responses file: JSONL, one response per line,
+ *
+ *     {"step_id": "pydicom__pydicom-1458#4", "response": "<think>…</think>\n```\nopen a.py\n```"}
+ *
+ * Any other fields (a sample index, a group id) are copied to the output line, which adds
+ * `reward` (−1 for a format violation, else the similarity in [0, 1]), `format_ok` and, for a −1,
+ * `reason`. Several responses may name the same step (a GRPO group).
+ */
+import { z } from 'zod';
+import { InputError, describeLocation } from '../../errors.js';
+import { readJsonLines } from '../../trajectories/io/text-files.js';
+import { formatIssues } from '../../trajectories/schema.js';
+import { chatStepRowSchema, expertOfRow, rawStepRowSchema, type ExpertAction } from '../../trajectories/steps/schema.js';
+import { srlReward, type SrlRewardMode } from '../srl.js';
+
+const responseLineSchema = z.looseObject({
+  step_id: z.string({ error: 'expected the step_id of a row of the steps file' }).min(1),
+  response: z.string({ error: 'expected the model response as a string' }),
+});
+
+export interface SrlRewardLine {
+  step_id: string;
+  reward: number;
+  format_ok: boolean;
+  reason?: string;
+  [extra: string]: unknown;
+}
+
+/** The expert action of every step, by step id. */
+export async function loadExpertActions(stepsPath: string): Promise<Map<string, ExpertAction>> {
+  const experts = new Map<string, ExpertAction>();
+  const firstLine = new Map<string, number>();
+  for await (const { line, value } of readJsonLines(stepsPath)) {
+    const isChat = typeof value === 'object' && value !== null && 'messages' in value;
+    const parsed = (isChat ? chatStepRowSchema : rawStepRowSchema).safeParse(value);
+    if (!parsed.success) throw new InputError(`${describeLocation(stepsPath, line)}: not a ${isChat ? 'chat' : 'raw'} step row: ${formatIssues(parsed.error)}`);
+    const id = parsed.data.step_id;
+    const earlier = firstLine.get(id);
+    if (earlier !== undefined) throw new InputError(`${describeLocation(stepsPath, line, 'step_id')}: ${JSON.stringify(id)} already used on line ${earlier}`);
+    firstLine.set(id, line);
+    experts.set(id, expertOfRow(parsed.data));
+  }
+  if (experts.size === 0) throw new InputError(`${stepsPath}: no step rows`);
+  return experts;
+}
+
+/** One reward line per response line, in order. */
+export async function* scoreResponses(responsesPath: string, experts: ReadonlyMap<string, ExpertAction>, mode: SrlRewardMode): AsyncGenerator<SrlRewardLine> {
+  for await (const { line, value } of readJsonLines(responsesPath)) {
+    const parsed = responseLineSchema.safeParse(value);
+    if (!parsed.success) throw new InputError(`${describeLocation(responsesPath, line)}: ${formatIssues(parsed.error)}`);
+    const { response, ...rest } = parsed.data;
+    const expert = experts.get(parsed.data.step_id);
+    if (!expert) throw new InputError(`${describeLocation(responsesPath, line, 'step_id')}: ${JSON.stringify(parsed.data.step_id)} is not in the steps file`);
+    const result = srlReward(response, expert, { mode });
+    yield result.formatOk
+      ? { ...rest, step_id: parsed.data.step_id, reward: result.reward, format_ok: true }
+      : { ...rest, step_id: parsed.data.step_id, reward: -1, format_ok: false, reason: result.reason };
+  }
+}
+
+export interface SrlScoreSummary {
+  responses: number;
+  formatViolations: number;
+  /** Mean reward over all responses (−1s included); NaN when there are none. */
+  meanReward: number;
+}
+
+/** Passes reward lines through while keeping a running summary. */
+export async function* summarize(lines: AsyncIterable<SrlRewardLine>, summary: SrlScoreSummary): AsyncGenerator<SrlRewardLine> {
+  let total = 0;
+  for await (const line of lines) {
+    summary.responses += 1;
+    if (!line.format_ok) summary.formatViolations += 1;
+    total += line.reward;
+    summary.meanReward = total / summary.responses;
+    yield line;
+  }
+}
