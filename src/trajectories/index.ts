@@ -29,4 +29,4 @@ export {
 } from './steps/decompose.js';
 export { truncateObservation, truncationMarker } from './steps/truncate.js';
 export { srlSystemPrompt } from './steps/system-prompts.js';
-export { stepRowSchema, expertOfRow, type StepRow, type ExpertAction } from './steps/schema.js';
+export { stepRowSchema, expertOfRow, type StepRow, type StepTarget, type ExpertAction } from './steps/schema.js';

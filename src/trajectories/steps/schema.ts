@@ -33,8 +33,14 @@ export type ChatStepRow = z.infer<typeof chatStepRowSchema>;
 export type RawStepRow = z.infer<typeof rawStepRowSchema>;
 export type StepRow = ChatStepRow | RawStepRow;
 
-function isChatRow(row: StepRow): row is ChatStepRow {
-  return Array.isArray(row.messages) && typeof row.target === 'string';
+/** What a step row must hold for the reward: either form, or a `ChatStepPrompt` / `RawStepInstance` in memory. */
+export interface StepTarget {
+  tool_format: ToolFormat;
+  target_parsed: ParsedAction;
+  /** Chat rows: the action as the policy should write it. */
+  target?: unknown;
+  /** Raw rows: the action as recorded. */
+  target_action?: unknown;
 }
 
 /** What the SRL reward compares a response against. */
@@ -45,8 +51,9 @@ export interface ExpertAction {
   text: string;
 }
 
-export function expertOfRow(row: StepRow): ExpertAction {
-  if (isChatRow(row)) return { toolFormat: row.tool_format, action: row.target_parsed, text: row.target };
+export function expertOfRow(row: StepTarget): ExpertAction {
+  if (typeof row.target === 'string') return { toolFormat: row.tool_format, action: row.target_parsed, text: row.target };
+  if (typeof row.target_action !== 'string') throw new TypeError('a step row needs target (chat form) or target_action (raw form)');
   const step = { thought: '', action: row.target_action, parsed_action: row.target_parsed, observation: '' };
   return { toolFormat: row.tool_format, action: row.target_parsed, text: expertActionText(step, row.tool_format) };
 }
