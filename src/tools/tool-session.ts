@@ -67,11 +67,18 @@ export class ToolSession {
     this.commandLineTools = new Set([...this.enabledTools].filter((name) => name !== 'bash'));
   }
 
-  /** Runs one action. Never throws for anything the agent did; see `ToolOutcome.crashed`. */
-  async execute(call: ToolCall): Promise<ToolOutcome> {
+  /**
+   * Runs one action. Never throws for anything the agent did; see `ToolOutcome.crashed`.
+   * `timeoutMs` shortens the bash time limit for this action (the episode's remaining time).
+   */
+  async execute(call: ToolCall, options: { timeoutMs?: number } = {}): Promise<ToolOutcome> {
     this.windowed.noteAction(call.tool);
+    const bashOptions =
+      options.timeoutMs === undefined
+        ? this.bashOptions
+        : { ...this.bashOptions, actionTimeoutMs: Math.max(1, Math.min(this.bashOptions.actionTimeoutMs, options.timeoutMs)) };
     try {
-      return await this.dispatch(call);
+      return await this.dispatch(call, bashOptions);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { observation: `Error: the ${call.tool} tool failed: ${message}`, failed: true, crashed: true };
@@ -86,12 +93,12 @@ export class ToolSession {
     };
   }
 
-  private async dispatch(call: ToolCall): Promise<ToolOutcome> {
+  private async dispatch(call: ToolCall, bashOptions: BashToolOptions): Promise<ToolOutcome> {
     const { tool, args } = call;
     if (tool === 'bash' && this.enabledTools.has('bash')) {
       const command = typeof args.command === 'string' ? args.command : '';
       const routed = routeClassicCommand(command, this.commandLineTools);
-      if (routed === undefined) return runBash(this.context, this.bashOptions, command);
+      if (routed === undefined) return runBash(this.context, bashOptions, command);
       this.windowed.noteAction(routed.tool);
       if (routed.kind === 'invalid') return { observation: routed.observation, failed: true };
       return this.runCommandLine(routed.tool, routed.argv, routed.body);
