@@ -1,0 +1,56 @@
+/**
+ * Which tools a recorded SWE-agent run had. SWE-agent 1.x records its bundles in `replay_config`
+ * (`tools/windowed`, `tools/windowed_edit_replace`, …); 0.x runs have no bundle list and used the
+ * shell-function editor (`defaults.sh`, `edit_linting.sh`). Replaying with the same tools is what
+ * makes observations and the final patch come out the same.
+ */
+import type { ToolboxConfigInput, ToolBundle } from '../../tools/config.js';
+import type { Trajectory } from '../../trajectories/schema.js';
+
+const BUNDLE_PATHS: ReadonlyArray<[RegExp, ToolBundle[]]> = [
+  [/(^|\/)windowed$/, ['windowed']],
+  [/(^|\/)search$/, ['search']],
+  [/(^|\/)windowed_edit_replace$/, ['edit_replace']],
+  [/(^|\/)windowed_edit_linting$/, ['edit_range']],
+  [/(^|\/)windowed_edit_rewrite$/, ['edit_range']],
+  [/(^|\/)edit_anthropic$/, ['str_replace_editor']],
+  [/(^|\/)submit$/, ['submit']],
+  [/(^|\/)review_on_submit(_m)?$/, ['submit']],
+];
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value === 'string') {
+    try {
+      return record(JSON.parse(value) as unknown);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The toolbox a `.traj` was recorded with, from its raw JSON (`replay_config`) and its actions. */
+export function recordedToolbox(rawTraj: unknown, trajectory: Trajectory): ToolboxConfigInput {
+  const tools = record(record(record(record(rawTraj)?.replay_config)?.agent)?.tools);
+  const usesEditor = trajectory.steps.some((step) => step.parsed_action.tool === 'str_replace_editor');
+  const bundlePaths = Array.isArray(tools?.bundles)
+    ? tools.bundles.map((bundle) => record(bundle)?.path).filter((path): path is string => typeof path === 'string')
+    : undefined;
+  if (bundlePaths === undefined || bundlePaths.length === 0) {
+    // SWE-agent 0.x: the shell-function editor, search and windowed `edit N:M`.
+    const bundles: ToolBundle[] = ['bash', 'windowed', 'search', 'edit_range', 'submit'];
+    if (usesEditor) bundles.push('str_replace_editor');
+    return { flavor: 'swe-agent-0', bundles };
+  }
+  const bundles = new Set<ToolBundle>(['bash']);
+  for (const path of bundlePaths) {
+    for (const [pattern, names] of BUNDLE_PATHS) if (pattern.test(path.replace(/\/+$/, ''))) names.forEach((name) => bundles.add(name));
+  }
+  if (usesEditor) bundles.add('str_replace_editor');
+  bundles.add('submit');
+  const config: ToolboxConfigInput = { flavor: 'swe-agent-1', bundles: [...bundles] };
+  const variables = record(tools?.env_variables);
+  if (typeof variables?.WINDOW === 'number') config.window = variables.WINDOW;
+  if (typeof variables?.OVERLAP === 'number') config.overlap = variables.OVERLAP;
+  return config;
+}

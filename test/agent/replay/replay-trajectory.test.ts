@@ -1,0 +1,53 @@
+/**
+ * Replaying the shared SWE-agent trajectories through the whole loop (replay policy, parsers,
+ * tools) on rebuilt repositories: the final patch equals the recorded submission, and the steps
+ * that used SWE-agent's own tools give the recorded observations. Runs on the temporary-directory
+ * test double; test/cli/traj-replay.test.ts does the same through the CLI in Docker.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { readAllTrajectories } from '../../../src/trajectories/index.js';
+import { replayTrajectory } from '../../../src/agent/replay/replay-trajectory.js';
+import { recordedToolbox } from '../../../src/agent/replay/recorded-toolbox.js';
+import { sharedDataPath, skipUnlessShared } from '../../helpers/shared-data.js';
+import { rebuildRepository, type RawTrajStep } from '../../helpers/traj-repos.js';
+import { TempDirSandbox } from '../../helpers/temp-dir-sandbox.js';
+
+const TOOL_ACTION = /^(open|goto|scroll_up|scroll_down|create|edit|insert|find_file|search_dir|search_file|submit)\b/;
+
+for (const file of ['humanevalfix-python-0.traj', 'pydicom__pydicom-1458.traj', '6e44b9__sweagenttestrepo-1c2844.traj']) {
+  test(`${file} replays to its recorded submission`, { skip: skipUnlessShared('sweagent', file) }, async () => {
+    const path = sharedDataPath('sweagent', file)!;
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as { trajectory: RawTrajStep[]; info: { submission: string } };
+    const [trajectory] = await readAllTrajectories(path);
+    assert.ok(trajectory);
+    const repo = rebuildRepository(raw.trajectory, raw.info.submission);
+    const sandbox = await TempDirSandbox.create({ files: repo.files, modes: repo.modes });
+    try {
+      const report = await replayTrajectory({ trajectory, sandbox, tools: recordedToolbox(raw, trajectory), recordedRoot: repo.recordedRoot });
+      assert.equal(report.exitStatus, 'submitted');
+      assert.equal(report.patchMatches, true, `patch differs:\n${report.patch}\n---\n${report.recordedPatch}`);
+      for (const step of report.steps) {
+        if (TOOL_ACTION.test(step.action)) assert.ok(step.matches, `step ${step.index} (${step.action}):\n${step.replayed}\n---\n${step.recorded}`);
+      }
+      assert.ok(report.stepsMatched >= report.steps.filter((step) => TOOL_ACTION.test(step.action)).length);
+    } finally {
+      await sandbox.close();
+    }
+  });
+}
+
+test('the recorded toolbox follows replay_config bundles, or SWE-agent 0.x without them', async () => {
+  const path = sharedDataPath('sweagent', '6e44b9__sweagenttestrepo-1c2844.traj');
+  if (!path) return;
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  const [trajectory] = await readAllTrajectories(path);
+  assert.deepEqual(recordedToolbox(raw, trajectory!), {
+    flavor: 'swe-agent-1',
+    bundles: ['bash', 'windowed', 'search', 'edit_replace', 'submit'],
+    window: 100,
+    overlap: 2,
+  });
+  assert.deepEqual(recordedToolbox({ trajectory: [] }, trajectory!).flavor, 'swe-agent-0');
+});
