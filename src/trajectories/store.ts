@@ -34,6 +34,17 @@ export async function* readTrajectoryStore(path: string, options: { onInvalidLin
   }
 }
 
+/** Waits until a full stream drains (or closes, or fails: the caller's error listener sees that), leaving no listener behind. */
+async function drainOrClose(out: NodeJS.WritableStream): Promise<void> {
+  const controller = new AbortController();
+  const settled = (event: string): Promise<unknown> => once(out as NodeJS.EventEmitter, event, { signal: controller.signal }).catch(() => undefined);
+  try {
+    await Promise.race([settled('drain'), settled('close')]);
+  } finally {
+    controller.abort();
+  }
+}
+
 /**
  * Writes JSON values as JSONL to an open stream (standard output, say), waiting when it is full; the
  * caller closes it. A reader that goes away (`| head`) ends the writing quietly instead of crashing.
@@ -50,9 +61,7 @@ export async function writeJsonLinesToStream(out: NodeJS.WritableStream, values:
   try {
     for await (const value of values) {
       if (readerGone || failure) break;
-      if (!out.write(`${JSON.stringify(value)}\n`)) {
-        await Promise.race([once(out, 'drain'), once(out, 'close')]).catch(() => undefined);
-      }
+      if (!out.write(`${JSON.stringify(value)}\n`)) await drainOrClose(out);
       count += 1;
     }
   } finally {
