@@ -15,9 +15,9 @@ import {
   describeRecord,
   fileStem,
   finishTrajectory,
-  inferEnding,
   messageContentSchema,
   parseRecord,
+  resolveEnding,
   type RecordLocation,
 } from './common.js';
 import { problemStatementFromPrompt, splitFooter } from './prompt-text.js';
@@ -132,19 +132,16 @@ export function readChatRecord(value: unknown, where: RecordLocation, format: 'c
   const record = parseRecord(chatRecordSchema, value, where, format === 'chat-xml' ? 'chat trajectory' : 'OpenAI-messages trajectory');
   const steps = format === 'chat-xml' ? xmlSteps(record, where) : openAiSteps(record, where);
   const prompt = firstUserPrompt(record.messages);
-  const ending = inferEnding(steps);
-  const recordedPatch = record.final_patch ?? record.model_patch ?? record.git_patch ?? record.patch;
-  const recordedStatus = record.exit_status;
+  const ending = resolveEnding(steps, {
+    exit_status: record.exit_status,
+    final_patch: record.final_patch ?? record.model_patch ?? record.git_patch ?? record.patch,
+  });
 
   let metadata = record.metadata;
   if (!metadata) {
     const built: Record<string, unknown> = {};
     if (record.resolved !== undefined) built.resolved = record.resolved;
-    const inferred = [
-      ...(recordedStatus == null ? ending.inferred.filter((f) => f === 'exit_status') : []),
-      ...(recordedPatch == null ? ending.inferred.filter((f) => f === 'final_patch') : []),
-    ];
-    if (inferred.length > 0) built.inferred = inferred;
+    if (ending.inferred.length > 0) built.inferred = ending.inferred;
     metadata = Object.keys(built).length > 0 ? built : undefined;
   }
   const modelName = record.model_name ?? record.model;
@@ -154,8 +151,8 @@ export function readChatRecord(value: unknown, where: RecordLocation, format: 'c
       instance_id: record.instance_id ?? fallbackId,
       problem_statement: record.problem_statement ?? (prompt === undefined ? '' : problemStatementFromPrompt(prompt)),
       steps,
-      final_patch: recordedPatch ?? ending.final_patch,
-      exit_status: recordedStatus ?? ending.exit_status,
+      final_patch: ending.final_patch,
+      exit_status: ending.exit_status,
       source_format: format,
       tool_format: format === 'chat-xml' ? 'xml_function_calling' : 'function_calling',
       ...(modelName ? { model_name: modelName } : {}),
@@ -171,6 +168,10 @@ export function chatFormatOf(value: unknown): 'chat-xml' | 'openai-messages' | '
   if (!Array.isArray(messages)) return undefined;
   const assistants = messages.filter((m): m is ChatMessage => typeof m === 'object' && m !== null && (m as ChatMessage).role === 'assistant');
   if (assistants.some((m) => Array.isArray(m.tool_calls) && m.tool_calls.length > 0)) return 'openai-messages';
-  if (assistants.some((m) => contentText(chatMessageSchema.shape.content.safeParse(m.content).data).includes('<function='))) return 'chat-xml';
+  const textOf = (content: unknown): string => {
+    const parsed = messageContentSchema.safeParse(content);
+    return parsed.success ? contentText(parsed.data) : '';
+  };
+  if (assistants.some((m) => textOf(m.content).includes('<function='))) return 'chat-xml';
   return 'chat-without-actions';
 }

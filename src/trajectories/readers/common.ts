@@ -50,14 +50,28 @@ export function finishTrajectory(candidate: Omit<Trajectory, 'steps'> & { steps:
 }
 
 /**
- * For sources that do not record how a run ended: a run whose last action is `submit` was
- * submitted, and SWE-agent's submit observation is the diff. Recorded in metadata.inferred.
+ * How a run ended: as recorded, or, where the source does not record it, inferred: a run whose last
+ * action is `submit` was submitted, and SWE-agent's submit observation is the diff. `inferred`
+ * names the fields that were inferred (readers put it in metadata.inferred).
  */
-export function inferEnding(steps: readonly Step[]): { exit_status: string | null; final_patch: string | null; inferred: string[] } {
+export function resolveEnding(
+  steps: readonly Step[],
+  recorded: { exit_status?: string | null | undefined; final_patch?: string | null | undefined } = {},
+): { exit_status: string | null; final_patch: string | null; inferred: string[] } {
   const last = steps.at(-1);
-  if (!last || last.parsed_action.tool !== 'submit') return { exit_status: null, final_patch: null, inferred: [] };
-  const patch = last.observation.includes('diff --git') ? last.observation : null;
-  return { exit_status: 'submitted', final_patch: patch, inferred: patch === null ? ['exit_status'] : ['exit_status', 'final_patch'] };
+  const submitted = last?.parsed_action.tool === 'submit';
+  const inferred: string[] = [];
+  let exitStatus = recorded.exit_status ?? null;
+  if (exitStatus === null && submitted) {
+    exitStatus = 'submitted';
+    inferred.push('exit_status');
+  }
+  let finalPatch = recorded.final_patch ?? null;
+  if (finalPatch === null && submitted && last.observation.includes('diff --git')) {
+    finalPatch = last.observation;
+    inferred.push('final_patch');
+  }
+  return { exit_status: exitStatus, final_patch: finalPatch, inferred };
 }
 
 export function fileStem(file: string): string {

@@ -4,7 +4,7 @@
  * `replay_config` of the run it was made from.
  */
 import { z } from 'zod';
-import { fileStem, finishTrajectory, inferEnding, parseRecord, type RecordLocation } from './common.js';
+import { fileStem, finishTrajectory, parseRecord, resolveEnding, type RecordLocation } from './common.js';
 import { problemStatementFromPrompt } from './prompt-text.js';
 import { historyActions, instancePromptOf, stepsFromHistory, sweAgentMessageSchema } from './swe-agent-history.js';
 import type { Trajectory } from '../schema.js';
@@ -19,7 +19,7 @@ export function readSweAgentDemo(value: unknown, where: RecordLocation): Traject
   const steps = stepsFromHistory(demo.history, where);
   const usesToolCalls = historyActions(demo.history, where).some((found) => (found.message.tool_calls?.length ?? 0) > 0);
   const prompt = instancePromptOf(demo.history);
-  const ending = inferEnding(steps);
+  const ending = resolveEnding(steps);
   return finishTrajectory(
     {
       instance_id: fileStem(where.file),

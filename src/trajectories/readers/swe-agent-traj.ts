@@ -13,7 +13,7 @@ import {
   type ToolFormat,
 } from '../../tools/parsers/index.js';
 import type { Step, StepState, Trajectory } from '../schema.js';
-import { describeRecord, fileStem, finishTrajectory, inferEnding, parseRecord, type RecordLocation } from './common.js';
+import { describeRecord, fileStem, finishTrajectory, parseRecord, resolveEnding, type RecordLocation } from './common.js';
 import { problemStatementFromPrompt } from './prompt-text.js';
 import { historyActions, instancePromptOf, stepsFromHistory, sweAgentMessageSchema } from './swe-agent-history.js';
 
@@ -157,8 +157,8 @@ export function readSweAgentTraj(value: unknown, where: RecordLocation): Traject
   const problemStatement =
     asString(pick(replayConfig, 'problem_statement', 'text')) ?? (instancePrompt === undefined ? '' : problemStatementFromPrompt(instancePrompt));
   const instanceId = asString(pick(replayConfig, 'problem_statement', 'id')) ?? fileStem(where.file);
-  const inferred = inferEnding(steps);
   const info = file.info;
+  const ending = resolveEnding(steps, { exit_status: info?.exit_status, final_patch: info?.submission });
 
   let metadata: UnknownRecord | undefined;
   if (info?.metadata) {
@@ -167,8 +167,7 @@ export function readSweAgentTraj(value: unknown, where: RecordLocation): Traject
     metadata = {};
     if (file.environment) metadata.environment = file.environment;
     if (info?.model_stats !== undefined) metadata.model_stats = info.model_stats;
-    const inferredFields = [...(info?.exit_status == null ? inferred.inferred.filter((f) => f === 'exit_status') : []), ...(info?.submission == null ? inferred.inferred.filter((f) => f === 'final_patch') : [])];
-    if (inferredFields.length > 0) metadata.inferred = inferredFields;
+    if (ending.inferred.length > 0) metadata.inferred = ending.inferred;
     if (Object.keys(metadata).length === 0) metadata = undefined;
   }
   const modelName = asString(pick(replayConfig, 'agent', 'model', 'name'));
@@ -178,8 +177,8 @@ export function readSweAgentTraj(value: unknown, where: RecordLocation): Traject
       instance_id: instanceId,
       problem_statement: problemStatement,
       steps,
-      final_patch: info?.submission ?? inferred.final_patch,
-      exit_status: info?.exit_status ?? inferred.exit_status,
+      final_patch: ending.final_patch,
+      exit_status: ending.exit_status,
       source_format: 'swe-agent-traj',
       tool_format: toolFormat,
       ...(modelName ? { model_name: modelName } : {}),
