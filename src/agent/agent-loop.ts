@@ -197,6 +197,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
     metadata: {
       recorded_by: 'swe-srl agent loop',
       template: templates.name,
+      tools: { flavor: session.config.flavor, bundles: session.config.bundles, window: session.config.window, overlap: session.config.overlap },
       ...(end.detail !== undefined ? { exit_detail: end.detail } : {}),
       model_stats: { model_calls: modelCalls, format_errors: formatErrors, ...usageRecord(usage) },
     },

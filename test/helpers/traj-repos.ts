@@ -9,9 +9,9 @@
  * Test-only: it lets the replay tests run on the shared trajectories without their repositories.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 
 export interface RawTrajStep {
   action: string;
@@ -214,4 +214,61 @@ export function rebuildRepository(steps: RawTrajStep[], submission: string): Reb
     files[relative] = withContexts(relative, entry, contexts.get(relative) ?? []);
   }
   return { recordedRoot, files, modes: modesOf(submission) };
+}
+
+export interface ReplayFixture {
+  /** `owner/name`, from the recorded root (`/pydicom__pydicom` → `pydicom/pydicom`). */
+  repo: string;
+  reposDir: string;
+  environmentsDir: string;
+  instancesPath: string;
+  baseCommit: string;
+}
+
+/**
+ * Lays out what `traj replay` needs for a rebuilt repository under `dir`: a clone in
+ * `repos/owner__name` with one commit, an environment spec with no extra packages, and an
+ * instances JSONL row for `instanceId` at that commit.
+ */
+export function writeReplayFixture(dir: string, rebuilt: RebuiltRepository, instanceId: string, problemStatement = ''): ReplayFixture {
+  const stem = rebuilt.recordedRoot.replace(/^\/+/, '').replace(/\/+$/, '');
+  const [owner, name] = stem.includes('__') ? [stem.slice(0, stem.indexOf('__')), stem.slice(stem.indexOf('__') + 2)] : ['replay', stem || 'repo'];
+  const repo = `${owner}/${name}`;
+  const reposDir = join(dir, 'repos');
+  const repoDir = join(reposDir, `${owner}__${name}`);
+  const environmentsDir = join(dir, 'environments');
+  mkdirSync(repoDir, { recursive: true });
+  mkdirSync(environmentsDir, { recursive: true });
+  for (const [path, content] of Object.entries(rebuilt.files)) {
+    mkdirSync(dirname(join(repoDir, path)), { recursive: true });
+    writeFileSync(join(repoDir, path), content);
+    const mode = rebuilt.modes[path];
+    if (mode !== undefined) chmodSync(join(repoDir, path), mode);
+  }
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=replay', '-c', 'user.email=replay@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: repoDir,
+      encoding: 'utf8',
+      // A fixed date makes the commit id, and so the instance image's tag, the same on every run.
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: dir,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z',
+        GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
+      },
+    });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'rebuilt from the trajectory');
+  const baseCommit = git('rev-parse', 'HEAD').trim();
+  const specName = `replay-${owner}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  writeFileSync(
+    join(environmentsDir, `${specName}.yaml`),
+    `name: ${specName}\nrepo: ${repo}\napt: []\ninstall: []\ntest_cmd: python3 -m pytest -rA {tests}\nlog_parser: pytest\n`,
+  );
+  const instancesPath = join(dir, 'instances.jsonl');
+  const row = { instance_id: instanceId, repo, base_commit: baseCommit, problem_statement: problemStatement, FAIL_TO_PASS: [], PASS_TO_PASS: [] };
+  writeFileSync(instancesPath, `${JSON.stringify(row)}\n`);
+  return { repo, reposDir, environmentsDir, instancesPath, baseCommit };
 }

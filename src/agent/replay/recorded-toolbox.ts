@@ -31,6 +31,11 @@ function record(value: unknown): Record<string, unknown> | undefined {
 
 /** The toolbox a `.traj` was recorded with, from its raw JSON (`replay_config`) and its actions. */
 export function recordedToolbox(rawTraj: unknown, trajectory: Trajectory): ToolboxConfigInput {
+  // Runs recorded by our own loop say which tools they had.
+  const own = record(trajectory.metadata?.tools);
+  if (own && Array.isArray(own.bundles) && (own.flavor === 'swe-agent-0' || own.flavor === 'swe-agent-1')) {
+    return own as ToolboxConfigInput;
+  }
   const tools = record(record(record(record(rawTraj)?.replay_config)?.agent)?.tools);
   const usesEditor = trajectory.steps.some((step) => step.parsed_action.tool === 'str_replace_editor');
   const bundlePaths = Array.isArray(tools?.bundles)

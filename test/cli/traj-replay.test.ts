@@ -1,0 +1,81 @@
+/**
+ * `swe-srl traj replay` on the shared SWE-agent trajectories, in Docker (the Done-when) and on the
+ * local backend: each repository is rebuilt from what the trajectory's observations show, laid out
+ * as `--repos`, `--environments` and `--instances`, and the replay must reproduce the recorded
+ * submission and the recorded observations of every step that used SWE-agent's tools.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { readAllTrajectories } from '../../src/trajectories/index.js';
+import { registerTrajReplaySubcommand, runTrajReplay, type TrajReplayOptions } from '../../src/cli/traj-replay.js';
+import { findBubblewrap } from '../../src/sandbox/index.js';
+import { sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
+import { skipUnlessDocker } from '../helpers/docker.js';
+import { baseImageForTests } from '../helpers/images.js';
+import { rebuildRepository, writeReplayFixture, type RawTrajStep } from '../helpers/traj-repos.js';
+
+const TRAJECTORIES = ['humanevalfix-python-0.traj', 'pydicom__pydicom-1458.traj', '6e44b9__sweagenttestrepo-1c2844.traj'];
+const TOOL_ACTION = /^(open|goto|scroll_up|scroll_down|create|edit|insert|find_file|search_dir|search_file|submit)\b/;
+
+async function replayInFixture(file: string, backend: 'docker' | 'local'): Promise<void> {
+  const path = sharedDataPath('sweagent', file)!;
+  const raw = JSON.parse(await readFile(path, 'utf8')) as { trajectory: RawTrajStep[]; info: { submission: string } };
+  const [trajectory] = await readAllTrajectories(path);
+  assert.ok(trajectory);
+  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-replay-'));
+  try {
+    const fixture = writeReplayFixture(dir, rebuildRepository(raw.trajectory, raw.info.submission), trajectory.instance_id);
+    const lines: string[] = [];
+    const options: TrajReplayOptions = {
+      instances: fixture.instancesPath,
+      repos: fixture.reposDir,
+      environments: fixture.environmentsDir,
+      backend,
+      actionTimeout: 60,
+      quiet: true,
+      ...(backend === 'local' && (await findBubblewrap()) === undefined ? { allowUnsafe: true } : {}),
+    };
+    const [report] = await runTrajReplay(path, options, (line) => lines.push(line));
+    assert.ok(report);
+    assert.equal(report.exitStatus, 'submitted', lines.join('\n'));
+    assert.equal(report.patchMatches, true, lines.join('\n'));
+    for (const step of report.steps) {
+      if (TOOL_ACTION.test(step.action)) assert.ok(step.matches, `step ${step.index + 1} (${step.action}) differs:\n${step.replayed}\n--- recorded ---\n${step.recorded}`);
+    }
+    assert.match(lines.join('\n'), /final patch: {2}equals the recorded submission/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+for (const file of TRAJECTORIES) {
+  test(`traj replay reproduces ${file} in Docker`, { skip: skipUnlessShared('sweagent', file) || (await skipUnlessDocker()), timeout: 600_000 }, async () => {
+    await baseImageForTests();
+    await replayInFixture(file, 'docker');
+  });
+}
+
+test('traj replay reproduces a trajectory on the local backend', { skip: skipUnlessShared('sweagent', TRAJECTORIES[2]!), timeout: 120_000 }, async () => {
+  await replayInFixture(TRAJECTORIES[2]!, 'local');
+});
+
+test('traj replay names the missing instance and the flag to choose another', { skip: skipUnlessShared('sweagent', TRAJECTORIES[0]!) }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-replay-'));
+  try {
+    const path = sharedDataPath('sweagent', TRAJECTORIES[0]!)!;
+    const raw = JSON.parse(await readFile(path, 'utf8')) as { trajectory: RawTrajStep[]; info: { submission: string } };
+    const fixture = writeReplayFixture(dir, rebuildRepository(raw.trajectory, raw.info.submission), 'some-other-instance');
+    const program = new Command().exitOverride();
+    registerTrajReplaySubcommand(program.command('traj'));
+    await assert.rejects(
+      program.parseAsync(['traj', 'replay', path, '--instances', fixture.instancesPath, '--repos', fixture.reposDir, '--backend', 'local', '--allow-unsafe'], { from: 'user' }),
+      /no instance "humanevalfix-python-0".*--instance-id/,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
