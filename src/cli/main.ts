@@ -8,6 +8,7 @@ import { SweSrlError } from '../errors.js';
 import { registerImageCommand } from './image.js';
 import { registerRewardCommand } from './reward.js';
 import { registerRewardGroupsCommand } from './reward-groups.js';
+import { registerRolloutCommand } from './rollout.js';
 import { registerSimilarityCommand } from './similarity.js';
 import { registerTrajCommand } from './traj.js';
 
@@ -20,6 +21,7 @@ const program = new Command()
 registerImageCommand(program);
 registerRewardCommand(program);
 registerRewardGroupsCommand(program);
+registerRolloutCommand(program);
 registerSimilarityCommand(program);
 registerTrajCommand(program);
 
