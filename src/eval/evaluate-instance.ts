@@ -81,7 +81,7 @@ async function testsAfterTestPatch(
   const run = await runTests(sandbox, environment, instance, { timeoutMs, ...(context.selection ? { selection: context.selection } : {}) });
   await log.write(
     `test command: ${run.command}\n` +
-      `exit ${run.exitCode ?? 'none'}${run.timedOut ? `, timed out after ${timeoutMs / 1000} s` : ''}, ${run.durationMs} ms` +
+      `exit ${run.exitCode ?? 'none'}${run.timedOut ? `, timed out after ${timeoutMs / 1000} s` : ''}, ${Math.round(run.durationMs)} ms` +
       `${run.truncated ? ', output capped' : ''}; runner report: ${run.structured.state}`,
   );
   return run;

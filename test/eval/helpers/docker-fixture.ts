@@ -1,0 +1,51 @@
+/**
+ * On-disk inputs for evaluations in Docker, as a user would have them: `repos/owner__name` clones
+ * of the clamp projects, an environments directory with their specs, and helpers to write
+ * instances and predictions files.
+ */
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import type { Instance } from '../../../src/eval/instances.js';
+import type { Prediction } from '../../../src/eval/predictions.js';
+import { createClampProject, type ClampProject, type Flavour } from './clamp-project.js';
+import { removeTree } from './host-sandbox.js';
+
+export interface DockerFixture {
+  root: string;
+  reposDir: string;
+  environmentsDir: string;
+  projects: Record<Flavour, ClampProject>;
+  cleanup(): Promise<void>;
+}
+
+const SPECS: Record<Flavour, string> = {
+  pytest: 'name: clamp-pytest\nrepo: swe-srl/clamp-pytest\ntest_cmd: python3 -m pytest -rA -p no:cacheprovider\nlog_parser: pytest\ntimeout: 60\n',
+  unittest: 'name: clamp-unittest\nrepo: swe-srl/clamp-unittest\ntest_cmd: python3 -m unittest -v\nlog_parser: unittest\ntimeout: 60\n',
+};
+
+export async function createDockerFixture(): Promise<DockerFixture> {
+  const root = await mkdtemp(join(tmpdir(), 'swe-srl-eval-docker-'));
+  const reposDir = join(root, 'repos');
+  const environmentsDir = join(root, 'environments');
+  await mkdir(environmentsDir, { recursive: true });
+  const projects = {} as Record<Flavour, ClampProject>;
+  for (const flavour of ['pytest', 'unittest'] as const) {
+    projects[flavour] = await createClampProject(flavour, { path: join(reposDir, `swe-srl__clamp-${flavour}`) });
+    await writeFile(join(environmentsDir, `clamp-${flavour}.yaml`), SPECS[flavour]);
+  }
+  return { root, reposDir, environmentsDir, projects, cleanup: () => removeTree(root) };
+}
+
+export async function writeJsonl(path: string, records: Array<Instance | Prediction>): Promise<string> {
+  await writeFile(path, records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+  return path;
+}
+
+/** Ids of containers carrying this run's label, running or not. */
+export function containersOfRun(runId: string): string[] {
+  return execFileSync('docker', ['ps', '-aq', '--filter', `label=swe-srl.run=${runId}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+}
