@@ -4,6 +4,8 @@
  * `.traj` per instance under DIR/trajectories and DIR/runs.jsonl. Run it again with the same DIR to
  * resume: finished instances are not redone. Progress goes to stderr.
  */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { loadInstances, type Instance } from '../eval/instances.js';
@@ -128,9 +130,11 @@ export async function runRolloutCommand(flags: RolloutFlags, log: (line: string)
     if (!flags.trajectories || flags.trajectories.length === 0) throw new InputError('--policy replay needs --trajectories FILE… to play back');
     const byInstance = new Map<string, { trajectory: Trajectory; templates: AgentTemplates }>();
     for (const file of flags.trajectories) {
+      // A SWE-agent .traj names its tool bundles in replay_config; replaying needs the same tools.
+      const raw: unknown = extname(file).toLowerCase() === '.traj' ? JSON.parse(await readFile(file, 'utf8')) : undefined;
       for (const trajectory of await readAllTrajectories(file)) {
         const base = await loadAgentTemplates(flags.template ?? TEMPLATE_FOR_FORMAT[trajectory.tool_format]);
-        byInstance.set(trajectory.instance_id, { trajectory, templates: { ...base, think_tags: false, tools: recordedToolbox(undefined, trajectory) } });
+        byInstance.set(trajectory.instance_id, { trajectory, templates: { ...base, think_tags: false, tools: recordedToolbox(raw, trajectory) } });
       }
     }
     const without = instances.filter((instance) => !byInstance.has(instance.instance_id));
