@@ -1,0 +1,19 @@
+/**
+ * The agent loop's public surface: run one episode (`runAgent`), replay a recorded trajectory
+ * (`replayTrajectory`), or run many episodes in parallel with resumable output (`runRollout`).
+ */
+export { runAgent, type RunAgentOptions, type AgentInstance } from './agent-loop.js';
+export type { AgentResult, AgentStats } from './agent-result.js';
+export { agentConfigSchema, agentLimitsSchema, parseAgentConfig, type AgentConfig, type AgentConfigInput } from './agent-config.js';
+export { EXIT_STATUSES, type ExitStatus } from './exit-status.js';
+export { combineHooks, type AgentHooks } from './hooks.js';
+export { loadAgentTemplates, renderTemplate, agentTemplatesSchema, BUILTIN_TEMPLATES, type AgentTemplates } from './templates.js';
+export { readPolicyOutput, type ReadOutput } from './read-output.js';
+export { estimateTokens, elideOldObservations } from './history.js';
+export { writeTrajFile, recordTrajHook } from './record-traj.js';
+export { InstanceSandboxes, type InstanceSandboxOptions, type SandboxBackend } from './instance-sandbox.js';
+export { replayTrajectory, recordedRootOf, type ReplayOptions, type ReplayReport, type StepComparison } from './replay/replay-trajectory.js';
+export { recordedToolbox } from './replay/recorded-toolbox.js';
+export { normalizeObservation, normalizePatch, rootRewriter } from './replay/normalize.js';
+export { runRollout, type RolloutOptions, type RolloutSummary, type RolloutEvent } from './rollout/run-rollout.js';
+export { rolloutPaths, readFinishedPredictions, type RolloutPaths } from './rollout/rollout-output.js';
