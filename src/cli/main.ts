@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
+import { registerEvalCommand } from './eval.js';
 import { registerImageCommand } from './image.js';
 import { registerRewardCommand } from './reward.js';
 import { registerRewardGroupsCommand } from './reward-groups.js';
@@ -18,6 +19,7 @@ const program = new Command()
   .showHelpAfterError();
 
 // Command registrations (one line each; keep in alphabetical order of file name).
+registerEvalCommand(program);
 registerImageCommand(program);
 registerRewardCommand(program);
 registerRewardGroupsCommand(program);
