@@ -49,7 +49,8 @@ export async function loadAgentTemplates(nameOrPath: string): Promise<AgentTempl
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const line = error.linePos?.[0].line;
-      throw new InputError(`${path}${line ? `:${line}` : ''}: not valid YAML: ${error.message.split('\n')[0]}`, { cause: error });
+      const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new InputError(`${path}${line ? `:${line}` : ''}: not valid YAML: ${message}`, { cause: error });
     }
     throw error;
   }

@@ -72,7 +72,6 @@ export class ToolSession {
    * `timeoutMs` shortens the bash time limit for this action (the episode's remaining time).
    */
   async execute(call: ToolCall, options: { timeoutMs?: number } = {}): Promise<ToolOutcome> {
-    this.windowed.noteAction(call.tool);
     const bashOptions =
       options.timeoutMs === undefined
         ? this.bashOptions
@@ -98,11 +97,13 @@ export class ToolSession {
     if (tool === 'bash' && this.enabledTools.has('bash')) {
       const command = typeof args.command === 'string' ? args.command : '';
       const routed = routeClassicCommand(command, this.commandLineTools);
+      // The scroll warning counts consecutive scrolls, whichever way they were written.
+      this.windowed.noteAction(routed?.tool ?? 'bash');
       if (routed === undefined) return runBash(this.context, bashOptions, command);
-      this.windowed.noteAction(routed.tool);
       if (routed.kind === 'invalid') return { observation: routed.observation, failed: true };
       return this.runCommandLine(routed.tool, routed.argv, routed.body);
     }
+    this.windowed.noteAction(tool);
     if (!this.enabledTools.has(tool)) return this.unknownTool(tool);
     if (tool === 'str_replace_editor') return this.editor.run(editorArgs(args));
     const commandLine = this.commandLineFromArgs(tool, args);
