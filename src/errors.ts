@@ -26,3 +26,14 @@ export function describeLocation(file: string, line?: number, field?: string): s
   if (field !== undefined) where += `: ${field}`;
   return where;
 }
+
+/** A sandbox path that can't be read or written as asked (missing, a directory, not writable). */
+export class SandboxFileError extends InputError {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${path}: ${reason}`, options);
+  }
+}

@@ -10,6 +10,7 @@ import { registerImageCommand } from './image.js';
 import { registerRewardCommand } from './reward.js';
 import { registerRewardGroupsCommand } from './reward-groups.js';
 import { registerRolloutCommand } from './rollout.js';
+import { registerSandboxCommand } from './sandbox.js';
 import { registerSimilarityCommand } from './similarity.js';
 import { registerTrajCommand } from './traj.js';
 
@@ -24,6 +25,7 @@ registerImageCommand(program);
 registerRewardCommand(program);
 registerRewardGroupsCommand(program);
 registerRolloutCommand(program);
+registerSandboxCommand(program);
 registerSimilarityCommand(program);
 registerTrajCommand(program);
 

@@ -1,0 +1,67 @@
+/**
+ * The sandboxes this process has open, so that a Ctrl-C or a kill of the CLI still removes the
+ * containers and work trees it started. A process-wide registry by nature (signals are
+ * process-wide); `createSandbox` adds to it unless given another one.
+ */
+import type { Sandbox } from './types.js';
+
+/** How long signal cleanup may take before the process exits anyway. */
+const CLEANUP_LIMIT_MS = 15_000;
+
+export class LiveSandboxes {
+  private readonly open = new Set<Sandbox>();
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Registers `sandbox` until it is closed (its `close` is wrapped to unregister it). */
+  track<T extends Sandbox>(sandbox: T): T {
+    this.open.add(sandbox);
+    const close = sandbox.close.bind(sandbox);
+    sandbox.close = async () => {
+      try {
+        await close();
+      } finally {
+        this.open.delete(sandbox);
+      }
+    };
+    return sandbox;
+  }
+
+  /** Closes every open sandbox at once; one failing close does not stop the others. */
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.open].map((sandbox) => sandbox.close()));
+  }
+}
+
+export const liveSandboxes = new LiveSandboxes();
+
+/**
+ * On SIGINT or SIGTERM, closes every open sandbox, then exits with the signal's conventional
+ * status (130, 143). A second signal exits at once. Returns a function that removes the handlers.
+ */
+export function closeSandboxesOnSignal(
+  registry: LiveSandboxes = liveSandboxes,
+  exit: (code: number) => void = (code) => process.exit(code),
+): () => void {
+  let cleaning = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (cleaning) return exit(code);
+    cleaning = true;
+    if (registry.size > 0) console.error(`swe-srl: ${signal}: removing ${registry.size} sandbox(es)…`);
+    const limit = setTimeout(() => exit(code), CLEANUP_LIMIT_MS);
+    limit.unref();
+    void registry.closeAll().finally(() => {
+      clearTimeout(limit);
+      exit(code);
+    });
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The local sandbox's copy of the repository: a `git clone --shared` in a temporary directory,
+ * checked out at the asked commit. A clone rather than `git worktree add`, because a worktree
+ * keeps its index and refs inside the source repository's .git, which the sandbox must not be
+ * able to write (and, under bubblewrap, cannot).
+ */
+import { mkdtemp, mkdir, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { InputError } from '../../errors.js';
+
+export interface WorkTree {
+  /** Temporary directory holding everything below; removed by `remove()`. */
+  readonly root: string;
+  /** The clone, seen as /testbed by sandboxed commands. */
+  readonly testbed: string;
+  /** A private /tmp for sandboxed commands. */
+  readonly tmp: string;
+  /** The full hash of the commit the clone was checked out at. */
+  readonly baseCommit: string;
+  /** The source repository's object store, which the clone borrows from (read-only). */
+  readonly sharedObjects: string;
+  remove(): Promise<void>;
+}
+
+export async function prepareWorkTree(repoPath: string, commit = 'HEAD'): Promise<WorkTree> {
+  const source = resolve(repoPath);
+  const gitDir = await git(source, ['rev-parse', '--absolute-git-dir']).catch(() => undefined);
+  if (gitDir === undefined) throw new InputError(`repoPath: ${repoPath} is not a git repository`);
+  const baseCommit = await git(source, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`]).catch(() => undefined);
+  if (baseCommit === undefined) throw new InputError(`commit: ${commit} is not a commit in ${repoPath}`);
+  const commonDir = await git(source, ['rev-parse', '--git-common-dir']);
+  const sharedObjects = await realpath(join(isAbsolute(commonDir) ? commonDir : join(source, commonDir), 'objects'));
+
+  const root = await mkdtemp(join(tmpdir(), 'swe-srl-local-'));
+  const remove = (): Promise<void> => rm(root, { recursive: true, force: true });
+  try {
+    const testbed = join(root, 'testbed');
+    const tmp = join(root, 'tmp');
+    await mkdir(tmp);
+    await execa('git', ['clone', '--quiet', '--shared', '--no-checkout', source, testbed]);
+    await git(testbed, ['checkout', '--quiet', '--detach', baseCommit]);
+    return { root, testbed, tmp, baseCommit, sharedObjects, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+
+async function git(cwd: string, args: string[]): Promise<string> {
+  const { stdout } = await execa('git', args, { cwd });
+  return stdout.trim();
+}

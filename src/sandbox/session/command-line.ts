@@ -1,0 +1,85 @@
+/**
+ * The text the session writes to the shell's stdin. Every command travels as one line: the
+ * command itself is an ANSI-C quoted string handed to `eval`, so quotes, newlines, heredocs or a
+ * half-written `if` in the agent's command can never break the line that follows it (the end
+ * marker). Running it with `eval` in the shell itself is what lets `cd`, `export` and
+ * `source venv/bin/activate` carry over to the next command; `< /dev/null` keeps a command that
+ * reads stdin (a bare `cat`) from swallowing the session's next lines.
+ */
+import { randomBytes } from 'node:crypto';
+import { InputError } from '../../errors.js';
+
+/**
+ * Quotes any string as a bash `$'…'` word. Only `\`, `'` and control characters need escaping;
+ * everything else (UTF-8 included) passes through as is.
+ */
+export function quoteAnsiC(text: string): string {
+  let quoted = "$'";
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (char === '\\') quoted += '\\\\';
+    else if (char === "'") quoted += "\\'";
+    else if (char === '\n') quoted += '\\n';
+    else if (char === '\t') quoted += '\\t';
+    // \xHH reads at most two hex digits, so a following digit can't be absorbed into the escape.
+    else if (code < 0x20 || code === 0x7f) quoted += `\\x${code.toString(16).padStart(2, '0')}`;
+    else quoted += char;
+  }
+  return `${quoted}'`;
+}
+
+/**
+ * A per-command end marker. Its token is fresh random bytes each time, so a command that prints
+ * something marker-like (even a previous marker) can't end the read early. The token is written
+ * to the shell in two halves that only `printf` joins, so even `set -x` echoing the marker line
+ * doesn't put the joined token in the output.
+ */
+export class EndMarker {
+  /** What appears in the output right before `:<value>\n`. */
+  readonly token: string;
+  private readonly firstHalf: string;
+  private readonly secondHalf: string;
+
+  constructor() {
+    const nonce = randomBytes(12).toString('hex');
+    this.firstHalf = `__swe_srl_${nonce.slice(0, 12)}`;
+    this.secondHalf = `${nonce.slice(12)}__`;
+    this.token = this.firstHalf + this.secondHalf;
+  }
+
+  /** Shell code printing the token, `:`, the value of a (double-quoted) shell expression and a newline. */
+  printer(valueExpression: string): string {
+    return `printf '%s%s:%s\\n' ${this.firstHalf} ${this.secondHalf} "${valueExpression}"`;
+  }
+}
+
+/** One line for the shell's stdin: run `command`, then print the marker with its exit status. */
+export function commandLine(command: string, marker: EndMarker): string {
+  if (command.includes('\0')) {
+    throw new InputError('command: contains a NUL byte, which bash cannot pass to a command');
+  }
+  // The one-pass loop gives the INT trap (see preludeLines) something to break out of.
+  return (
+    `__swe_srl_command=${quoteAnsiC(command)}; ` +
+    `for __swe_srl_once in 1; do eval "$__swe_srl_command" < /dev/null; done; ${marker.printer('$?')}\n`
+  );
+}
+
+/**
+ * The first lines a new shell gets. `exec 2>&1` interleaves stderr with stdout in the order the
+ * command wrote them. `set -m` puts each command in its own process group, so a timeout can kill
+ * a whole pipeline at once, without touching the shell. On a timeout the backend sends the shell
+ * SIGINT before killing the command: the trap then breaks out of every loop up to the command
+ * line's own, so the rest of a list (`sleep 999; rm -rf build`), or a loop of builtins that has
+ * no process to kill, does not run on past the timeout. The marker reports the shell's pid
+ * (`$$`), which the backend needs to interrupt it.
+ */
+export function preludeLines(workdir: string, marker: EndMarker): string {
+  return [
+    'exec 2>&1',
+    'set -m',
+    "trap 'break 100000 2>/dev/null' INT",
+    `cd ${quoteAnsiC(workdir)}`,
+    marker.printer('$$'),
+  ].join('\n') + '\n';
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MarkerScanner } from '../../../src/sandbox/session/marker-scanner.js';
+
+const TOKEN = '__swe_srl_0123456789abcdef__';
+
+function scan(chunks: string[]): { output: string; value: string | undefined } {
+  let output = '';
+  const scanner = new MarkerScanner(TOKEN, (chunk) => (output += chunk.toString('utf8')));
+  let value: string | undefined;
+  for (const chunk of chunks) {
+    value = scanner.push(Buffer.from(chunk));
+    if (value !== undefined) break;
+  }
+  return { output, value };
+}
+
+test('finds the marker and its value wherever the stream is cut', () => {
+  const stream = `some output\nwithout end${TOKEN}:42\n`;
+  for (let cut = 0; cut <= stream.length; cut++) {
+    const { output, value } = scan([stream.slice(0, cut), stream.slice(cut)]);
+    assert.equal(value, '42', `cut at ${cut}`);
+    assert.equal(output, 'some output\nwithout end', `cut at ${cut}`);
+  }
+});
+
+test('finds the marker when it arrives one byte at a time', () => {
+  const stream = `abc${TOKEN}:0\n`;
+  const { output, value } = scan([...stream]);
+  assert.equal(value, '0');
+  assert.equal(output, 'abc');
+});
+
+test('a marker with another token is output, not an end', () => {
+  const fake = '__swe_srl_ffffffffffffffff__:0\n';
+  const { output, value } = scan([fake, `real${TOKEN}:1\n`]);
+  assert.equal(value, '1');
+  assert.equal(output, `${fake}real`);
+});
+
+test('flush hands on the bytes held back as a possible marker start', () => {
+  let output = '';
+  const scanner = new MarkerScanner(TOKEN, (chunk) => (output += chunk.toString('utf8')));
+  assert.equal(scanner.push(Buffer.from('short')), undefined);
+  assert.equal(output, '');
+  scanner.flush();
+  assert.equal(output, 'short');
+});

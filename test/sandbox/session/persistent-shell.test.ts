@@ -1,0 +1,154 @@
+/**
+ * The session protocol against a real bash on the host (no isolation needed: the commands are
+ * the test's own). The docker and local backends run the same protocol over other streams.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { HostLauncher } from '../../../src/sandbox/local/launcher.js';
+import { LocalShellHost } from '../../../src/sandbox/local/local-shell-host.js';
+import { listProcesses } from '../../../src/sandbox/local/process-table.js';
+import { PersistentShell, type PersistentShellOptions } from '../../../src/sandbox/session/persistent-shell.js';
+
+let dir: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'swe-srl-session-test-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function withShell(
+  options: Partial<PersistentShellOptions>,
+  body: (shell: PersistentShell) => Promise<void>,
+): Promise<void> {
+  const shell = await PersistentShell.start(new LocalShellHost(new HostLauncher({ testbed: dir, tmp: dir })), {
+    workdir: dir,
+    outputLimitBytes: 10_000,
+    defaultTimeoutMs: 10_000,
+    interruptGraceMs: 500,
+    ...options,
+  });
+  try {
+    await body(shell);
+  } finally {
+    await shell.close();
+  }
+}
+
+test('cd and exported variables carry over from one command to the next', () =>
+  withShell({}, async (shell) => {
+    await shell.run('mkdir -p sub && cd sub && export GREETING=hello && alias ll="echo aliased"');
+    const result = await shell.run('pwd; echo "$GREETING"');
+    assert.equal(result.output, `${join(dir, 'sub')}\nhello\n`);
+    assert.equal(result.exitCode, 0);
+  }));
+
+test('a command that reads stdin gets end-of-file instead of the session', () =>
+  withShell({}, async (shell) => {
+    const cat = await shell.run('cat', { timeoutMs: 3_000 });
+    assert.deepEqual([cat.output, cat.exitCode, cat.timedOut], ['', 0, false]);
+    const read = await shell.run('read line; echo "status $?"');
+    assert.equal(read.output, 'status 1\n');
+    assert.equal((await shell.run('echo still here')).output, 'still here\n');
+  }));
+
+test('exit status, stderr and output without a final newline come back as written', () =>
+  withShell({}, async (shell) => {
+    const result = await shell.run('echo out; echo err >&2; printf tail; exit_code=7; (exit $exit_code)');
+    assert.equal(result.output, 'out\nerr\ntail');
+    assert.equal(result.exitCode, 7);
+  }));
+
+test('a command printing something that looks like the end marker does not end the read', () =>
+  withShell({}, async (shell) => {
+    const fake = "printf '__swe_srl_0123456789ab%s:0\\n' 0123456789ab__; echo after-the-fake; exit_status=5; (exit $exit_status)";
+    const result = await shell.run(fake);
+    assert.equal(result.output, '__swe_srl_0123456789ab0123456789ab__:0\nafter-the-fake\n');
+    assert.equal(result.exitCode, 5);
+  }));
+
+test('a syntax error is the command\'s failure, not the session\'s', () =>
+  withShell({}, async (shell) => {
+    const broken = await shell.run("echo 'unterminated");
+    assert.equal(broken.exitCode, 2);
+    assert.match(broken.output, /unexpected EOF/);
+    const next = await shell.run('echo fine');
+    assert.deepEqual([next.output, next.sessionRestarted], ['fine\n', false]);
+  }));
+
+test('a command past its timeout is killed, with its background jobs, and the session stays', () =>
+  withShell({}, async (shell) => {
+    await shell.run('cd /tmp; export KEPT=yes');
+    const started = Date.now();
+    const result = await shell.run('sleep 300 & sleep 200 | cat; echo never', { timeoutMs: 300 });
+    assert.equal(result.timedOut, true);
+    assert.equal(result.exitCode, null);
+    assert.equal(result.sessionRestarted, false);
+    assert.ok(Date.now() - started < 3_000, `took ${Date.now() - started} ms`);
+    assert.doesNotMatch(result.output, /never/);
+    const after = await shell.run('pwd; echo $KEPT; echo $$');
+    // bash may report the killed background job first, as a terminal would show it.
+    const [cwd, kept, shellPid] = after.output.trim().split('\n').slice(-3);
+    assert.deepEqual([cwd, kept], ['/tmp', 'yes']);
+    const leftovers = (await listProcesses()).filter(
+      (entry) => entry.sid === Number(shellPid) && entry.pid !== Number(shellPid) && entry.state !== 'Z',
+    );
+    assert.deepEqual(leftovers, [], 'nothing the timed-out command started is still running');
+  }));
+
+test('a loop of builtins past its timeout is broken off, and the session stays', () =>
+  withShell({}, async (shell) => {
+    await shell.run('export KEPT=yes');
+    const stuck = await shell.run('while :; do :; done; echo never', { timeoutMs: 200 });
+    assert.deepEqual([stuck.timedOut, stuck.sessionRestarted, stuck.exitCode, stuck.output], [true, false, null, '']);
+    assert.equal((await shell.run('echo "[$KEPT]"')).output, '[yes]\n');
+  }));
+
+test('a shell that ignores the interrupt is replaced, and the result says so', () =>
+  withShell({}, async (shell) => {
+    await shell.run('export LOST=yes');
+    const stuck = await shell.run("trap '' INT; while :; do :; done", { timeoutMs: 200 });
+    assert.deepEqual([stuck.timedOut, stuck.sessionRestarted, stuck.exitCode], [true, true, null]);
+    const next = await shell.run('echo "[$LOST]"');
+    assert.deepEqual([next.output, next.sessionRestarted, next.exitCode], ['[]\n', false, 0]);
+  }));
+
+test('a command that exits the shell returns its status and output, and a new shell takes over', () =>
+  withShell({}, async (shell) => {
+    const result = await shell.run('echo bye; exit 3');
+    assert.deepEqual([result.output, result.exitCode, result.sessionRestarted], ['bye\n', 3, true]);
+    assert.equal((await shell.run('echo back')).output, 'back\n');
+  }));
+
+test('a flood is capped, marked, and stopped at the timeout', () =>
+  withShell({ outputLimitBytes: 1_000 }, async (shell) => {
+    const result = await shell.run('yes', { timeoutMs: 500 });
+    assert.equal(result.timedOut, true);
+    assert.equal(result.truncated, true);
+    assert.match(result.output, /output truncated: \d+ of \d+ bytes omitted \(limit 1000 bytes\)/);
+    assert.ok(result.output.length < 1_200);
+    assert.equal((await shell.run('echo ok')).output, 'ok\n');
+  }));
+
+test('concurrent runs go one after another in call order', () =>
+  withShell({}, async (shell) => {
+    const results = await Promise.all([
+      shell.run('sleep 0.2; echo first'),
+      shell.run('echo second'),
+      shell.run('echo third'),
+    ]);
+    assert.deepEqual(
+      results.map((result) => result.output),
+      ['first\n', 'second\n', 'third\n'],
+    );
+  }));
+
+test('a closed shell refuses to run', () =>
+  withShell({}, async (shell) => {
+    await shell.close();
+    await assert.rejects(shell.run('true'), /closed/);
+  }));
