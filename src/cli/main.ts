@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
+import { registerDemoCommand } from './demo.js';
 import { registerEvalCommand } from './eval.js';
 import { registerImageCommand } from './image.js';
 import { registerRewardCommand } from './reward.js';
@@ -20,6 +21,7 @@ const program = new Command()
   .showHelpAfterError();
 
 // Command registrations (one line each; keep in alphabetical order of file name).
+registerDemoCommand(program);
 registerEvalCommand(program);
 registerImageCommand(program);
 registerRewardCommand(program);

@@ -1,0 +1,53 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import Docker from 'dockerode';
+import { skipUnlessDocker } from '../helpers/docker.js';
+import { baseImageForTests } from '../helpers/images.js';
+import { tempDir } from '../sandbox/repos/git-fixtures.js';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const reposDir = await tempDir('demo-repos');
+after(() => rm(reposDir, { recursive: true, force: true }));
+
+function runCli(args: string[], env: Record<string, string> = {}) {
+  return execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: projectRoot,
+    env,
+    reject: false,
+    timeout: 300_000,
+    stdin: 'ignore',
+  });
+}
+
+test('the main job builds the images, runs the sample tests in a Docker sandbox and prints each result', { skip: await skipUnlessDocker() }, async () => {
+  await baseImageForTests(new Docker());
+  const result = await runCli(['demo', '--repos', reposDir, '--quiet']);
+  assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+  for (const step of ['[1/4] repository', '[2/4] images', '[3/4] sandbox', '[4/4] tests']) assert.ok(result.stdout.includes(step), step);
+  assert.match(result.stdout, /swe-srl\/instance\.sample-calculator:[0-9a-f]{12}/);
+  assert.match(result.stdout, /\/testbed at [0-9a-f]{12}, clean/);
+  // The sample's base commit has a bug in mean(): exactly that test fails, the others pass.
+  assert.match(result.stdout, /FAILED\s+tests\/test_calculator\.py::test_mean\n/);
+  assert.match(result.stdout, /PASSED\s+tests\/test_calculator\.py::test_add\n/);
+  assert.match(result.stdout, /Result: 5 passed, 1 failed/);
+
+  const containers = await new Docker().listContainers({ all: true, filters: JSON.stringify({ label: ['swe-srl.instance=sample-calculator'] }) });
+  assert.deepEqual(containers, [], 'the sandbox container is removed');
+});
+
+test('without a Docker engine the main job exits non-zero and says how to get one', async () => {
+  const result = await runCli(['demo', '--repos', reposDir], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+  assert.notEqual(result.exitCode, 0);
+  assert.match(result.stderr, /no Docker engine answers/);
+  assert.match(result.stderr, /scripts\/setup-docker\.sh/);
+  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('an unknown sample is a clear input error', { skip: await skipUnlessDocker() }, async () => {
+  const result = await runCli(['demo', '--repos', reposDir, '--sample', 'nope']);
+  assert.equal(result.exitCode, 2);
+  assert.match(result.stderr, /--sample: no sample "nope" under .*environments\/samples \(have: calculator/);
+});
