@@ -1,10 +1,13 @@
 /**
  * `swe-srl demo`, the main job (`npm start`): builds a sample repository shipped under
  * environments/, the image stack for it (base → environment → instance, each skipped when its tag
- * exists), starts a Docker sandbox on it, runs its tests and prints what each test did.
+ * exists), starts a Docker sandbox on it, runs its tests and prints what each test did. Then it
+ * evaluates the sample instances under environments/sample-instances with their gold and wrong
+ * patches (the RLVR stage) and prints the resolve table.
  *
  * It exits non-zero only when the machinery fails (no engine, a build, the sandbox, a test command
- * that hangs or reports no tests); failing tests are the expected result on a buggy base commit.
+ * that hangs or reports no tests, a grade that contradicts the samples' known answers); failing
+ * tests are the expected result on a buggy base commit.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +15,7 @@ import type { Command } from 'commander';
 import Docker from 'dockerode';
 import { InputError, SweSrlError } from '../errors.js';
 import { getLogParser } from '../eval/log-parsers/index.js';
+import { runSampleEvaluation } from '../eval/sample-evaluation.js';
 import type { TestStatus } from '../eval/test-status.js';
 import { closeSandboxesOnSignal, createSandbox } from '../sandbox/index.js';
 import { requireEngine } from '../sandbox/images/engine-check.js';
@@ -26,6 +30,10 @@ export interface DemoOptions {
   environments: string;
   repos: string;
   sample: string;
+  /** Where the evaluation step keeps its repositories, logs and reports. */
+  workDir: string;
+  /** False skips the evaluation step (commander's --no-eval). */
+  eval: boolean;
   quiet?: boolean;
 }
 
@@ -54,14 +62,15 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     throw new InputError(`--sample: no sample "${options.sample}" under ${join(options.environments, 'samples')} (have: ${samples.map((s) => s.name).join(', ') || 'none'})`);
   }
   const environment = findEnvironmentSpec(await loadEnvironmentSpecs(options.environments), sample.repo);
+  const steps = options.eval ? 5 : 4;
   print(`swe-srl demo: sample "${sample.name}" (${sample.repo}), environment "${environment.name}", in Docker`);
 
   let started = Date.now();
   const repository = await buildSampleRepository(sample, options.repos);
-  print(`[1/4] repository  ${sample.repo} at ${repository.commit.slice(0, 12)} in ${repository.path} (${seconds(started)})`);
+  print(`[1/${steps}] repository  ${sample.repo} at ${repository.commit.slice(0, 12)} in ${repository.path} (${seconds(started)})`);
 
   started = Date.now();
-  print('[2/4] images      base → environment → instance (the first base build bootstraps Debian: 1-2 minutes)');
+  print(`[2/${steps}] images      base → environment → instance (the first base build bootstraps Debian: 1-2 minutes)`);
   const image: EnsuredInstanceImage = await ensureInstanceImage(docker, {
     environment,
     repo: sample.repo,
@@ -82,12 +91,12 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     if (head.exitCode !== 0 || headCommit !== repository.commit) {
       throw new DemoFailedError(`the sandbox's /testbed is not at ${repository.commit}: ${head.output.trim()}`);
     }
-    print(`[3/4] sandbox     ${sandbox.backend} ${sandbox.id.slice(0, 12)} ready in ${seconds(started)}; ${sandbox.workdir} at ${headCommit.slice(0, 12)}, ${dirtyCount === '0' ? 'clean' : `${dirtyCount} changed files`}`);
+    print(`[3/${steps}] sandbox     ${sandbox.backend} ${sandbox.id.slice(0, 12)} ready in ${seconds(started)}; ${sandbox.workdir} at ${headCommit.slice(0, 12)}, ${dirtyCount === '0' ? 'clean' : `${dirtyCount} changed files`}`);
 
     const command = buildTestCommand(environment);
     const result = await sandbox.run(command, { timeoutMs: environment.timeoutSeconds * 1000 });
     const exit = result.timedOut ? `timed out after ${environment.timeoutSeconds} s` : `exit ${result.exitCode}`;
-    print(`[4/4] tests       ${command}  (${exit}, ${(result.durationMs / 1000).toFixed(1)} s)`);
+    print(`[4/${steps}] tests       ${command}  (${exit}, ${(result.durationMs / 1000).toFixed(1)} s)`);
     if (result.timedOut) throw new DemoFailedError(`the test command timed out; its output ended with:\n${result.output.slice(-2000)}`);
 
     const statuses = getLogParser(environment.logParser).parse(result.output);
@@ -104,6 +113,18 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   } finally {
     await sandbox.close();
   }
+  if (!options.eval) return;
+
+  print('');
+  print(`[5/${steps}] evaluation  sample instances, each with its gold patch and with a wrong patch, graded as SWE-bench does`);
+  const evaluation = await runSampleEvaluation({
+    workDir: options.workDir,
+    print: (line) => print(`      ${line}`),
+    ...(options.quiet ? { progress: null } : {}),
+  });
+  if (!evaluation.asExpected) {
+    throw new DemoFailedError('the evaluation graded a sample against its known answer (every gold patch resolves, every wrong patch does not); see the reports above');
+  }
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -113,6 +134,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--environments <dir>', 'environment specs and samples', join(projectRoot, 'environments'))
     .option('--repos <dir>', 'where sample repositories are built (as owner__name)', join(projectRoot, '.swe-srl', 'repos'))
     .option('--sample <name>', 'which sample under <environments>/samples', 'calculator')
+    .option('--work-dir <dir>', "where the evaluation step keeps repositories, logs and reports", join(projectRoot, '.swe-srl', 'demo'))
+    .option('--no-eval', 'skip evaluating the sample instances')
     .option('-q, --quiet', 'no build progress lines')
     .action(async (options: DemoOptions) => {
       // Ctrl-C while the sandbox runs must still remove its container.
