@@ -39,6 +39,11 @@ export class LocalSandbox implements Sandbox {
     return this.tree.baseCommit;
   }
 
+  /** Where the clone lives on the host (removed by `close`). */
+  get hostPath(): string {
+    return this.tree.testbed;
+  }
+
   /** True when commands run under bubblewrap. */
   get isolated(): boolean {
     return this.launcher.isolated;
