@@ -45,6 +45,7 @@ test('in Docker, every kind of prediction gets its true status and no container 
     entry('pytest', 'hangs'),
     entry('pytest', 'forgesAtExit'),
     entry('pytest', 'forgesAndExits'),
+    entry('pytest', 'fixesAndPrintsBinary'),
     entry('unittest', 'gold'),
     entry('unittest', 'forgesAndExits'),
   ];
@@ -62,7 +63,7 @@ test('in Docker, every kind of prediction gets its true status and no container 
     progress: null,
   });
   const summary = result.summary;
-  assert.deepEqual(summary.resolved_ids, ['docker-pytest-gold', 'docker-unittest-gold']);
+  assert.deepEqual(summary.resolved_ids, ['docker-pytest-fixesAndPrintsBinary', 'docker-pytest-gold', 'docker-unittest-gold']);
   assert.deepEqual(summary.unresolved_ids, [
     'docker-pytest-doesNotApply',
     'docker-pytest-forgesAndExits',
@@ -87,6 +88,9 @@ test('in Docker, every kind of prediction gets its true status and no container 
   assert.match(forged, /5 passed/);
   const report = JSON.parse(await readFile(join(instanceDir('docker-pytest-forgesAndExits'), 'report.json'), 'utf8'));
   assert.equal(report['docker-pytest-forgesAndExits'].swe_srl.test_exit_code, 0);
+  // Bytes that are not UTF-8 reached the log and did not stop the grading.
+  const binary = await readFile(join(instanceDir('docker-pytest-fixesAndPrintsBinary'), 'test_output.txt'), 'utf8');
+  assert.match(binary, /\uFFFD+\s*not utf-8/);
 
   assert.deepEqual(containersOfRun(runId), [], 'no container of this run is left');
 });

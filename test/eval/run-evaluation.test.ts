@@ -1,10 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEvaluation, type RunEvaluationOptions } from '../../src/eval/run-evaluation.js';
+import { summarizeRun } from '../../src/eval/summary.js';
 import { parseEnvironmentSpec } from '../../src/sandbox/images/environment-spec.js';
 import type { Instance } from '../../src/eval/instances.js';
 import type { Prediction } from '../../src/eval/predictions.js';
@@ -157,4 +158,21 @@ test('--gold checks that FAIL_TO_PASS tests fail before the gold patch and pass 
   const report = (await readJson(join(workDir, 'logs', 'gold', 'gold', 'clamp-invalid', 'report.json')))['clamp-invalid'];
   assert.deepEqual(report.swe_srl.gold_validation.fail_to_pass_passed_before, ['tests.test_mathlib.MathTest.test_add']);
   assert.ok(existsSync(join(workDir, 'logs', 'gold', 'gold', 'clamp-valid', 'test_output_before_patch.txt')));
+});
+
+test('a broken report.json counts as an error in the summary and is evaluated again on resume', async () => {
+  const candidates = ['gold', 'half'] as const;
+  const base = options('broken-report', { instances: instancesFor(candidates), predictions: predictionsFor(candidates) });
+  await runEvaluation(base);
+  const reportPath = join(workDir, 'logs', 'broken-report', 'acme__model-1', 'clamp-half', 'report.json');
+  await writeFile(reportPath, '{"clamp-half": {"resolved": tru');
+  const summary = await summarizeRun({ layout: { logsDir: join(workDir, 'logs'), runId: 'broken-report', reportDir: '.' }, instances: base.instances, predictions: base.predictions as Prediction[], gold: false });
+  assert.deepEqual(summary.error_ids, ['clamp-half']);
+  assert.equal(summary.completed_instances, 1);
+
+  const provider = new HostCloneProvider({ [clamp.instance.repo]: clamp.repository.path });
+  const resumed = await runEvaluation({ ...base, provider });
+  assert.deepEqual(resumed.results.map((r) => r.instanceId), ['clamp-half']);
+  assert.deepEqual(resumed.summary.unresolved_ids, ['clamp-half']);
+  assert.deepEqual(resumed.summary.error_ids, []);
 });

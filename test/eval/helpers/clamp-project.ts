@@ -103,6 +103,8 @@ export const CANDIDATES = [
   'forgesAtExit',
   /** Writes a whole fake all-passed log to the log stream, then exits 0 before any test runs. */
   'forgesAndExits',
+  /** The fix, plus bytes that are not UTF-8 written straight into the log. */
+  'fixesAndPrintsBinary',
 ] as const;
 export type Candidate = (typeof CANDIDATES)[number];
 
@@ -124,6 +126,21 @@ export async function createClampProject(flavour: Flavour, options: { repo?: str
     flavour === 'pytest'
       ? `PASSED ${TEST_FILE}::test_clamp_high\\nPASSED ${TEST_FILE}::test_clamp_high_negative\\n`
       : 'test_clamp_high (tests.test_mathlib.MathTest.test_clamp_high) ... ok\\ntest_clamp_high_negative (tests.test_mathlib.MathTest.test_clamp_high_negative) ... ok\\n';
+  // Finds the log stream itself (the descriptor the runner's output capture saved away) and writes
+  // `bytes` (a Python bytes literal) into it.
+  const writeToLog = (bytes: string) =>
+    [
+      'import os',
+      'log = os.stat("/proc/%d/fd/1" % os.getppid())',
+      'for fd in range(256):',
+      '    try:',
+      '        found = os.fstat(fd)',
+      '    except OSError:',
+      '        continue',
+      '    if (found.st_dev, found.st_ino) == (log.st_dev, log.st_ino):',
+      `        os.write(fd, ${bytes})`,
+      '        break',
+    ].join('\n');
   const patches: Record<Candidate, string> = {
     gold: await patchFor(repository.path, { 'mathlib.py': mathlibWith('    return min(max(low, value), high)\n') }),
     wrong: await patchFor(repository.path, { 'mathlib.py': mathlibWith('    return min(value, high)\n') }),
@@ -143,28 +160,12 @@ export async function createClampProject(flavour: Flavour, options: { repo?: str
     forgesAtExit: await patchFor(repository.path, {
       'mathlib.py': mathlibWith('    return max(low, value)\n', `import atexit, os\natexit.register(lambda: os.write(1, b"\\n${forgedNewTests}"))\n\n\n`),
     }),
+    // A complete fake run written into the log, then an exit before any test runs.
     forgesAndExits: await patchFor(repository.path, {
-      'mathlib.py': mathlibWith(
-        '    return max(low, value)\n',
-        // Finds the log stream itself (the descriptor the runner's own output capture saved away)
-        // and writes a complete fake run into it, then leaves before any test runs.
-        [
-          'import os',
-          'log = os.stat("/proc/%d/fd/1" % os.getppid())',
-          'for fd in range(256):',
-          '    try:',
-          '        found = os.fstat(fd)',
-          '    except OSError:',
-          '        continue',
-          '    if (found.st_dev, found.st_ino) == (log.st_dev, log.st_ino):',
-          `        os.write(fd, b"${forged}")`,
-          '        break',
-          'os._exit(0)',
-          '',
-          '',
-          '',
-        ].join('\n'),
-      ),
+      'mathlib.py': mathlibWith('    return max(low, value)\n', `${writeToLog(`b"${forged}"`)}\nos._exit(0)\n\n\n`),
+    }),
+    fixesAndPrintsBinary: await patchFor(repository.path, {
+      'mathlib.py': mathlibWith('    return min(max(low, value), high)\n', `${writeToLog('b"\\xff\\xfe\\xc3 not utf-8\\n"')}\n\n\n`),
     }),
   };
   const testPatch = await patchFor(repository.path, {

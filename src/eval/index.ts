@@ -1,0 +1,43 @@
+/** The evaluation (RLVR) stage's public surface: import from here, not from its files. */
+export { loadInstances, parseInstanceRecords, instanceSchema, type Instance } from './instances.js';
+export {
+  loadPredictions,
+  parsePredictionRecords,
+  goldPredictions,
+  isEmptyPatch,
+  modelDirectoryName,
+  GOLD_MODEL_NAME,
+  type Prediction,
+  type LoadedPredictions,
+} from './predictions.js';
+export { applyPatch, PATCH_METHODS, type PatchApplication, type PatchAttempt, type PatchMethod } from './patch-apply.js';
+export { normalizePatch, patchedFiles, testDirectives, touchedPaths } from './patch-files.js';
+export { applyTestPatch, runTests, testCommandFor, type TestRun, type TestSelection, type StructuredReportState } from './test-run.js';
+export type { TestEnvironment } from './test-environment.js';
+export {
+  getLogParser,
+  isLogParserName,
+  LOG_PARSER_NAMES,
+  parsePytestLog,
+  parseUnittestLog,
+  parseNodeTestLog,
+  parseJunitXml,
+  structuredReportFor,
+  type LogParser,
+  type LogParserName,
+} from './log-parsers/index.js';
+export type { TestStatus, TestStatusMap } from './test-status.js';
+export { crossCheck, type CheckedResults, type TestRunEvidence } from './cross-check.js';
+export { gradeInstance, type Grade, type TestsStatus, type TestOutcomes } from './grading.js';
+export { judgeTestRun, type TestVerdict } from './test-verdict.js';
+export { rlvrReward, type RlvrRewardOptions, type RlvrRewardResult } from './rlvr-reward.js';
+export { evaluateInstance, EvaluationError, type InstanceResult, type InstanceStatus, type InstanceEvaluationContext } from './evaluate-instance.js';
+export { runEvaluation, type RunEvaluationOptions, type RunEvaluationResult } from './run-evaluation.js';
+export { summarizeRun, type RunSummary } from './summary.js';
+export { readInstanceReport, writeInstanceReport, type InstanceReport, type InstanceReportBody, type SweSrlReportDetails } from './report.js';
+export { DEFAULT_LOGS_DIR, INSTANCE_FILES, instanceDirectory, summaryPath, type RunLayout } from './run-layout.js';
+export type { InstanceSandboxProvider } from './sandbox-provider.js';
+export { DockerInstanceProvider, EVAL_OUTPUT_LIMIT_BYTES, type DockerProviderOptions } from './docker-provider.js';
+export { runSampleEvaluation, formatResolveTable, SAMPLE_INSTANCES_DIR, type SampleEvaluationOptions, type SampleEvaluationResult, type SampleRow } from './sample-evaluation.js';
+export { EvaluationProgress, type ProgressStream } from './progress.js';
+export { runWithWorkers } from './worker-pool.js';
