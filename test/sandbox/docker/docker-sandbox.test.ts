@@ -12,7 +12,7 @@ import { DockerSandbox } from '../../../src/sandbox/docker/docker-sandbox.js';
 import type { DockerSandboxConfig } from '../../../src/sandbox/docker/docker-config.js';
 import { DockerEngines } from '../../../src/sandbox/docker/engines.js';
 import { skipUnlessDocker } from '../../helpers/docker.js';
-import { BINARY_FIXTURE, repoImageForTests } from './repo-image.js';
+import { BINARY_FIXTURE, imageWithoutBashForTests, repoImageForTests } from './repo-image.js';
 
 const skip = await skipUnlessDocker();
 const docker = new Docker();
@@ -156,15 +156,16 @@ test('a bare cat gets end-of-file and a fake end marker is just output', { skip 
   }),
 );
 
-test('a fork bomb is contained by the pids limit: bounded results, a usable session, nothing left', { skip }, async () => {
+test('a fork bomb is contained by the pids limit, and a timed-out command clears it away', { skip }, async () => {
   await withSandbox({ pidsLimit: 64 }, async (sandbox) => {
     const bomb = await sandbox.run(':(){ :|:& };:', { timeoutMs: 3_000 });
     assert.ok(bomb.durationMs < 10_000);
-    // A later command that times out has the whole session killed, bomb included.
-    const starved = await sandbox.run('sleep 1; echo slept', { timeoutMs: 3_000 });
+    // The bomb runs in the background, in the session: a timeout kills the session's processes.
+    const starved = await sandbox.run('sleep 600', { timeoutMs: 2_000 });
+    assert.equal(starved.timedOut, true);
     assert.ok(starved.durationMs < 10_000);
-    const recovered = await sandbox.run('sleep 0.1; echo recovered', { timeoutMs: 10_000 });
-    assert.equal(recovered.output.trim().split('\n').at(-1), 'recovered');
+    const census = await sandbox.run('ps -e -o comm= | grep -vc -e docker-init -e sleep -e bash -e ps -e grep', { timeoutMs: 10_000 });
+    assert.deepEqual([census.output, census.timedOut], ['0\n', false], 'only the sandbox\'s own processes remain');
   });
   assert.deepEqual(await containersOfThisRun(), []);
 });
@@ -194,6 +195,16 @@ test('a missing image fails fast with how to build it, leaving nothing behind', 
     assert.ok(error instanceof UnavailableError);
     assert.match(error.message, new RegExp(`image ${image} is not on the Docker engine`));
     assert.match(error.message, /swe-srl image base/);
+    return true;
+  });
+  assert.deepEqual(await containersOfThisRun(), []);
+});
+
+test('a sandbox whose session cannot start fails clearly and removes its container', { skip }, async () => {
+  const image = await imageWithoutBashForTests(docker);
+  await assert.rejects(DockerSandbox.create({ type: 'docker', image, runId: RUN_ID }, engines), (error: unknown) => {
+    assert.ok(error instanceof UnavailableError, String(error));
+    assert.match(error.message, /bash/);
     return true;
   });
   assert.deepEqual(await containersOfThisRun(), []);

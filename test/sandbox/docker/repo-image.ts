@@ -54,3 +54,32 @@ async function build(docker: Docker): Promise<string> {
     await container.remove({ force: true });
   }
 }
+
+let withoutBash: Promise<string> | undefined;
+
+/** The fixture image with bash deleted: a sandbox can start its container but not its session. */
+export function imageWithoutBashForTests(docker: Docker = new Docker()): Promise<string> {
+  withoutBash ??= (async () => {
+    const source = await repoImageForTests(docker);
+    const tag = `swe-srl-test/no-bash:${source.split(':')[1]}`;
+    if (await docker.getImage(tag).inspect().then(() => true, () => false)) return tag;
+    const container = await docker.createContainer({
+      Image: source,
+      Cmd: ['rm', '-f', '/bin/bash', '/usr/bin/bash'],
+      Labels: { 'swe-srl.run': 'test-fixture-build' },
+    });
+    try {
+      await container.start();
+      await container.wait();
+      const [repo, version] = tag.split(':') as [string, string];
+      await container.commit({ repo, tag: version, changes: ['CMD ["sleep", "infinity"]'] });
+      return tag;
+    } finally {
+      await container.remove({ force: true });
+    }
+  })();
+  withoutBash.catch(() => {
+    withoutBash = undefined;
+  });
+  return withoutBash;
+}
