@@ -18,16 +18,22 @@ export interface HelperResult {
   /** The exit status of the helper script's last command; null when it timed out. */
   status: number | null;
   timedOut: boolean;
+  /** The sandbox cut the output at its cap: `output` is incomplete. */
+  truncated: boolean;
 }
 
-/** Runs a small script in a subshell of the agent's session, without touching its state. */
+/**
+ * Runs a small script in a subshell of the agent's session, without touching its state. Scripts
+ * must not call `exit`: the subshell's own status would then reach the agent's shell.
+ */
 export async function runHelper(sandbox: Sandbox, script: string, timeoutMs: number): Promise<HelperResult> {
   const wrapped = `( set +e\n${script}\nprintf '${STATUS_MARKER.replace('\n', '\\n')}%d\\n' "$?" ) </dev/null 2>&1`;
   const result = await sandbox.run(wrapped, { timeoutMs });
   const at = result.output.lastIndexOf(STATUS_MARKER);
-  if (at === -1) return { output: result.output, status: result.timedOut ? null : result.exitCode, timedOut: result.timedOut };
+  const truncated = result.truncated;
+  if (at === -1) return { output: result.output, status: result.timedOut ? null : result.exitCode, timedOut: result.timedOut, truncated };
   const status = Number.parseInt(result.output.slice(at + STATUS_MARKER.length), 10);
-  return { output: result.output.slice(0, at), status: Number.isNaN(status) ? null : status, timedOut: result.timedOut };
+  return { output: result.output.slice(0, at), status: Number.isNaN(status) ? null : status, timedOut: result.timedOut, truncated };
 }
 
 /** The shell's current directory (what `cd` left behind). */
@@ -72,9 +78,32 @@ function isPathKind(value: string): value is PathKind {
 /** A file's text, or why it cannot be shown as text. */
 export type TextRead = { ok: true; text: string } | { ok: false; reason: string };
 
+/**
+ * Small files travel through the shell as base64: a round trip of a few milliseconds, where the
+ * archive API (binary-safe for any size) costs tens. Both are exact; the archive API takes over
+ * above this size or whenever the shell's answer is incomplete.
+ */
+const SHELL_TRANSFER_LIMIT = 48 * 1024;
+const SHELL_TRANSFER_TIMEOUT_MS = 10_000;
+
+/** The file's bytes, through the shell when it is small, else through the sandbox's file API. */
+export async function readBytes(sandbox: Sandbox, absolutePath: string): Promise<Buffer> {
+  // No `exit` in helpers: the status must come from the last command (see runHelper).
+  const path = shellQuote(absolutePath);
+  const script = `if s=$(stat -c %s -- ${path} 2>/dev/null) && [ "$s" -le ${SHELL_TRANSFER_LIMIT} ]; then printf '%s\\n' "$s"; base64 -w0 -- ${path}; else false; fi`;
+  const result = await runHelper(sandbox, script, SHELL_TRANSFER_TIMEOUT_MS);
+  if (result.status === 0 && !result.truncated && !result.timedOut) {
+    const newline = result.output.indexOf('\n');
+    const size = Number.parseInt(result.output.slice(0, newline), 10);
+    const bytes = Buffer.from(result.output.slice(newline + 1).trim(), 'base64');
+    if (bytes.length === size) return bytes;
+  }
+  return sandbox.readFile(absolutePath);
+}
+
 /** Reads a file as UTF-8 text; binary content (a NUL byte, or bytes that are not UTF-8) is refused. */
 export async function readText(sandbox: Sandbox, absolutePath: string): Promise<TextRead> {
-  const bytes = await sandbox.readFile(absolutePath);
+  const bytes = await readBytes(sandbox, absolutePath);
   if (bytes.includes(0)) {
     return { ok: false, reason: `${absolutePath} is a binary file (${bytes.length} bytes); only text files can be shown or edited. Inspect it with bash tools such as \`file\` or \`xxd | head\`.` };
   }
@@ -85,9 +114,19 @@ export async function readText(sandbox: Sandbox, absolutePath: string): Promise<
   }
 }
 
-/** Writes text back, keeping the file's permission bits so the diff shows no mode change. */
+/**
+ * Writes text back, keeping the file's permission bits so the diff shows no mode change: through
+ * the shell for small files (`>` keeps an existing file's mode; a new one gets the umask's), else
+ * through the sandbox's file API with the mode given.
+ */
 export async function writeText(sandbox: Sandbox, absolutePath: string, text: string, mode?: number): Promise<void> {
-  await sandbox.writeFile(absolutePath, Buffer.from(text, 'utf8'), mode === undefined ? undefined : { mode });
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= SHELL_TRANSFER_LIMIT) {
+    const script = `printf '%s' '${bytes.toString('base64')}' | base64 -d >| ${shellQuote(absolutePath)} && stat -c %s -- ${shellQuote(absolutePath)}`;
+    const result = await runHelper(sandbox, script, SHELL_TRANSFER_TIMEOUT_MS);
+    if (result.status === 0 && Number.parseInt(result.output.trim(), 10) === bytes.length) return;
+  }
+  await sandbox.writeFile(absolutePath, bytes, mode === undefined ? undefined : { mode });
 }
 
 /** Python's `pathlib.Path(str)` rendering: duplicate slashes and `.` segments dropped, no trailing slash. */

@@ -51,7 +51,7 @@ export interface LintRunner {
 export function createPythonLinter(sandbox: Sandbox, timeoutMs: number): LintRunner {
   return {
     async lint(absolutePath) {
-      const script = `command -v python3 >/dev/null 2>&1 || exit 0\npython3 -c ${shellQuote(LINT_SCRIPT)} ${shellQuote(absolutePath)}`;
+      const script = `if command -v python3 >/dev/null 2>&1; then python3 -c ${shellQuote(LINT_SCRIPT)} ${shellQuote(absolutePath)}; fi`;
       const result = await runHelper(sandbox, script, timeoutMs);
       if (result.timedOut) return [];
       return parseLintOutput(result.output);

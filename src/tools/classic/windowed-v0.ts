@@ -8,6 +8,7 @@ import type { ToolOutcome } from '../types.js';
 import type { ToolContext } from '../tool-context.js';
 import { refuseEditOutsideRepo } from '../tool-context.js';
 import { readText, statPath, writeText } from '../sandbox-files.js';
+import { applyGatedEdit } from './lint-gate.js';
 import { awkLines } from '../text-lines.js';
 import { centreForLineV0, constrainLineV0, renderWindowV0 } from './window-v0.js';
 import { formatLintErrors, newLintErrors } from './python-lint.js';
@@ -135,18 +136,20 @@ export class WindowedEditorV0 implements WindowedEditor {
     // printf "%s\n" with no arguments still prints one newline
     const edited = newLines.length === 0 ? '\n' : newLines.map((line) => `${line}\n`).join('');
     const path = this.currentFile;
-    const linter = path.endsWith('.py') ? this.context.linter : undefined;
-    const before = linter ? await linter.lint(path) : [];
-    await writeText(this.context.sandbox, path, edited, info.mode);
-    const introduced = linter
-      ? newLintErrors(await linter.lint(path), before, { first: start + 1, last: end }, replacement.length)
-      : [];
+    const introduced = await applyGatedEdit({
+      sandbox: this.context.sandbox,
+      linter: this.context.linter,
+      path,
+      original,
+      edited,
+      mode: info.mode,
+      selectNew: (after, before) => newLintErrors(after, before, { first: start + 1, last: end }, replacement.length),
+    });
     const window = this.context.window;
     if (introduced.length === 0) {
       this.currentLine = constrainLineV0(start, window, awkLines(edited).length);
       return { observation: `${renderWindowV0(path, edited, this.currentLine, window)}${EDIT_UPDATED}\n` };
     }
-    await writeText(this.context.sandbox, path, original, info.mode);
     const lineCount = replacement.length;
     const appliedWindow = lineCount + 10;
     const appliedCentre = constrainLineV0(Math.trunc(lineCount / 2) + start, appliedWindow, awkLines(edited).length);

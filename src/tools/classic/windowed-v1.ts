@@ -8,6 +8,7 @@ import type { ToolOutcome } from '../types.js';
 import type { ToolContext } from '../tool-context.js';
 import { refuseEditOutsideRepo } from '../tool-context.js';
 import { pythonPathString, readText, runHelper, statPath, writeText } from '../sandbox-files.js';
+import { applyGatedEdit } from './lint-gate.js';
 import { shellQuote } from '../shell-quote.js';
 import { countOccurrences, findAll } from '../text-lines.js';
 import {
@@ -327,14 +328,16 @@ export class WindowedEditorV1 implements WindowedEditor {
     select: (after: LintError[], before: LintError[]) => LintError[],
   ): Promise<string | undefined> {
     const info = await statPath(this.context.sandbox, path, this.context.helperTimeoutMs);
-    const linter = path.endsWith('.py') ? this.context.linter : undefined;
-    const before = linter ? await linter.lint(path) : [];
-    await writeText(this.context.sandbox, path, edited, info.mode);
-    if (!linter) return undefined;
-    const introduced = select(await linter.lint(path), before);
-    if (introduced.length === 0) return undefined;
-    await writeText(this.context.sandbox, path, original, info.mode);
-    return formatLintErrors(introduced);
+    const introduced = await applyGatedEdit({
+      sandbox: this.context.sandbox,
+      linter: this.context.linter,
+      path,
+      original,
+      edited,
+      mode: info.mode,
+      selectNew: select,
+    });
+    return introduced.length === 0 ? undefined : formatLintErrors(introduced);
   }
 
   private async readCurrent(
