@@ -64,7 +64,8 @@ export function baseImageTag(): string {
   return `${BASE_IMAGE_REPOSITORY}:${baseImageHash()}`;
 }
 
-function finishingDockerfile(from: string, installPackages: boolean, hash: string, source: BaseImageSource): string {
+/** The Dockerfile that turns a Debian root (slim or bootstrapped) into the base image; exported for inspection. */
+export function finishingDockerfile(from: string, installPackages: boolean, hash: string, source: BaseImageSource): string {
   const lines = [`FROM ${from}`];
   if (installPackages) {
     lines.push(

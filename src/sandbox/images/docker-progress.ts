@@ -8,6 +8,8 @@ import { ImageBuildError } from './image-errors.js';
 /** Receives one human-readable line at a time (no trailing newline). */
 export type ProgressSink = (line: string) => void;
 
+const ANSI_ESCAPE = /\u001b\[[0-9;]*[A-Za-z]/g;
+
 /** How many of the latest lines an error message quotes. */
 const TAIL_LINES = 30;
 
@@ -40,7 +42,10 @@ export function followEngineStream(
     let failure: ImageBuildError | undefined;
     let settled = false;
 
-    const emit = (line: string): void => {
+    const emit = (raw: string): void => {
+      // The engine colours stderr of RUN steps; escape codes would garble logs and error messages.
+      const line = raw.replace(ANSI_ESCAPE, '');
+      if (line.trim().length === 0) return;
       tail.push(line);
       if (tail.length > TAIL_LINES) tail.shift();
       onProgress(line);

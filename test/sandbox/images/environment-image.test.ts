@@ -64,12 +64,14 @@ test('an environment image builds from its spec, is reused by hash, and a change
 
 test('a failing install command is an ImageBuildError carrying its output', { skip: await skipUnlessDocker() }, async () => {
   await baseImageForTests(docker);
-  const spec = specWith([`echo "about to fail ${marker}"; exit 7`]);
+  // Written to stderr, which the engine colours: the message must carry it without escape codes.
+  const spec = specWith([`echo "about to fail ${marker}" >&2; exit 7`]);
   await assert.rejects(ensureEnvironmentImage(docker, spec), (error: unknown) => {
     assert.ok(error instanceof ImageBuildError, String(error));
     assert.match(error.message, /building swe-srl\/env\.test-env-image:[0-9a-f]{12} failed/);
     assert.match(error.message, /non-zero code: 7/);
-    assert.match(error.message, new RegExp(`about to fail ${marker}`));
+    assert.match(error.message, new RegExp(`\\nabout to fail ${marker}\\n`));
+    assert.doesNotMatch(error.message, /\u001b/);
     return true;
   });
 });
