@@ -14,7 +14,7 @@ const inProcess = new Map<string, Promise<unknown>>();
 export interface BuildLockOptions {
   /** Where lock files live; os.tmpdir() by default. */
   lockDir?: string;
-  /** Give up waiting for another process after this long (a base bootstrap takes a few minutes). */
+  /** Give up waiting for another process after this long (default 90 minutes: an environment build may run an hour). */
   waitTimeoutMs?: number;
   /** How often to look whether the other process has finished. */
   pollIntervalMs?: number;
@@ -32,7 +32,7 @@ function processIsAlive(pid: number): boolean {
 }
 
 async function acquireFileLock(path: string, key: string, options: BuildLockOptions): Promise<() => Promise<void>> {
-  const deadline = Date.now() + (options.waitTimeoutMs ?? 20 * 60_000);
+  const deadline = Date.now() + (options.waitTimeoutMs ?? 90 * 60_000);
   const pollMs = options.pollIntervalMs ?? 500;
   let told = false;
   for (;;) {
