@@ -14,12 +14,14 @@ import { runInImage } from './run-in-image.js';
 
 const docker = new Docker();
 const reposDir = await tempDir('instance-repos');
+const emptyReposDir = await tempDir('empty-repos');
 const origin = await makeTwoCommitRepo(reposDir, 'acme__widget');
 const instanceId = `acme__widget-test-${process.pid}`;
 const createdTags: string[] = [];
 after(async () => {
   for (const tag of createdTags) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
   await rm(reposDir, { recursive: true, force: true });
+  await rm(emptyReposDir, { recursive: true, force: true });
 });
 
 function environment(instanceInstall: string[] = []): EnvironmentSpec {
@@ -54,7 +56,7 @@ test('an instance image holds the repository at base_commit in /testbed with a c
     repo: 'acme/widget',
     commit: origin.first,
     instanceId,
-    reposDir: await tempDir('empty-repos'),
+    reposDir: emptyReposDir,
   });
   assert.equal(again.built, false);
   assert.equal(again.tag, image.tag);
