@@ -10,6 +10,7 @@ import {
   type ParsedAction,
   type ToolFormat,
 } from '../tools/parsers/index.js';
+import { splitShellWords } from '../tools/classic/shell-words.js';
 import type { Policy, PolicyRequest, PolicyResponse, PolicySample } from './types.js';
 import { emptyUsage } from './types.js';
 import { PolicyExhaustedError } from './policy-errors.js';
@@ -67,7 +68,7 @@ export class ReplayPolicy implements Policy {
         return { text: withThought(fenceCommand(rewrite(step.action).replace(/\n+$/, ''))), toolCalls: [], finishReason: 'stop' };
       case 'function_calling': {
         const call = toOpenAiToolCall(action, `call_${this.next}`);
-        return { text: thought, toolCalls: [{ id: call.id, name: call.function.name, arguments: call.function.arguments }], finishReason: 'tool_calls' };
+        return { text: thought, toolCalls: [{ id: call.id, name: call.function.name, arguments: withRecordedReplaceAll(call.function.arguments, step) }], finishReason: 'tool_calls' };
       }
       case 'xml_function_calling':
         return { text: withThought(renderAction('xml_function_calling', action)), toolCalls: [], finishReason: 'stop' };
@@ -85,4 +86,19 @@ function rewriteStrings(action: ParsedAction, rewrite: (text: string) => string)
     return value;
   };
   return { tool: action.tool, args: visit(action.args) as Record<string, unknown> } as ParsedAction;
+}
+
+/**
+ * The parsers drop a `replace-all: false` from an edit, but SWE-agent passed it to the tool (which
+ * then replaced all); the recorded command line (`edit 'a' 'b' False`) still shows it, so it is put
+ * back into the replayed call.
+ */
+function withRecordedReplaceAll(argumentsJson: string, step: ReplayStep): string {
+  if (step.parsed_action.tool !== 'edit_replace') return argumentsJson;
+  const words = splitShellWords(step.action.trim());
+  if (!words.ok || words.words.length !== 4) return argumentsJson;
+  const flag = words.words[3]!;
+  const args = JSON.parse(argumentsJson) as Record<string, unknown>;
+  args['replace-all'] = flag === 'True' ? true : flag === 'False' ? false : flag;
+  return JSON.stringify(args);
 }

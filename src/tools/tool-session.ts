@@ -227,8 +227,11 @@ export class ToolSession {
           return { argv: [`${start ?? ''}:${end ?? ''}`], body: replacement === '' ? [] : trimmed.split('\n') };
         }
         const argv = positional(['search'], ['replace']);
+        // SWE-agent renders a function call's booleans as True/False on the command line, and the
+        // tool's argparse `type=bool` takes any non-empty word as true: a given `replace-all`, even
+        // false, replaces all. Kept, so function-calling runs replay as recorded.
         const replaceAll = args['replace-all'] ?? args.replace_all;
-        if (replaceAll === true) argv.push('True');
+        if (typeof replaceAll === 'boolean') argv.push(replaceAll ? 'True' : 'False');
         else if (typeof replaceAll === 'string') argv.push(replaceAll);
         return { argv };
       }

@@ -18,17 +18,16 @@ import { skipUnlessDocker } from '../helpers/docker.js';
 import { baseImageForTests } from '../helpers/images.js';
 import { rebuildRepository, writeReplayFixture, type RawTrajStep } from '../helpers/traj-repos.js';
 
-const TRAJECTORIES = ['humanevalfix-python-0.traj', 'pydicom__pydicom-1458.traj', '6e44b9__sweagenttestrepo-1c2844.traj'];
+const TRAJECTORIES = ['humanevalfix-python-0.traj', 'pydicom__pydicom-1458.traj', '6e44b9__sweagenttestrepo-1c2844.traj', 'function_calling_simple.traj'];
 const TOOL_ACTION = /^(open|goto|scroll_up|scroll_down|create|edit|insert|find_file|search_dir|search_file|submit)\b/;
 
 async function replayInFixture(file: string, backend: 'docker' | 'local'): Promise<void> {
   const path = sharedDataPath('sweagent', file)!;
-  const raw = JSON.parse(await readFile(path, 'utf8')) as { trajectory: RawTrajStep[]; info: { submission: string } };
   const [trajectory] = await readAllTrajectories(path);
-  assert.ok(trajectory);
+  assert.ok(trajectory && trajectory.final_patch !== null);
   const dir = await mkdtemp(join(tmpdir(), 'swe-srl-replay-'));
   try {
-    const fixture = writeReplayFixture(dir, rebuildRepository(raw.trajectory, raw.info.submission), trajectory.instance_id);
+    const fixture = writeReplayFixture(dir, rebuildRepository(trajectory.steps, trajectory.final_patch), trajectory.instance_id);
     const lines: string[] = [];
     const options: TrajReplayOptions = {
       instances: fixture.instancesPath,
@@ -59,9 +58,11 @@ for (const file of TRAJECTORIES) {
   });
 }
 
-test('traj replay reproduces a trajectory on the local backend', { skip: skipUnlessShared('sweagent', TRAJECTORIES[2]!), timeout: 120_000 }, async () => {
-  await replayInFixture(TRAJECTORIES[2]!, 'local');
-});
+for (const file of TRAJECTORIES) {
+  test(`traj replay reproduces ${file} on the local backend`, { skip: skipUnlessShared('sweagent', file), timeout: 120_000 }, async () => {
+    await replayInFixture(file, 'local');
+  });
+}
 
 test('traj replay names the missing instance and the flag to choose another', { skip: skipUnlessShared('sweagent', TRAJECTORIES[0]!) }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'swe-srl-replay-'));

@@ -127,7 +127,7 @@ test('cd carries over to the footer state and to relative paths of the tools', a
 test('rewriting a file keeps its permission bits, so the submitted diff has no mode change', async () => {
   await session.execute({ tool: 'open', args: { path: 'run.sh' } });
   const edited = await session.execute({ tool: 'edit', args: { search: 'echo hi', replace: 'echo hello' } });
-  assert.match(edited.observation, /Replaced 1 occurrences/);
+  assert.match(edited.observation, /^Text replaced\./);
   const submitted = await session.execute({ tool: 'submit', args: {} });
   assert.ok(submitted.submission?.includes('+echo hello'));
   assert.doesNotMatch(submitted.submission!, /old mode|new mode/);

@@ -42,10 +42,17 @@ export function recordedToolbox(rawTraj: unknown, trajectory: Trajectory): Toolb
     ? tools.bundles.map((bundle) => record(bundle)?.path).filter((path): path is string => typeof path === 'string')
     : undefined;
   if (bundlePaths === undefined || bundlePaths.length === 0) {
-    // SWE-agent 0.x: the shell-function editor, search and windowed `edit N:M`.
-    const bundles: ToolBundle[] = ['bash', 'windowed', 'search', 'edit_range', 'submit'];
+    // No bundle list: judge by the actions. Search/replace edits and function calling only exist
+    // in SWE-agent 1.x; otherwise it is 0.x's shell-function editor with windowed `edit N:M`.
+    const tools = new Set(trajectory.steps.map((step) => step.parsed_action.tool));
+    const replaceEdits = tools.has('edit_replace') || tools.has('insert');
+    const bundles: ToolBundle[] = ['bash', 'windowed', 'search'];
+    if (tools.has('edit') || !replaceEdits) bundles.push('edit_range');
+    if (replaceEdits) bundles.push('edit_replace');
     if (usesEditor) bundles.push('str_replace_editor');
-    return { flavor: 'swe-agent-0', bundles };
+    bundles.push('submit');
+    const flavor = replaceEdits || trajectory.tool_format === 'function_calling' ? 'swe-agent-1' : 'swe-agent-0';
+    return { flavor, bundles };
   }
   const bundles = new Set<ToolBundle>(['bash']);
   for (const path of bundlePaths) {

@@ -239,9 +239,11 @@ export class WindowedEditorV1 implements WindowedEditor {
       this.firstLine = firstLineBefore;
       return fail(lintErrorReport(LINT_HEADER, `\n${introduced}`, applied, this.render(current.path, text)));
     }
-    return {
-      observation: `Replaced ${occurrences} occurrences. Please review the changes and make sure they are correct\n(correct indentation, no duplicate lines, etc). Edit the file again if necessary.\n${this.render(current.path, edited)}`,
-    };
+    // The two messages of the recorded SWE-agent version: the replace-all one is the older wording.
+    const message = replaceAll
+      ? `Replaced ${occurrences} occurrences. Please review the changes and make sure they are correct\n(correct indentation, no duplicate lines, etc). Edit the file again if necessary.`
+      : 'Text replaced. Please review the changes and make sure they are correct:\n\n1. The edited file is correctly indented\n2. The edited file does not contain duplicate lines\n3. The edit does not break existing functionality\n\nEdit the file again if necessary.';
+    return { observation: `${message}\n${this.render(current.path, edited)}` };
   }
 
   /** `insert 'text' [line]`: after line N (0 = top), or at the end of the file. */

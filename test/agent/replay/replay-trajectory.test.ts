@@ -38,6 +38,26 @@ for (const file of ['humanevalfix-python-0.traj', 'pydicom__pydicom-1458.traj', 
   });
 }
 
+test('function_calling_simple.traj (a history of tool calls, no trajectory[]) replays to its submission', { skip: skipUnlessShared('sweagent', 'function_calling_simple.traj') }, async () => {
+  const path = sharedDataPath('sweagent', 'function_calling_simple.traj')!;
+  const [trajectory] = await readAllTrajectories(path);
+  assert.ok(trajectory && trajectory.final_patch !== null);
+  assert.equal(trajectory.tool_format, 'function_calling');
+  const repo = rebuildRepository(trajectory.steps, trajectory.final_patch);
+  const sandbox = await TempDirSandbox.create({ files: repo.files, modes: repo.modes });
+  try {
+    const tools = recordedToolbox(JSON.parse(readFileSync(path, 'utf8')), trajectory);
+    assert.equal(tools.flavor, 'swe-agent-1', 'search/replace edits mean SWE-agent 1.x');
+    const report = await replayTrajectory({ trajectory, sandbox, tools, recordedRoot: repo.recordedRoot });
+    assert.equal(report.patchMatches, true);
+    for (const step of report.steps) {
+      if (TOOL_ACTION.test(step.action)) assert.ok(step.matches, `step ${step.index} (${step.action}):\n${step.replayed}\n---\n${step.recorded}`);
+    }
+  } finally {
+    await sandbox.close();
+  }
+});
+
 test('the recorded toolbox follows replay_config bundles, or SWE-agent 0.x without them', async () => {
   const path = sharedDataPath('sweagent', '6e44b9__sweagenttestrepo-1c2844.traj');
   if (!path) return;
@@ -49,5 +69,10 @@ test('the recorded toolbox follows replay_config bundles, or SWE-agent 0.x witho
     window: 100,
     overlap: 2,
   });
-  assert.deepEqual(recordedToolbox({ trajectory: [] }, trajectory!).flavor, 'swe-agent-0');
+  assert.deepEqual(recordedToolbox({ trajectory: [] }, trajectory!).flavor, 'swe-agent-1', 'search/replace edits without bundles: 1.x');
+  const humaneval = sharedDataPath('sweagent', 'humanevalfix-python-0.traj');
+  if (humaneval) {
+    const [zero] = await readAllTrajectories(humaneval);
+    assert.deepEqual(recordedToolbox(JSON.parse(readFileSync(humaneval, 'utf8')), zero!), { flavor: 'swe-agent-0', bundles: ['bash', 'windowed', 'search', 'edit_range', 'submit'] });
+  }
 });

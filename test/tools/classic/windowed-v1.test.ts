@@ -59,8 +59,16 @@ test('edit replaces inside the window and refuses an ambiguous search', async ()
   assert.match(ambiguous.observation, /Found more than one occurrence of '    return 1' in the currently displayed lines/);
   assert.equal((await sandbox.readFile('small.py')).toString(), 'def f():\n    return 1\n\n\ndef g():\n    return 1\n');
   const edited = await bash(`edit 'def g():\n    return 1' 'def g():\n    return 2'`);
-  assert.match(edited.observation, /^Replaced 1 occurrences\./);
+  assert.match(edited.observation, /^Text replaced\. Please review the changes/);
   assert.equal((await sandbox.readFile('small.py')).toString(), 'def f():\n    return 1\n\n\ndef g():\n    return 2\n');
+});
+
+test('a third argument makes a replace-all even when it reads False, as argparse type=bool does', async () => {
+  await bash('open long.py 200');
+  const outcome = await bash("edit 'line_3 = 3' 'line_3 = 33' False");
+  assert.match(outcome.observation, /^Replaced 1 occurrences\. Please review the changes and make sure they are correct\n\(correct indentation/);
+  assert.match((await sandbox.readFile('long.py')).toString(), /^line_3 = 33$/m);
+  await bash("edit 'line_3 = 33' 'line_3 = 3' True");
 });
 
 test('a search text outside the window points at the lines where it occurs', async () => {
