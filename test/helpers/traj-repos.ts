@@ -17,6 +17,8 @@ export interface RawTrajStep {
   action: string;
   observation: string;
   state?: unknown;
+  /** Present on normalized steps; used to see `str_replace_editor` edits. */
+  parsed_action?: { tool: string; args: Record<string, unknown> };
 }
 
 export interface RebuiltRepository {
@@ -157,15 +159,66 @@ function withContexts(path: string, known: KnownFile, contexts: Array<{ start: n
 }
 
 /** Rebuilds the repository of a SWE-agent `.traj` (its `trajectory[]` steps and `info.submission`). */
+/** `str_replace_editor view` of a whole file: `cat -n` lines (an empty line may have lost its tab). */
+function catBlocks(observation: string): Array<{ path: string; lines: string[] }> {
+  const rows = observation.replaceAll('\r\n', '\n').split('\n');
+  const blocks: Array<{ path: string; lines: string[] }> = [];
+  for (let index = 0; index < rows.length; index += 1) {
+    const header = /^Here's the result of running `cat -n` on (\/.+):$/.exec(rows[index]!);
+    if (!header) continue;
+    const lines: string[] = [];
+    for (let next = index + 1; next < rows.length; next += 1) {
+      const numbered = /^ *(\d+)(?:\t(.*))?$/.exec(rows[next]!);
+      if (!numbered || Number.parseInt(numbered[1]!, 10) !== lines.length + 1) break;
+      lines.push(numbered[2] ?? '');
+    }
+    blocks.push({ path: header[1]!, lines });
+  }
+  return blocks;
+}
+
+/** The paths of a `str_replace_editor view` of a directory, and the directory itself. */
+function directoryListing(observation: string): { root: string; paths: string[] } | undefined {
+  const text = observation.replaceAll('\r\n', '\n');
+  const header = /^Here's the files and directories up to 2 levels deep in (\/\S*), excluding hidden items:\n([\s\S]*)$/m.exec(text);
+  if (!header) return undefined;
+  const paths = header[2]!.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('/'));
+  return { root: header[1]!.replace(/\/+$/, ''), paths };
+}
+
+function firstWorkingDir(steps: RawTrajStep[]): string | undefined {
+  for (const step of steps) {
+    const directory = stateOf(step).working_dir;
+    if (directory) return directory;
+  }
+  for (const step of steps) {
+    const listing = directoryListing(step.observation);
+    if (listing) return listing.root;
+  }
+  return undefined;
+}
+
 export function rebuildRepository(steps: RawTrajStep[], submission: string): RebuiltRepository {
-  const firstState = stateOf(steps[0]!);
-  const recordedRoot = firstState.working_dir ?? '/';
+  const recordedRoot = firstWorkingDir(steps) ?? '/';
   const known = new Map<string, KnownFile>();
   const touched = new Set<string>();
+  const listed = new Set<string>();
   for (const step of steps) {
     const action = step.action.trim();
     const state = stateOf(step);
-    const cwd = state.working_dir ?? recordedRoot;
+    const cwd = state.working_dir || recordedRoot;
+    const editor = step.parsed_action?.tool === 'str_replace_editor' ? step.parsed_action.args : undefined;
+    if (editor && typeof editor.path === 'string' && ['create', 'str_replace', 'insert', 'undo_edit'].includes(String(editor.command))) {
+      touched.add(editor.path);
+    }
+    for (const block of catBlocks(step.observation)) {
+      if (touched.has(block.path) || block.lines.length === 0) continue;
+      // `cat -n` numbers the pieces of split("\n"): a last empty piece is the final newline.
+      const lines = block.lines.at(-1) === '' ? block.lines.slice(0, -1) : block.lines;
+      known.set(block.path, { total: lines.length, lines: new Map(lines.map((line, index) => [index + 1, line])) });
+    }
+    const listing = directoryListing(step.observation);
+    if (listing) for (const path of listing.paths) listed.add(path);
     const resolve = (path: string) => posix.resolve(cwd, path.replace(/^"(.*)"$/, '$1'));
     const create = /^create\s+(.+)$/.exec(action);
     if (create) touched.add(resolve(create[1]!.trim()));
@@ -212,6 +265,17 @@ export function rebuildRepository(steps: RawTrajStep[], submission: string): Reb
     if (!path.startsWith(`${recordedRoot}/`)) continue;
     const relative = path.slice(recordedRoot.length + 1);
     files[relative] = withContexts(relative, entry, contexts.get(relative) ?? []);
+  }
+  // Listed entries nothing else tells about: a name with an extension is taken for an empty file,
+  // anything else (or a parent of a known file) for a directory, kept in git by a hidden file.
+  const knownPaths = [...known.keys()];
+  for (const path of listed) {
+    if (known.has(path) || path === recordedRoot || !path.startsWith(`${recordedRoot}/`)) continue;
+    const relative = path.slice(recordedRoot.length + 1);
+    const isParent = knownPaths.some((file) => file.startsWith(`${path}/`)) || [...listed].some((other) => other.startsWith(`${path}/`));
+    if (isParent) continue;
+    if (/\.[^/]+$/.test(relative)) files[relative] = '';
+    else files[`${relative}/.gitkeep`] = '';
   }
   return { recordedRoot, files, modes: modesOf(submission) };
 }

@@ -23,12 +23,17 @@ export function normalizeObservation(text: string): string {
     .trim();
 }
 
-/** A patch without CRLF, `index` lines and surrounding blank lines. */
+/**
+ * A patch without CRLF, `index` lines and surrounding blank lines. A blank context line (a lone
+ * space) also matches an empty line: recordings saved through YAML or JSON tools often lost that
+ * space, and in a diff a lone space can mean nothing else.
+ */
 export function normalizePatch(patch: string | null | undefined): string {
   return (patch ?? '')
     .replaceAll('\r\n', '\n')
     .split('\n')
     .filter((line) => !/^index [0-9a-f]+\.\.[0-9a-f]+( \d+)?$/.test(line))
+    .map((line) => (line === ' ' ? '' : line))
     .join('\n')
     .trim();
 }

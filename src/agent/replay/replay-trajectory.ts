@@ -47,11 +47,18 @@ export interface ReplayOptions {
   hooks?: AgentHooks;
 }
 
-/** The recorded repository root: the working directory the run started in. */
+/**
+ * The recorded repository root: the working directory the run started in, or, for editor-only
+ * runs that recorded none, the directory their first `str_replace_editor view` listed.
+ */
 export function recordedRootOf(trajectory: Trajectory): string | undefined {
   for (const step of trajectory.steps) {
     const directory = step.state?.working_dir;
     if (directory !== undefined && directory !== '') return directory;
+  }
+  for (const step of trajectory.steps) {
+    const listed = /^Here's the files and directories up to 2 levels deep in (\/\S*), excluding hidden items:/m.exec(step.observation);
+    if (listed) return listed[1]!.replace(/\/+$/, '');
   }
   return undefined;
 }

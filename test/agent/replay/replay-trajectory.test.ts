@@ -58,6 +58,28 @@ test('function_calling_simple.traj (a history of tool calls, no trajectory[]) re
   }
 });
 
+for (const file of ['str_replace_anthropic_demo.yaml', 'xml_function_calling_demo.jsonl']) {
+  test(`the str_replace_editor demonstration ${file} replays to its submission`, { skip: skipUnlessShared('sweagent', file) }, async () => {
+    const [trajectory] = await readAllTrajectories(sharedDataPath('sweagent', file)!);
+    assert.ok(trajectory && trajectory.final_patch !== null);
+    const repo = rebuildRepository(trajectory.steps, trajectory.final_patch);
+    assert.equal(repo.recordedRoot, '/swe-agent-test-repo');
+    const sandbox = await TempDirSandbox.create({ files: repo.files, modes: repo.modes });
+    try {
+      const report = await replayTrajectory({ trajectory, sandbox, tools: recordedToolbox(undefined, trajectory) });
+      assert.equal(report.recordedRoot, '/swe-agent-test-repo', 'found from the directory listing');
+      assert.equal(report.exitStatus, 'submitted');
+      assert.equal(report.patchMatches, true, `${report.patch}\n---\n${report.recordedPatch}`);
+      // The directory listing is sorted here; SWE-agent's follows the file system's order.
+      for (const step of report.steps.filter((candidate) => !candidate.recorded.startsWith("Here's the files and directories"))) {
+        assert.ok(step.matches, `step ${step.index} (${step.action}):\n${step.replayed}\n---\n${step.recorded}`);
+      }
+    } finally {
+      await sandbox.close();
+    }
+  });
+}
+
 test('the recorded toolbox follows replay_config bundles, or SWE-agent 0.x without them', async () => {
   const path = sharedDataPath('sweagent', '6e44b9__sweagenttestrepo-1c2844.traj');
   if (!path) return;
