@@ -126,10 +126,16 @@ test('a rollout killed halfway resumes without redoing finished instances', { ti
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 120_000;
-    while ((await readPredictions(join(output, 'preds.jsonl'))).length < 1) {
+    // Kill once an instance has finished and the next one is talking to the model: its sandbox is
+    // then up (and is removed by the CLI's signal handler), and its episode is cut short.
+    const midEpisode = async () => {
+      const finished = new Set((await readPredictions(join(output, 'preds.jsonl'))).map((p) => p.instance_id.replace('demo__calc-', '')));
+      return finished.size >= 1 && server.requests.some((request) => !finished.has(instanceOf(request) ?? ''));
+    };
+    while (!(await midEpisode())) {
       if (Date.now() > deadline) throw new Error(`no prediction in time; stderr:\n${stderr}`);
       if (child.exitCode !== null) throw new Error(`the rollout ended early (${child.exitCode}); stderr:\n${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     child.kill('SIGTERM');
     assert.equal(await exited, 143, 'the CLI exits with the SIGTERM status after removing its sandboxes');
