@@ -8,28 +8,30 @@ import { SweSrlError } from '../errors.js';
 import { registerDemoCommand } from './demo.js';
 import { registerEvalCommand } from './eval.js';
 import { registerImageCommand } from './image.js';
-import { registerRewardCommand } from './reward.js';
+import { registerRewardCommand, rewardCommandOf } from './reward.js';
 import { registerRewardGroupsCommand } from './reward-groups.js';
 import { registerRolloutCommand } from './rollout.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerSimilarityCommand } from './similarity.js';
-import { registerTrajCommand } from './traj.js';
+import { registerTrajCommand, trajCommandOf } from './traj.js';
+import { registerTrajReplaySubcommand } from './traj-replay.js';
 
 const program = new Command()
   .name('swe-srl')
   .description('Train and evaluate coding agents: sandboxes, agent loop, SRL and RLVR rewards.')
   .showHelpAfterError();
 
-// Command registrations (one line each; keep in alphabetical order of file name).
+// Command registrations; `reward` and `traj` are groups whose subcommands live in several files.
 registerDemoCommand(program);
 registerEvalCommand(program);
 registerImageCommand(program);
 registerRewardCommand(program);
-registerRewardGroupsCommand(program);
+registerRewardGroupsCommand(rewardCommandOf(program));
 registerRolloutCommand(program);
 registerSandboxCommand(program);
 registerSimilarityCommand(program);
 registerTrajCommand(program);
+registerTrajReplaySubcommand(trajCommandOf(program));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 /**
- * `swe-srl groups REWARDS.jsonl`: GRPO group statistics (mean, population std, advantages) and the
+ * `swe-srl reward groups REWARDS.jsonl`: GRPO group statistics (mean, population std, advantages) and the
  * SRL paper's dynamic sampling filter (keep a group only when its reward std exceeds epsilon).
  * One JSON line per group on the output; the kept/dropped counts on stderr.
  */

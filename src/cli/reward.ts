@@ -17,7 +17,7 @@ function parseMode(value: string): SrlRewardMode {
 
 /** The `reward` command, created on first use so several files can add subcommands to it. */
 export function rewardCommandOf(program: Command): Command {
-  return program.commands.find((command) => command.name() === 'reward') ?? program.command('reward').description('rewards: SRL step-wise similarity');
+  return program.commands.find((command) => command.name() === 'reward') ?? program.command('reward').description('rewards: SRL step-wise similarity, GRPO group statistics');
 }
 
 interface SrlFlags {
