@@ -51,7 +51,7 @@ export async function createSandbox(config: SandboxConfig, options: CreateSandbo
   const checked = parseSandboxConfig(config, options.source);
   const registry = options.registry ?? liveSandboxes;
   if (checked.type === 'docker') {
-    return registry.track(await DockerSandbox.create(checked, checked.engines ?? defaultDockerEngines()));
+    return registry.trackCreation(DockerSandbox.create(checked, checked.engines ?? defaultDockerEngines()));
   }
-  return registry.track(await LocalSandbox.create(checked));
+  return registry.trackCreation(LocalSandbox.create(checked));
 }

@@ -10,9 +10,25 @@ const CLEANUP_LIMIT_MS = 15_000;
 
 export class LiveSandboxes {
   private readonly open = new Set<Sandbox>();
+  /**
+   * Sandboxes still being created. A signal can arrive between "container created" and "sandbox
+   * returned"; cleanup waits for these so that a half-started sandbox is removed too.
+   */
+  private readonly starting = new Set<Promise<Sandbox>>();
 
+  /** Open sandboxes plus those still starting. */
   get size(): number {
-    return this.open.size;
+    return this.open.size + this.starting.size;
+  }
+
+  /** Tracks a sandbox from the moment its creation begins, so signal cleanup cannot miss it. */
+  async trackCreation<T extends Sandbox>(creation: Promise<T>): Promise<T> {
+    this.starting.add(creation);
+    try {
+      return this.track(await creation);
+    } finally {
+      this.starting.delete(creation);
+    }
   }
 
   /** Registers `sandbox` until it is closed (its `close` is wrapped to unregister it). */
@@ -29,9 +45,16 @@ export class LiveSandboxes {
     return sandbox;
   }
 
-  /** Closes every open sandbox at once; one failing close does not stop the others. */
+  /**
+   * Closes every open sandbox at once, after letting those still starting finish (so they can be
+   * closed too); one failing close does not stop the others. `close` is idempotent, so a sandbox
+   * reached both ways is closed once.
+   */
   async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.open].map((sandbox) => sandbox.close()));
+    const started = await Promise.allSettled([...this.starting]);
+    const toClose = new Set(this.open);
+    for (const outcome of started) if (outcome.status === 'fulfilled') toClose.add(outcome.value);
+    await Promise.allSettled([...toClose].map((sandbox) => sandbox.close()));
   }
 }
 

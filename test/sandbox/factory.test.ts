@@ -52,3 +52,21 @@ test('createSandbox tracks each sandbox until it is closed, and closeAll closes 
     await rm(repo, { recursive: true, force: true });
   }
 });
+
+test('closeAll during a creation waits for it and closes the new sandbox too (a signal mid-start leaks nothing)', async () => {
+  const repo = await mkdtemp(join(tmpdir(), 'swe-srl-factory-test-'));
+  try {
+    await execa('git', ['init', '-q'], { cwd: repo });
+    await execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'c', '--allow-empty'], { cwd: repo });
+    const registry = new LiveSandboxes();
+    const config = { type: 'local', repoPath: repo, allowUnsafe: findBubblewrap() === undefined } as const;
+    const creation = createSandbox(config, { registry });
+    assert.equal(registry.size, 1, 'a sandbox being created already counts');
+    await registry.closeAll();
+    const sandbox = await creation;
+    assert.equal(registry.size, 0);
+    await assert.rejects(sandbox.run('true'), /closed/);
+  } finally {
+    await rm(repo, { recursive: true, force: true });
+  }
+});
