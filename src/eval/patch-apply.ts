@@ -9,8 +9,9 @@
  * `.orig` files would show up in the diff).
  */
 import type { Sandbox } from '../sandbox/types.js';
+import { shellQuote } from '../util/shell-quote.js';
 import { normalizePatch, touchedPaths } from './patch-files.js';
-import { shellQuote, unguessableSuffix } from './shell-words.js';
+import { unguessableSuffix } from './unguessable-suffix.js';
 
 export const PATCH_METHODS = ['git apply', 'git apply --reject', 'patch --fuzz=5'] as const;
 export type PatchMethod = (typeof PATCH_METHODS)[number];

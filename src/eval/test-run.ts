@@ -5,12 +5,13 @@
  */
 import type { Sandbox } from '../sandbox/types.js';
 import { buildTestCommand } from '../sandbox/images/environment-spec.js';
+import { shellQuote } from '../util/shell-quote.js';
 import type { Instance } from './instances.js';
 import { structuredReportFor, type StructuredResults } from './log-parsers/index.js';
 import { applyPatch, type PatchApplication } from './patch-apply.js';
 import { testDirectives, touchedPaths } from './patch-files.js';
-import { shellQuote, unguessableSuffix } from './shell-words.js';
 import type { TestEnvironment } from './test-environment.js';
+import { unguessableSuffix } from './unguessable-suffix.js';
 
 /**
  * Which tests the command runs: SWE-bench passes the test files its test patch touches (its "test

@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import type { Sandbox } from '../sandbox/types.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../util/shell-quote.js';
 
 /** Marks the helper's exit status at the end of its output; unlikely to occur in real output. */
 const STATUS_MARKER = '\n@@swe-srl-helper-status=';

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { decodeLog } from '../decode-log.js';
 import type { TestStatus } from '../test-status.js';
+import { singleQuote } from '../../util/shell-quote.js';
 import { junitStatusesByKey, parseJunitXml, pytestNodeIdToJunitKey } from './junit-xml.js';
 import type { LogParserName } from './log-parser.js';
 import { parseNodeTestLog } from './node-test.js';
@@ -38,16 +39,12 @@ export interface StructuredReportFormat {
   read(content: Uint8Array): StructuredResults;
 }
 
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
 function appendToVariable(variable: string, addition: string, separator = ' '): string {
-  return `export ${variable}="\${${variable}:+\$${variable}${separator}}"${shellQuote(addition)}`;
+  return `export ${variable}="\${${variable}:+\$${variable}${separator}}"${singleQuote(addition)}`;
 }
 
 function prependToVariable(variable: string, addition: string, separator: string): string {
-  return `export ${variable}=${shellQuote(addition)}"\${${variable}:+${separator}\$${variable}}"`;
+  return `export ${variable}=${singleQuote(addition)}"\${${variable}:+${separator}\$${variable}}"`;
 }
 
 const pytestJunit: StructuredReportFormat = {
@@ -85,7 +82,7 @@ const unittestHook: StructuredReportFormat = {
     return {
       files: [{ path: `${hookDir}/sitecustomize.py`, content: UNITTEST_SITECUSTOMIZE }],
       reportPath,
-      shell: `${prependToVariable('PYTHONPATH', hookDir, ':')}; export SWE_SRL_UNITTEST_REPORT=${shellQuote(reportPath)}`,
+      shell: `${prependToVariable('PYTHONPATH', hookDir, ':')}; export SWE_SRL_UNITTEST_REPORT=${singleQuote(reportPath)}`,
     };
   },
   read(content) {

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import { z } from 'zod';
 import { InputError, UnavailableError, describeLocation } from '../../errors.js';
+import { shellQuote } from '../../util/shell-quote.js';
 
 export const LOG_PARSERS = ['pytest', 'unittest', 'node-test'] as const;
 export type LogParserName = (typeof LOG_PARSERS)[number];
@@ -213,10 +214,6 @@ export function findEnvironmentSpec(specs: readonly EnvironmentSpecFile[], repo:
   if (unversioned) return resolveEnvironmentSpec(unversioned, version);
   const known = forRepo.flatMap((spec) => Object.keys(spec.versions)).sort().join(', ');
   throw new UnavailableError(`no environment spec for ${repo} version ${version} (its specs cover versions: ${known})`);
-}
-
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { Sandbox } from '../../sandbox/types.js';
 import { runHelper } from '../sandbox-files.js';
-import { shellQuote } from '../shell-quote.js';
+import { shellQuote } from '../../util/shell-quote.js';
 
 export interface LintError {
   line: number;

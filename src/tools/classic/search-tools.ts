@@ -7,7 +7,7 @@
 import type { ToolOutcome } from '../types.js';
 import type { ToolContext } from '../tool-context.js';
 import { readText, runHelper, statPath } from '../sandbox-files.js';
-import { shellQuote } from '../shell-quote.js';
+import { shellQuote } from '../../util/shell-quote.js';
 import { awkLines } from '../text-lines.js';
 
 const MAX_MATCHED_FILES = 100;

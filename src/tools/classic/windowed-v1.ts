@@ -9,7 +9,7 @@ import type { ToolContext } from '../tool-context.js';
 import { refuseEditOutsideRepo } from '../tool-context.js';
 import { pythonPathString, readText, runHelper, statPath, writeText } from '../sandbox-files.js';
 import { applyGatedEdit } from './lint-gate.js';
-import { shellQuote } from '../shell-quote.js';
+import { shellQuote } from '../../util/shell-quote.js';
 import { countOccurrences, findAll } from '../text-lines.js';
 import {
   clampFirstLineV1,

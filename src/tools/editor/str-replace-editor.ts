@@ -9,7 +9,7 @@ import type { ToolOutcome } from '../types.js';
 import type { ToolContext } from '../tool-context.js';
 import { refuseEditOutsideRepo } from '../tool-context.js';
 import { currentDirectory, pythonPathString, readText, runHelper, statPath, writeText } from '../sandbox-files.js';
-import { shellQuote } from '../shell-quote.js';
+import { shellQuote } from '../../util/shell-quote.js';
 import { expandTabs, countOccurrences, findAll } from '../text-lines.js';
 
 export const STR_REPLACE_EDITOR_COMMANDS = ['view', 'create', 'str_replace', 'insert', 'undo_edit'] as const;

@@ -15,7 +15,9 @@ export { parseCommandLine, renderCommandLine } from './swe-agent-commands.js';
 export { parseThoughtAction, renderThoughtAction, fenceCommand, findFencedBlocks } from './thought-action.js';
 export { parseXmlFunctionCall, renderXmlFunctionCall } from './xml-function-call.js';
 export { parseJsonToolCallText, parseToolCall, parseToolCalls, renderJsonToolCall, toOpenAiToolCall } from './json-tool-call.js';
-export { shellQuote, splitShellWords } from './shell-words.js';
+export { splitShellWords } from './shell-words.js';
+// `shellQuote` is this index's old name for SWE-agent's (shlex) quoting; it stays for its importers.
+export { shlexQuote, shlexQuote as shellQuote } from '../../util/shell-quote.js';
 
 /** Splits a model output (without any `<think>` block) into thought and one action of the given format. */
 export function parseAction(format: ToolFormat, output: string): ParseResult {

@@ -1,6 +1,7 @@
 /**
  * Just enough of POSIX shell word splitting to read SWE-agent's special commands (their arguments
- * are shell-quoted by SWE-agent with Python's `shlex.quote`), and the quoting to write them back.
+ * are shell-quoted by SWE-agent with Python's `shlex.quote`; `shlexQuote` in util/shell-quote.ts
+ * writes them back).
  * A line that uses shell operators (`|`, `&&`, `;`, redirections, a second line) is a bash
  * pipeline, not a special command: the caller is told so and runs it through bash instead.
  */
@@ -73,14 +74,4 @@ export function splitShellWords(text: string): ShellWords {
   }
   endWord();
   return { ok: true, words, usesShellSyntax };
-}
-
-// Python's shlex.quote leaves a word bare when it only has these characters.
-const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/** Python's `shlex.quote`, so our renderings match what SWE-agent writes. */
-export function shellQuote(word: string): string {
-  if (word === '') return "''";
-  if (SAFE_WORD.test(word)) return word;
-  return `'${word.replaceAll("'", `'"'"'`)}'`;
 }

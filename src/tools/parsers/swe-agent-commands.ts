@@ -7,7 +7,8 @@
  * rendering the SRL reward compares, whatever format an action came in.
  */
 import { buildKnownAction, functionCallOf, isKnownAction, toolSpec } from './catalog.js';
-import { shellQuote, splitShellWords } from './shell-words.js';
+import { shlexQuote } from '../../util/shell-quote.js';
+import { splitShellWords } from './shell-words.js';
 import { formatError, type ActionResult, type KnownTool, type ParsedAction } from './types.js';
 
 const SPECIAL_COMMANDS = new Set([
@@ -161,7 +162,7 @@ export function parseCommandLine(input: string): ActionResult {
 }
 
 function optional(value: unknown): string {
-  return value === undefined ? '' : ` ${typeof value === 'string' ? shellQuote(value) : String(value)}`;
+  return value === undefined ? '' : ` ${typeof value === 'string' ? shlexQuote(value) : String(value)}`;
 }
 
 /**
@@ -172,7 +173,7 @@ export function renderCommandLine(action: ParsedAction): string {
   if (!isKnownAction(action)) {
     const call = functionCallOf(action);
     const parts = Object.entries(call.arguments).map(
-      ([key, value]) => ` --${key} ${shellQuote(typeof value === 'string' ? value : JSON.stringify(value))}`,
+      ([key, value]) => ` --${key} ${shlexQuote(typeof value === 'string' ? value : JSON.stringify(value))}`,
     );
     return `${call.name}${parts.join('')}`;
   }
@@ -184,28 +185,28 @@ export function renderCommandLine(action: ParsedAction): string {
         ? `edit ${action.args.start}:${action.args.end}\nend_of_edit`
         : `edit ${action.args.start}:${action.args.end}\n${action.args.replacement}\nend_of_edit`;
     case 'edit_replace':
-      return `edit ${shellQuote(action.args.search)} ${shellQuote(action.args.replace)}${action.args.replace_all ? ' True' : ''}`;
+      return `edit ${shlexQuote(action.args.search)} ${shlexQuote(action.args.replace)}${action.args.replace_all ? ' True' : ''}`;
     case 'insert':
-      return `insert ${shellQuote(action.args.text)}${action.args.line === undefined ? '' : ` --line ${action.args.line}`}`;
+      return `insert ${shlexQuote(action.args.text)}${action.args.line === undefined ? '' : ` --line ${action.args.line}`}`;
     case 'open':
-      return `open ${shellQuote(action.args.path)}${optional(action.args.line)}`;
+      return `open ${shlexQuote(action.args.path)}${optional(action.args.line)}`;
     case 'goto':
       return `goto ${action.args.line}`;
     case 'create':
-      return `create ${shellQuote(action.args.path)}`;
+      return `create ${shlexQuote(action.args.path)}`;
     case 'find_file':
-      return `find_file ${shellQuote(action.args.file_name)}${optional(action.args.dir)}`;
+      return `find_file ${shlexQuote(action.args.file_name)}${optional(action.args.dir)}`;
     case 'search_dir':
-      return `search_dir ${shellQuote(action.args.search_term)}${optional(action.args.dir)}`;
+      return `search_dir ${shlexQuote(action.args.search_term)}${optional(action.args.dir)}`;
     case 'search_file':
-      return `search_file ${shellQuote(action.args.search_term)}${optional(action.args.file)}`;
+      return `search_file ${shlexQuote(action.args.search_term)}${optional(action.args.file)}`;
     case 'str_replace_editor': {
       const { command, path, view_range, ...rest } = action.args;
-      let line = `str_replace_editor ${command} ${shellQuote(path)}`;
+      let line = `str_replace_editor ${command} ${shlexQuote(path)}`;
       for (const key of ['file_text', 'view_range', 'old_str', 'new_str', 'insert_line'] as const) {
         const value = key === 'view_range' ? view_range : rest[key];
         if (value === undefined) continue;
-        const text = key === 'view_range' ? shellQuote(`[${view_range![0]}, ${view_range![1]}]`) : typeof value === 'string' ? shellQuote(value) : String(value);
+        const text = key === 'view_range' ? shlexQuote(`[${view_range![0]}, ${view_range![1]}]`) : typeof value === 'string' ? shlexQuote(value) : String(value);
         line += ` --${key} ${text}`;
       }
       return line;
