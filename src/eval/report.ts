@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomically } from './atomic-write.js';
+import { writeFileAtomically } from '../io/atomic-write.js';
 import type { TestsStatus } from './grading.js';
 import type { PatchMethod } from './patch-apply.js';
 

@@ -17,7 +17,7 @@ import type { InstanceSandboxProvider } from './sandbox-provider.js';
 import { summarizeRun, type RunSummary } from './summary.js';
 import type { TestSelection } from './test-run.js';
 import { runWithWorkers } from './worker-pool.js';
-import { writeFileAtomically } from './atomic-write.js';
+import { writeFileAtomically } from '../io/atomic-write.js';
 
 export interface RunEvaluationOptions {
   instances: Instance[];

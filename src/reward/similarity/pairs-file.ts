@@ -3,12 +3,11 @@
  * in the same order. The input is streamed, so files of any size work; the output is written to
  * a temporary file and renamed at the end, so a bad line never leaves a half-written result.
  */
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { InputError, describeLocation } from '../../errors.js';
+import { writeStreamAtomically } from '../../io/atomic-write.js';
 import { parseJsonLine, readJsonlLines } from './jsonl-lines.js';
 import { SequenceMatcherWorkspace, type SequenceMatcherOptions } from './sequence-matcher.js';
 
@@ -47,23 +46,7 @@ export interface ScorePairsOptions extends SequenceMatcherOptions {
 /** Writes one `{"ratio": …}` line per pair of `inputPath`, in order; returns how many. */
 export async function scoreSimilarityPairs(inputPath: string, options: ScorePairsOptions): Promise<{ pairs: number }> {
   if (typeof options.output !== 'string') return { pairs: await writeRatios(inputPath, options.output, options) };
-  const finalPath = options.output;
-  const temporaryPath = `${finalPath}.partial-${process.pid}`;
-  const file = createWriteStream(temporaryPath);
-  let done = false;
-  try {
-    const pairs = await writeRatios(inputPath, file, options);
-    file.end();
-    await once(file, 'finish');
-    await rename(temporaryPath, finalPath);
-    done = true;
-    return { pairs };
-  } finally {
-    if (!done) {
-      file.destroy();
-      await rm(temporaryPath, { force: true });
-    }
-  }
+  return { pairs: await writeStreamAtomically(options.output, (file) => writeRatios(inputPath, file, options)) };
 }
 
 /** Output lines are gathered in batches: one write per line would dominate the run time. */

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { writeFileAtomically, writeStreamAtomically } from '../../src/io/atomic-write.js';
+
+test('writeFileAtomically replaces the file and leaves no temporary file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-atomic-'));
+  try {
+    const path = join(dir, 'report.json');
+    await writeFile(path, 'old');
+    await writeFileAtomically(path, 'new');
+    assert.equal(await readFile(path, 'utf8'), 'new');
+    assert.deepEqual(await readdir(dir), ['report.json']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('writeStreamAtomically shows the file only when the producer finishes; a failing producer leaves the old file alone', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-atomic-'));
+  try {
+    const path = join(dir, 'out.jsonl');
+    const count = await writeStreamAtomically(path, async (output) => {
+      output.write('a\n');
+      assert.ok(!(await readdir(dir)).includes('out.jsonl'), 'not visible while being written');
+      output.write('b\n');
+      return 2;
+    });
+    assert.equal(count, 2);
+    assert.equal(await readFile(path, 'utf8'), 'a\nb\n');
+
+    await assert.rejects(
+      writeStreamAtomically(path, async (output) => {
+        output.write('half');
+        throw new Error('bad input line');
+      }),
+      /bad input line/,
+    );
+    assert.equal(await readFile(path, 'utf8'), 'a\nb\n');
+    assert.deepEqual(await readdir(dir), ['out.jsonl']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
