@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SequenceMatcherWorkspace } from '../src/reward/similarity.js';
-import { parseJsonLine, readJsonlLines } from '../src/reward/similarity/jsonl-lines.js';
+import { parseJsonLine, readTextLines } from '../src/io/json-lines.js';
 import { toSimilarityPair, type SimilarityPair } from '../src/reward/similarity/pairs-file.js';
 
 const PYTHON_TIMER = `
@@ -39,7 +39,7 @@ interface Timings {
 async function loadPairs(path: string): Promise<{ pairs: SimilarityPair[]; reference: (number | undefined)[] }> {
   const pairs: SimilarityPair[] = [];
   const reference: (number | undefined)[] = [];
-  for await (const entry of readJsonlLines(path)) {
+  for await (const entry of readTextLines(path)) {
     if (entry.text.trim() === '') continue;
     const value = parseJsonLine(path, entry);
     pairs.push(toSimilarityPair(path, entry.line, value));

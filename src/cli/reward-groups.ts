@@ -4,9 +4,8 @@
  * One JSON line per group on the output; the kept/dropped counts on stderr.
  */
 import type { Command } from 'commander';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { InputError } from '../errors.js';
+import { writeJsonLines, writeJsonLinesToStream } from '../io/json-lines.js';
 import { DEFAULT_ADVANTAGE_EPSILON, DEFAULT_GROUP_SIZE, type AdvantageNormalization } from '../reward/group-stats.js';
 import { analyzeRewardGroupsFile } from '../reward/group-stats/rewards-file.js';
 
@@ -61,18 +60,8 @@ export function registerRewardGroupsCommand(parent: Command): void {
         advantageEpsilon: options.advantageEpsilon,
         ...(options.groupBy !== undefined ? { groupBy: options.groupBy } : {}),
       });
-      const text = report.rows.map((row) => JSON.stringify(row) + '\n').join('');
-      if (options.output) {
-        const file = createWriteStream(options.output);
-        try {
-          file.end(text);
-          await once(file, 'finish');
-        } finally {
-          file.destroy();
-        }
-      } else {
-        process.stdout.write(text);
-      }
+      if (options.output) await writeJsonLines(options.output, report.rows);
+      else await writeJsonLinesToStream(process.stdout, report.rows);
       const total = report.keptCount + report.droppedCount;
       process.stderr.write(`groups: ${report.keptCount} kept, ${report.droppedCount} dropped of ${total} (kept when reward std > ${options.epsilon})\n`);
     });

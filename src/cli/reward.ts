@@ -5,9 +5,9 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
+import { writeJsonLines, writeJsonLinesToStream } from '../io/json-lines.js';
 import { SRL_REWARD_MODES, type SrlRewardMode } from '../reward/srl.js';
 import { loadExpertActions, scoreResponses, summarize, type SrlScoreSummary } from '../reward/srl/score-file.js';
-import { writeJsonLines, writeJsonLinesToStream } from '../trajectories/store.js';
 
 function parseMode(value: string): SrlRewardMode {
   const found = SRL_REWARD_MODES.find((mode) => mode === value);

@@ -4,8 +4,6 @@
  * `.traj` per instance under DIR/trajectories and DIR/runs.jsonl. Run it again with the same DIR to
  * resume: finished instances are not redone. Progress goes to stderr.
  */
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { loadInstances, type Instance } from '../eval/instances.js';
@@ -21,7 +19,7 @@ import { parseAgentConfig, type AgentConfigInput } from '../agent/agent-config.j
 import { InstanceSandboxes, type SandboxBackend } from '../agent/instance-sandbox.js';
 import { runRollout, type RolloutEvent } from '../agent/rollout/run-rollout.js';
 import { recordedRootOf } from '../agent/replay/replay-trajectory.js';
-import { recordedToolbox } from '../agent/replay/recorded-toolbox.js';
+import { readRawTraj, recordedToolbox } from '../agent/replay/recorded-toolbox.js';
 import { rootRewriter } from '../agent/replay/normalize.js';
 
 export interface RolloutFlags {
@@ -131,7 +129,7 @@ export async function runRolloutCommand(flags: RolloutFlags, log: (line: string)
     const byInstance = new Map<string, { trajectory: Trajectory; templates: AgentTemplates }>();
     for (const file of flags.trajectories) {
       // A SWE-agent .traj names its tool bundles in replay_config; replaying needs the same tools.
-      const raw: unknown = extname(file).toLowerCase() === '.traj' ? JSON.parse(await readFile(file, 'utf8')) : undefined;
+      const raw = await readRawTraj(file);
       for (const trajectory of await readAllTrajectories(file)) {
         const base = await loadAgentTemplates(flags.template ?? TEMPLATE_FOR_FORMAT[trajectory.tool_format]);
         byInstance.set(trajectory.instance_id, { trajectory, templates: { ...base, think_tags: false, tools: recordedToolbox(raw, trajectory) } });

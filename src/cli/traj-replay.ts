@@ -8,8 +8,6 @@
  * The `traj` command group lives in traj.ts; this file adds its `replay` subcommand through
  * `registerTrajReplaySubcommand(trajCommand)`.
  */
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { loadInstances } from '../eval/instances.js';
@@ -17,7 +15,7 @@ import { closeSandboxesOnSignal } from '../sandbox/live-sandboxes.js';
 import { readAllTrajectories } from '../trajectories/read.js';
 import { InstanceSandboxes, type SandboxBackend } from '../agent/instance-sandbox.js';
 import { replayTrajectory, type ReplayReport } from '../agent/replay/replay-trajectory.js';
-import { recordedToolbox } from '../agent/replay/recorded-toolbox.js';
+import { readRawTraj, recordedToolbox } from '../agent/replay/recorded-toolbox.js';
 
 export interface TrajReplayOptions {
   instances: string;
@@ -37,7 +35,7 @@ export interface TrajReplayOptions {
 /** Replays every trajectory in `trajPath`; prints the report and returns it. */
 export async function runTrajReplay(trajPath: string, options: TrajReplayOptions, print: (line: string) => void = console.log): Promise<ReplayReport[]> {
   const trajectories = await readAllTrajectories(trajPath);
-  const raw: unknown = extname(trajPath).toLowerCase() === '.traj' ? JSON.parse(await readFile(trajPath, 'utf8')) : undefined;
+  const raw = await readRawTraj(trajPath);
   const instances = await loadInstances(options.instances);
   const sandboxes = new InstanceSandboxes({
     backend: options.backend,

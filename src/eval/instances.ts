@@ -6,7 +6,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { InputError, describeLocation } from '../errors.js';
-import { readRecords, validateRecord, type SourcedRecord } from './json-records.js';
+import { readRecords, type SourcedRecord } from '../io/json-records.js';
+import { validateRecord } from './validate-record.js';
 
 /** Ids become directory names under the logs folder, so they must not climb out of it. */
 export const safePathSegment = z

@@ -3,8 +3,9 @@
  * JSONL file (or in a JSON list, or a JSON object keyed by instance id).
  */
 import { z } from 'zod';
-import { readRecords, validateRecord, type SourcedRecord } from './json-records.js';
+import { readRecords, type SourcedRecord } from '../io/json-records.js';
 import { safePathSegment, type Instance } from './instances.js';
+import { validateRecord } from './validate-record.js';
 
 export const predictionSchema = z.looseObject({
   instance_id: safePathSegment,

@@ -5,9 +5,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { writeJsonLines } from '../io/json-lines.js';
 import { readTrajectories } from './read.js';
 import type { InputFormat, Trajectory } from './schema.js';
-import { writeJsonLines, writeTrajectoryStore } from './store.js';
+import { writeTrajectoryStore } from './store.js';
 import { toChatXml } from './writers/chat-xml.js';
 import { serializeSweAgentTraj } from './writers/swe-agent-traj.js';
 

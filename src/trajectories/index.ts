@@ -5,8 +5,11 @@
  */
 export * from './schema.js';
 export { readTrajectories, readAllTrajectories, detectFormat, type ReadTrajectory } from './read.js';
-export { readTrajectoryStore, writeTrajectoryStore, writeJsonLines, type StoredTrajectory } from './store.js';
-export { readJsonLines, readUtf8File, parseJson, decodeUtf8 } from './io/text-files.js';
+export { readTrajectoryStore, writeTrajectoryStore, type StoredTrajectory } from './store.js';
+// The JSON and UTF-8 readers live in src/io/; re-exported here, where they were first offered.
+export { readJsonLines, writeJsonLines } from '../io/json-lines.js';
+export { readUtf8File, decodeUtf8 } from '../io/utf8.js';
+export { parseJson } from '../io/json-parse.js';
 export { readSweAgentTraj } from './readers/swe-agent-traj.js';
 export { readSweAgentDemo } from './readers/swe-agent-demo.js';
 export { readChatRecord, splitThinkBlock } from './readers/chat-messages.js';

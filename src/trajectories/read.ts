@@ -6,7 +6,9 @@
 import { extname } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError, describeLocation } from '../errors.js';
-import { parseJson, readJsonLines, readUtf8File } from './io/text-files.js';
+import { parseJson } from '../io/json-parse.js';
+import { readJsonLines } from '../io/json-lines.js';
+import { readUtf8File } from '../io/utf8.js';
 import { chatFormatOf, readChatRecord } from './readers/chat-messages.js';
 import type { RecordLocation } from './readers/common.js';
 import { readSweAgentDemo } from './readers/swe-agent-demo.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInstances, parseInstanceRecords } from '../../src/eval/instances.js';
-import { parseRecords } from '../../src/eval/json-records.js';
+import { parseRecords } from '../../src/io/json-records.js';
 import { InputError } from '../../src/errors.js';
 import { sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { goldPredictions, isEmptyPatch, loadPredictions, modelDirectoryName, parsePredictionRecords } from '../../src/eval/predictions.js';
-import { parseRecords } from '../../src/eval/json-records.js';
+import { parseRecords } from '../../src/io/json-records.js';
 import { parseInstanceRecords } from '../../src/eval/instances.js';
 import { sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
 

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { InputError } from '../../src/errors.js';
 import { sequenceMatcherRatio } from '../../src/reward/similarity.js';
 import { scoreSimilarityPairs } from '../../src/reward/similarity/pairs-file.js';
-import { readJsonlLines } from '../../src/reward/similarity/jsonl-lines.js';
+import { readTextLines } from '../../src/io/json-lines.js';
 
 async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'swe-srl-similarity-'));
@@ -136,7 +136,7 @@ test('a line over the byte limit is refused with its line number', async () => {
     const lines: number[] = [];
     await assert.rejects(
       (async () => {
-        for await (const entry of readJsonlLines(input, { maxLineBytes: 1000 })) lines.push(entry.line);
+        for await (const entry of readTextLines(input, { maxLineBytes: 1000 })) lines.push(entry.line);
       })(),
       /big\.jsonl:2: line longer than 1000 bytes/,
     );

@@ -4,6 +4,9 @@
  * shell-function editor (`defaults.sh`, `edit_linting.sh`). Replaying with the same tools is what
  * makes observations and the final patch come out the same.
  */
+import { extname } from 'node:path';
+import { parseJson } from '../../io/json-parse.js';
+import { readUtf8File } from '../../io/utf8.js';
 import type { ToolboxConfigInput, ToolBundle } from '../../tools/config.js';
 import type { Trajectory } from '../../trajectories/schema.js';
 
@@ -27,6 +30,11 @@ function record(value: unknown): Record<string, unknown> | undefined {
     }
   }
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** A `.traj` file's raw JSON, for `recordedToolbox`; other formats carry no `replay_config`, so undefined. */
+export async function readRawTraj(path: string): Promise<unknown> {
+  return extname(path).toLowerCase() === '.traj' ? parseJson(await readUtf8File(path), path) : undefined;
 }
 
 /** The toolbox a `.traj` was recorded with, from its raw JSON (`replay_config`) and its actions. */

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { InputError, describeLocation } from '../../errors.js';
 import { DEFAULT_GROUP_SIZE, filterGroups, type GroupFilterOptions } from '../group-stats.js';
-import { parseJsonLine, readJsonlLines } from '../similarity/jsonl-lines.js';
+import { parseJsonLine, readTextLines } from '../../io/json-lines.js';
 
 export type GroupId = string | number;
 
@@ -56,7 +56,7 @@ export async function readRewardGroups(path: string, options: ReadRewardGroupsOp
   let shape: LineShape | undefined;
   let current: RewardGroup | undefined;
 
-  for await (const entry of readJsonlLines(path)) {
+  for await (const entry of readTextLines(path)) {
     if (entry.text.trim() === '') continue;
     const value = parseJsonLine(path, entry);
     const where = (field?: string) => describeLocation(path, entry.line, field);

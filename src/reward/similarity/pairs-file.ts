@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { InputError, describeLocation } from '../../errors.js';
 import { writeStreamAtomically } from '../../io/atomic-write.js';
-import { parseJsonLine, readJsonlLines } from './jsonl-lines.js';
+import { parseJsonLine, readTextLines } from '../../io/json-lines.js';
 import { SequenceMatcherWorkspace, type SequenceMatcherOptions } from './sequence-matcher.js';
 
 /** One input line; other fields (such as a reference `ratio`) are allowed and ignored. */
@@ -29,7 +29,7 @@ export function toSimilarityPair(path: string, line: number, value: unknown): Si
 
 /** The pairs of a JSONL file with their line numbers; a blank line is an error, as it would shift the output. */
 export async function* readSimilarityPairs(path: string): AsyncGenerator<SimilarityPair & { line: number }> {
-  for await (const entry of readJsonlLines(path)) {
+  for await (const entry of readTextLines(path)) {
     if (entry.text.trim() === '') {
       throw new InputError(`${describeLocation(path, entry.line)}: blank line; expected {"a": string, "b": string}`);
     }

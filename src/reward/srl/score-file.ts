@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { InputError, describeLocation } from '../../errors.js';
-import { readJsonLines } from '../../trajectories/io/text-files.js';
+import { readJsonLines } from '../../io/json-lines.js';
 import { formatIssues } from '../../trajectories/schema.js';
 import { chatStepRowSchema, expertOfRow, rawStepRowSchema, type ExpertAction } from '../../trajectories/steps/schema.js';
 import { srlReward, type SrlRewardMode } from '../srl.js';

@@ -3,9 +3,9 @@
  * JSONL rows in raw or chat form.
  */
 import { InputError } from '../../errors.js';
+import { writeJsonLines } from '../../io/json-lines.js';
 import { readTrajectories } from '../read.js';
 import type { InputFormat } from '../schema.js';
-import { writeJsonLines } from '../store.js';
 import { chatStepPrompts, rawStepInstances, StepIdAllocator, type StepOptions } from './decompose.js';
 
 export const STEP_FORMS = ['raw', 'chat'] as const;

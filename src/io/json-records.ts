@@ -4,8 +4,10 @@
  * id (both shapes appear in SWE-bench tooling); JSONL holds one record per line.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
-import { InputError, UnavailableError, describeLocation } from '../errors.js';
+import { InputError } from '../errors.js';
+import { jsonErrorOffset, lineAndColumn, notValidJson } from './json-parse.js';
+import { parseJsonLine } from './json-lines.js';
+import { fileReadError } from './read-error.js';
 
 export interface SourcedRecord {
   value: unknown;
@@ -14,16 +16,7 @@ export interface SourcedRecord {
 }
 
 function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-function jsonSyntaxError(file: string, text: string, error: unknown, lineOffset = 0): InputError {
-  const message = error instanceof Error ? error.message : String(error);
-  const position = /position (\d+)/.exec(message);
-  const line = position ? lineAt(text, Number(position[1])) + lineOffset : lineOffset || undefined;
-  return new InputError(`${describeLocation(file, line)}: not valid JSON (${message})`, { cause: error });
+  return lineAndColumn(text, offset).line;
 }
 
 /** Offsets where the elements of a top-level array, or the values of a top-level object, start. */
@@ -60,7 +53,8 @@ function recordsFromJson(file: string, text: string): SourcedRecord[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw jsonSyntaxError(file, text, error);
+    const offset = jsonErrorOffset(error);
+    throw notValidJson(file, offset === undefined ? undefined : lineAt(text, offset), error);
   }
   const offsets = topLevelElementOffsets(text);
   if (Array.isArray(parsed)) {
@@ -78,17 +72,9 @@ function recordsFromJson(file: string, text: string): SourcedRecord[] {
 
 function recordsFromJsonl(file: string, text: string): SourcedRecord[] {
   const records: SourcedRecord[] = [];
-  const lines = text.split('\n');
-  lines.forEach((raw, index) => {
+  text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
-    if (line === '') return;
-    try {
-      records.push({ value: JSON.parse(line), line: index + 1 });
-    } catch (error) {
-      throw new InputError(`${describeLocation(file, index + 1)}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, {
-        cause: error,
-      });
-    }
+    if (line !== '') records.push({ value: parseJsonLine(file, { text: line, line: index + 1 }), line: index + 1 });
   });
   return records;
 }
@@ -106,28 +92,17 @@ export function parseRecords(file: string, text: string): SourcedRecord[] {
   }
 }
 
+/**
+ * Reads and parses a records file. Unlike the JSONL readers it decodes leniently (a stray byte
+ * becomes U+FFFD): instance and prediction files have always loaded that way, and strict decoding
+ * would start rejecting files that load today.
+ */
 export async function readRecords(file: string): Promise<SourcedRecord[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UnavailableError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    throw fileReadError(file, error);
   }
   return parseRecords(file, text);
-}
-
-/** Validates one record, turning zod's issues into one message that names file, line and field. */
-export function validateRecord<T>(schema: z.ZodType<T>, record: SourcedRecord, file: string, label: string): T {
-  const result = schema.safeParse(record.value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : undefined;
-  const id = idOf(record.value);
-  const what = id ? `${label} ${JSON.stringify(id)}` : label;
-  throw new InputError(`${describeLocation(file, record.line, field)}: ${issue.message} (in ${what})`);
-}
-
-function idOf(value: unknown): string | undefined {
-  if (value && typeof value === 'object' && 'instance_id' in value && typeof value.instance_id === 'string') return value.instance_id;
-  return undefined;
 }

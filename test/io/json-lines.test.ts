@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { InputError } from '../../src/errors.js';
+import { readJsonLines, readTextLines } from '../../src/io/json-lines.js';
+
+async function withFile<T>(content: string | Buffer, use: (path: string, dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-json-lines-'));
+  try {
+    const path = join(dir, 'data.jsonl');
+    await writeFile(path, content);
+    return await use(path, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function collect<T>(lines: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const line of lines) out.push(line);
+  return out;
+}
+
+test('text lines keep blank lines and their numbers, drop \\r and a BOM, and add no line after the last break', async () => {
+  await withFile('\uFEFFa\r\n\nb\n', async (path) => {
+    assert.deepEqual(await collect(readTextLines(path)), [
+      { text: 'a', line: 1 },
+      { text: '', line: 2 },
+      { text: 'b', line: 3 },
+    ]);
+  });
+});
+
+test('lines that span read chunks come back whole', async () => {
+  const long = 'x'.repeat(200_000);
+  await withFile(`${JSON.stringify({ long })}\n{"n":2}`, async (path) => {
+    const lines = await collect(readJsonLines(path));
+    assert.deepEqual(lines.map((entry) => entry.line), [1, 2]);
+    assert.equal((lines[0]!.value as { long: string }).long.length, long.length);
+  });
+});
+
+test('with onInvalidLine, a line that is not UTF-8 or not JSON is reported and the read goes on', async () => {
+  const content = Buffer.concat([Buffer.from('{"n":1}\n"\xff'), Buffer.from([0xff]), Buffer.from('"\n{"n":\n\n{"n":4}\n')]);
+  await withFile(content, async (path) => {
+    const errors: InputError[] = [];
+    const values = await collect(readJsonLines(path, { onInvalidLine: (error) => errors.push(error) }));
+    assert.deepEqual(values, [{ line: 1, value: { n: 1 } }, { line: 5, value: { n: 4 } }]);
+    assert.match(errors[0]!.message, /data\.jsonl:2: not valid UTF-8 \(bad byte at byte column \d+\)/);
+    assert.match(errors[1]!.message, /data\.jsonl:3: truncated JSON/);
+  });
+});
+
+test('a missing file and a directory are named as such', async () => {
+  await withFile('', async (_path, dir) => {
+    await assert.rejects(collect(readTextLines(join(dir, 'absent.jsonl'))), /absent\.jsonl: no such file/);
+    await assert.rejects(collect(readJsonLines(dir)), /: is a directory, not a JSONL file/);
+  });
+});
