@@ -5,8 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAgent } from '../../src/agent/agent-loop.js';
 import { loadAgentTemplates } from '../../src/agent/templates.js';
@@ -15,6 +13,7 @@ import { readAllTrajectories } from '../../src/trajectories/index.js';
 import { PolicyHttpError } from '../../src/policy/policy-errors.js';
 import { TempDirSandbox } from '../helpers/temp-dir-sandbox.js';
 import { ScriptedPolicy } from '../helpers/scripted-policy.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const files = { 'calc.py': 'def add(a, b):\n    return a - b\n' };
 const instance = { instanceId: 'demo__calc-1', problemStatement: 'add() subtracts instead of adding' };
@@ -181,8 +180,7 @@ test('a recorded run is written as a SWE-agent .traj that reads back to the same
     const templates = await loadAgentTemplates('thought-action');
     const policy = new ScriptedPolicy([fenced('Look.', 'open calc.py'), fenced('Done.', 'submit')]);
     const result = await runAgent({ instance, sandbox, policy, templates });
-    const dir = await mkdtemp(join(tmpdir(), 'swe-srl-traj-'));
-    try {
+    await withTempDir(async (dir) => {
       const path = join(dir, `${instance.instanceId}.traj`);
       await writeTrajFile(path, result.trajectory);
       const [read] = await readAllTrajectories(path);
@@ -190,8 +188,6 @@ test('a recorded run is written as a SWE-agent .traj that reads back to the same
       assert.deepEqual(read.steps.map((step) => [step.action, step.observation]), result.trajectory.steps.map((step) => [step.action, step.observation]));
       assert.equal(read.exit_status, 'submitted');
       assert.equal(read.instance_id, instance.instanceId);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUILTIN_TEMPLATES, loadAgentTemplates, renderTemplate } from '../../src/agent/templates.js';
 import { elideOldObservations } from '../../src/agent/history.js';
 import { InputError } from '../../src/errors.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 test('placeholders in both SWE-agent styles are filled; unknown braces stay', () => {
   const rendered = renderTemplate('{observation}\n(Open file: {{ open_file }})\n{"json": 1} {unknown}', { observation: 'out', open_file: '/a.py' });
@@ -21,17 +21,14 @@ test('every built-in template loads and names its format', async () => {
 });
 
 test('a template file with a missing field is rejected with the file and the field', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-templates-'));
-  try {
+  await withTempDir(async (dir) => {
     const path = join(dir, 'mine.yaml');
     await writeFile(path, 'name: mine\nformat: thought_action\nsystem_template: hi\n');
     await assert.rejects(loadAgentTemplates(path), (error: unknown) => error instanceof InputError && error.message.startsWith(`${path}: instance_template:`));
     await writeFile(path, 'name: [unclosed\n');
     await assert.rejects(loadAgentTemplates(path), /mine\.yaml:\d+: not valid YAML: Flow sequence/);
     await assert.rejects(loadAgentTemplates(join(dir, 'absent.yaml')), /no such template file \(built-in templates: thought-action/);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('only the last N observations are shown in full', () => {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { skipUnlessDocker } from '../helpers/docker.js';
 import { baseImageForTests } from '../helpers/images.js';
-import { containersOfRun, createDockerFixture, writeJsonl, type DockerFixture } from '../eval/helpers/docker-fixture.js';
+import { containersOfRun, createDockerFixture, type DockerFixture } from '../eval/helpers/docker-fixture.js';
+import { writeJsonlFile } from '../helpers/jsonl-files.js';
 import type { Candidate } from '../eval/helpers/clamp-project.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -51,11 +52,11 @@ test('a killed run resumes: only the instances without a report are evaluated ag
   const project = fixture.projects.unittest;
   // The second instance hangs for the first run's whole timeout, so the kill lands while it runs.
   const order: Candidate[] = ['gold', 'hangs', 'wrong', 'half'];
-  const instances = await writeJsonl(
+  const instances = await writeJsonlFile(
     join(fixture.root, 'resume-instances.jsonl'),
     order.map((candidate) => ({ ...project.instance, instance_id: `resume-${candidate}` })),
   );
-  const predictions = await writeJsonl(
+  const predictions = await writeJsonlFile(
     join(fixture.root, 'resume-predictions.jsonl'),
     order.map((candidate) => ({ instance_id: `resume-${candidate}`, model_name_or_path: 'cli-test', model_patch: project.patches[candidate] })),
   );

@@ -1,57 +1,34 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { Command } from 'commander';
 import { registerRewardCommand, rewardCommandOf } from '../../src/cli/reward.js';
 import { registerTrajCommand } from '../../src/cli/traj.js';
 import { InputError } from '../../src/errors.js';
+import { runInProcess } from '../helpers/cli.js';
+import { readJsonlFile, writeJsonlFile } from '../helpers/jsonl-files.js';
 import { sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const skipShared = skipUnlessShared('sweagent', 'xml_function_calling_demo.jsonl');
 
-async function run(t: TestContext, ...args: string[]): Promise<string[]> {
-  const messages: string[] = [];
-  t.mock.method(console, 'error', (message: string) => messages.push(message));
-  const program = new Command().exitOverride();
-  registerTrajCommand(program);
-  registerRewardCommand(program);
-  await program.parseAsync(['node', 'swe-srl', ...args]);
-  return messages;
-}
-
-async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-cli-reward-'));
-  try {
-    return await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function jsonLines(path: string): Promise<Array<Record<string, unknown>>> {
-  return (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-async function writeJsonl(path: string, rows: unknown[]): Promise<void> {
-  await writeFile(path, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
-}
+const run = (t: TestContext, ...args: string[]): Promise<string[]> => runInProcess(t, [registerTrajCommand, registerRewardCommand], args);
 
 test('reward srl writes one line per response, in order, with the reason for every -1', { skip: skipShared }, async (t) => {
   await withTempDir(async (dir) => {
     const steps = join(dir, 'steps.jsonl');
     await run(t, 'traj', 'steps', sharedDataPath('sweagent', 'xml_function_calling_demo.jsonl')!, '--form', 'chat', '-o', steps);
-    const rows = await jsonLines(steps);
+    const rows = await readJsonlFile(steps);
     const responses = rows.flatMap((row, k) => [
       { step_id: row.step_id, group: k, response: `<think>\nplan\n</think>\n${row.target as string}` },
       { step_id: row.step_id, group: k, response: '<think>plan</think>\n<function=bash>\n<parameter=command>ls</parameter>\n</function>' },
       { step_id: row.step_id, group: k, response: '<think>plan, then nothing' },
     ]);
-    await writeJsonl(join(dir, 'responses.jsonl'), responses);
+    await writeJsonlFile(join(dir, 'responses.jsonl'), responses);
     const output = join(dir, 'rewards.jsonl');
     const messages = await run(t, 'reward', 'srl', '--steps', steps, '--responses', join(dir, 'responses.jsonl'), '-o', output);
-    const rewards = await jsonLines(output);
+    const rewards = await readJsonlFile(output);
     assert.equal(rewards.length, responses.length);
     rewards.forEach((line, i) => {
       assert.equal(line.step_id, responses[i]!.step_id);
@@ -70,13 +47,13 @@ test('raw and chat step files give the same canonical rewards; --mode raw compar
     const trajectory = sharedDataPath('sweagent', 'humanevalfix-python-0.traj')!;
     await run(t, 'traj', 'steps', trajectory, '--form', 'chat', '-o', join(dir, 'chat.jsonl'));
     await run(t, 'traj', 'steps', trajectory, '--form', 'raw', '-o', join(dir, 'raw.jsonl'));
-    const chatRows = await jsonLines(join(dir, 'chat.jsonl'));
+    const chatRows = await readJsonlFile(join(dir, 'chat.jsonl'));
     const responses = chatRows.map((row) => ({ step_id: row.step_id, response: '<think>t</think>\n```\nopen "main.py"\n```' }));
-    await writeJsonl(join(dir, 'responses.jsonl'), responses);
+    await writeJsonlFile(join(dir, 'responses.jsonl'), responses);
     const score = async (stepsFile: string, mode: string): Promise<number[]> => {
       const output = join(dir, `${stepsFile}-${mode}.out.jsonl`);
       await run(t, 'reward', 'srl', '--steps', join(dir, stepsFile), '--responses', join(dir, 'responses.jsonl'), '--mode', mode, '-o', output);
-      return (await jsonLines(output)).map((line) => line.reward as number);
+      return (await readJsonlFile(output)).map((line) => line.reward as number);
     };
     const fromChat = await score('chat.jsonl', 'canonical');
     assert.deepEqual(await score('raw.jsonl', 'canonical'), fromChat);

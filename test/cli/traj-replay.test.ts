@@ -6,9 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { readAllTrajectories } from '../../src/trajectories/index.js';
 import { registerTrajReplaySubcommand, runTrajReplay, type TrajReplayOptions } from '../../src/cli/traj-replay.js';
@@ -17,6 +15,7 @@ import { sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
 import { skipUnlessDocker } from '../helpers/docker.js';
 import { baseImageForTests } from '../helpers/images.js';
 import { rebuildRepository, writeReplayFixture, type RawTrajStep } from '../helpers/traj-repos.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const TRAJECTORIES = [
   'humanevalfix-python-0.traj',
@@ -35,9 +34,9 @@ async function replayInFixture(file: string, backend: 'docker' | 'local'): Promi
   const path = sharedDataPath('sweagent', file)!;
   const [trajectory] = await readAllTrajectories(path);
   assert.ok(trajectory && trajectory.final_patch !== null);
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-replay-'));
-  try {
-    const fixture = writeReplayFixture(dir, rebuildRepository(trajectory.steps, trajectory.final_patch), trajectory.instance_id);
+  const repository = rebuildRepository(trajectory.steps, trajectory.final_patch);
+  await withTempDir(async (dir) => {
+    const fixture = writeReplayFixture(dir, repository, trajectory.instance_id);
     const lines: string[] = [];
     const options: TrajReplayOptions = {
       instances: fixture.instancesPath,
@@ -56,9 +55,7 @@ async function replayInFixture(file: string, backend: 'docker' | 'local'): Promi
       if (TOOL_ACTION.test(step.action) && !step.recorded.startsWith(DIRECTORY_LISTING)) assert.ok(step.matches, `step ${step.index + 1} (${step.action}) differs:\n${step.replayed}\n--- recorded ---\n${step.recorded}`);
     }
     assert.match(lines.join('\n'), /final patch: {2}equals the recorded submission/);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 for (const file of TRAJECTORIES) {
@@ -75,8 +72,7 @@ for (const file of TRAJECTORIES) {
 }
 
 test('traj replay names the missing instance and the flag to choose another', { skip: skipUnlessShared('sweagent', TRAJECTORIES[0]!) }, async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-replay-'));
-  try {
+  await withTempDir(async (dir) => {
     const path = sharedDataPath('sweagent', TRAJECTORIES[0]!)!;
     const raw = JSON.parse(await readFile(path, 'utf8')) as { trajectory: RawTrajStep[]; info: { submission: string } };
     const fixture = writeReplayFixture(dir, rebuildRepository(raw.trajectory, raw.info.submission), 'some-other-instance');
@@ -86,7 +82,5 @@ test('traj replay names the missing instance and the flag to choose another', { 
       program.parseAsync(['traj', 'replay', path, '--instances', fixture.instancesPath, '--repos', fixture.reposDir, '--backend', 'local', '--allow-unsafe'], { from: 'user' }),
       /no instance "humanevalfix-python-0".*--instance-id/,
     );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

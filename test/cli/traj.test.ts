@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { registerTrajCommand } from '../../src/cli/traj.js';
 import { InputError } from '../../src/errors.js';
 import { readAllTrajectories } from '../../src/trajectories/index.js';
+import { runCli, runInProcess } from '../helpers/cli.js';
+import { readJsonlFile } from '../helpers/jsonl-files.js';
 import { sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/trajectories/${name}`, import.meta.url));
 const trajectoryFiles = [
   'humanevalfix-python-0.traj',
@@ -23,27 +23,7 @@ const trajectoryFiles = [
 ];
 const skipShared = skipUnlessShared('sweagent', 'xml_function_calling_demo.jsonl');
 
-async function run(t: TestContext, ...args: string[]): Promise<string[]> {
-  const messages: string[] = [];
-  t.mock.method(console, 'error', (message: string) => messages.push(message));
-  const program = new Command().exitOverride();
-  registerTrajCommand(program);
-  await program.parseAsync(['node', 'swe-srl', ...args]);
-  return messages;
-}
-
-async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-cli-traj-'));
-  try {
-    return await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function lines(path: string): Promise<Array<Record<string, unknown>>> {
-  return (await readFile(path, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const run = (t: TestContext, ...args: string[]): Promise<string[]> => runInProcess(t, [registerTrajCommand], args);
 
 test('traj convert turns every shared trajectory file into the store, guessing each format', { skip: skipShared }, async (t) => {
   await withTempDir(async (dir) => {
@@ -80,13 +60,13 @@ test('traj steps writes one instance per action, with the history and budget ask
     const raw = join(dir, 'raw.jsonl');
     const messages = await run(t, 'traj', 'steps', store, '-o', raw);
     assert.deepEqual(messages, [`wrote 35 raw step instances from 6 trajectories to ${raw}`]);
-    const rows = await lines(raw);
+    const rows = await readJsonlFile(raw);
     assert.equal(rows.length, 35);
     assert.ok(rows.every((row) => (row.history as unknown[]).length <= 2));
 
     const all = join(dir, 'all.jsonl');
     await run(t, 'traj', 'steps', store, '-o', all, '--history', 'all', '--observation-budget', '50');
-    const allRows = await lines(all);
+    const allRows = await readJsonlFile(all);
     assert.equal((allRows[11]!.history as unknown[]).length, 6); // row 11 is pydicom's step 6: humaneval's five rows come first
     const observations = allRows.flatMap((row) => (row.history as Array<{ observation: string }>).map((h) => h.observation));
     assert.ok(observations.some((o) => o.includes('characters truncated')));
@@ -94,7 +74,7 @@ test('traj steps writes one instance per action, with the history and budget ask
 
     const chat = join(dir, 'chat.jsonl');
     await run(t, 'traj', 'steps', sharedDataPath('sweagent', 'humanevalfix-python-0.traj')!, '-o', chat, '--form', 'chat', '--history', '1');
-    const prompts = await lines(chat);
+    const prompts = await readJsonlFile(chat);
     assert.equal(prompts.length, 5);
     assert.deepEqual(Object.keys(prompts[0]!).sort(), ['instance_id', 'messages', 'step_id', 'step_index', 'target', 'target_parsed', 'tool_format']);
     assert.equal((prompts[3]!.messages as unknown[]).length, 4);
@@ -117,12 +97,9 @@ test('bad flags are refused with the flag named', async (t) => {
   await assert.rejects(run(t, 'traj', 'steps', 'x.jsonl', '-o', 'y.jsonl', '--history', 'some'), (error: unknown) => error instanceof InputError && /--history: "some"/.test(error.message));
 });
 
-test('the swe-srl binary reports bad input as one line naming the file and line, exit code 2', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'traj', 'convert', fixture('not-utf8.traj'), '-o', join(tmpdir(), 'swe-srl-never-written.jsonl')], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-  });
-  assert.equal(result.status, 2, result.stderr);
+test('the swe-srl binary reports bad input as one line naming the file and line, exit code 2', async () => {
+  const result = await runCli(['traj', 'convert', fixture('not-utf8.traj'), '-o', join(tmpdir(), 'swe-srl-never-written.jsonl')]);
+  assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /^swe-srl: .*not-utf8\.traj:6: not valid UTF-8/);
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
 });

@@ -1,18 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadInstances, parseInstanceRecords } from '../../src/eval/instances.js';
 import { parseRecords } from '../../src/io/json-records.js';
 import { InputError } from '../../src/errors.js';
 import { sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 function withFile<T>(name: string, content: string, run: (path: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'swe-srl-instances-'));
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return run(path).finally(() => rmSync(dir, { recursive: true, force: true }));
+  return withTempDir((dir) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return run(path);
+  });
 }
 
 const minimal = {

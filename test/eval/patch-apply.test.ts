@@ -5,8 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPatch } from '../../src/eval/patch-apply.js';
 import { testDirectives, touchedPaths } from '../../src/eval/patch-files.js';
-import { HostDirectorySandbox, removeTree } from './helpers/host-sandbox.js';
-import { createRepository, patchFor } from './helpers/git-repo.js';
+import { HostDirectorySandbox } from './helpers/host-sandbox.js';
+import { removeTree } from '../helpers/temp-dir.js';
+import { createRepository, patchFor } from '../helpers/git-repos.js';
 
 const LINES = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
 

@@ -8,7 +8,8 @@ import { rlvrReward, type RlvrRewardOptions, type RlvrRewardResult } from '../..
 import { applyPatch } from '../../src/eval/patch-apply.js';
 import { getLogParser } from '../../src/eval/log-parsers/index.js';
 import { createClampProject, type Candidate, type ClampProject, type Flavour } from './helpers/clamp-project.js';
-import { HostDirectorySandbox, removeTree } from './helpers/host-sandbox.js';
+import { HostDirectorySandbox } from './helpers/host-sandbox.js';
+import { removeTree } from '../helpers/temp-dir.js';
 import { hostPytestUnavailable } from './helpers/run-on-host.js';
 
 const projects = new Map<Flavour, Promise<ClampProject>>();

@@ -11,7 +11,7 @@ import type { Instance } from '../../src/eval/instances.js';
 import type { Prediction } from '../../src/eval/predictions.js';
 import { createClampProject, type Candidate, type ClampProject } from './helpers/clamp-project.js';
 import { HostCloneProvider } from './helpers/host-provider.js';
-import { removeTree } from './helpers/host-sandbox.js';
+import { removeTree } from '../helpers/temp-dir.js';
 
 let clamp: ClampProject;
 let workDir: string;

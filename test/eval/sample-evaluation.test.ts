@@ -11,7 +11,7 @@ import { buildSampleRepository, loadSamples } from '../../src/sandbox/repos/samp
 import { skipUnlessDocker } from '../helpers/docker.js';
 import { baseImageForTests } from '../helpers/images.js';
 import { containersOfRun } from './helpers/docker-fixture.js';
-import { removeTree } from './helpers/host-sandbox.js';
+import { removeTree } from '../helpers/temp-dir.js';
 
 let workDir: string;
 

@@ -2,7 +2,8 @@
  * A small test double of the `Sandbox` interface: a git repository in a temporary directory and a
  * real persistent bash session on the host. Its `workdir` is that directory (not `/testbed`), so
  * tests of the tools must use `sandbox.workdir`, as the tools themselves do. It is for unit tests
- * of the tools and the loop; the real backends are exercised by the Docker and local tests.
+ * of the tools and the loop; the real backends are exercised by the Docker and local tests. The
+ * evaluator's tests use test/eval/helpers/host-sandbox.ts instead (see there for why).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';

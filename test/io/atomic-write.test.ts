@@ -1,26 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeFileAtomically, writeStreamAtomically } from '../../src/io/atomic-write.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 test('writeFileAtomically replaces the file and leaves no temporary file', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-atomic-'));
-  try {
+  await withTempDir(async (dir) => {
     const path = join(dir, 'report.json');
     await writeFile(path, 'old');
     await writeFileAtomically(path, 'new');
     assert.equal(await readFile(path, 'utf8'), 'new');
     assert.deepEqual(await readdir(dir), ['report.json']);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('writeStreamAtomically shows the file only when the producer finishes; a failing producer leaves the old file alone', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-atomic-'));
-  try {
+  await withTempDir(async (dir) => {
     const path = join(dir, 'out.jsonl');
     const count = await writeStreamAtomically(path, async (output) => {
       output.write('a\n');
@@ -40,7 +36,5 @@ test('writeStreamAtomically shows the file only when the producer finishes; a fa
     );
     assert.equal(await readFile(path, 'utf8'), 'a\nb\n');
     assert.deepEqual(await readdir(dir), ['out.jsonl']);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { InputError } from '../../src/errors.js';
 import { readJsonLines, readTextLines } from '../../src/io/json-lines.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
-async function withFile<T>(content: string | Buffer, use: (path: string, dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-json-lines-'));
-  try {
+function withFile<T>(content: string | Buffer, use: (path: string, dir: string) => Promise<T>): Promise<T> {
+  return withTempDir(async (dir) => {
     const path = join(dir, 'data.jsonl');
     await writeFile(path, content);
-    return await use(path, dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+    return use(path, dir);
+  });
 }
 
 async function collect<T>(lines: AsyncIterable<T>): Promise<T[]> {

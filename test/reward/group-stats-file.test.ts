@@ -1,19 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeRewardGroupsFile, readRewardGroups, type ReadRewardGroupsOptions } from '../../src/reward/group-stats/rewards-file.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
-async function withRewardsFile<T>(content: string, body: (path: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-groups-'));
-  try {
+function withRewardsFile<T>(content: string, body: (path: string) => Promise<T>): Promise<T> {
+  return withTempDir(async (dir) => {
     const path = join(dir, 'rewards.jsonl');
     await writeFile(path, content);
-    return await body(path);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+    return body(path);
+  });
 }
 
 const lines = (...values: unknown[]) => values.map((value) => JSON.stringify(value)).join('\n') + '\n';

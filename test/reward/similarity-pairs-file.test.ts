@@ -1,22 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { InputError } from '../../src/errors.js';
 import { sequenceMatcherRatio } from '../../src/reward/similarity.js';
 import { scoreSimilarityPairs } from '../../src/reward/similarity/pairs-file.js';
 import { readTextLines } from '../../src/io/json-lines.js';
-
-async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-similarity-'));
-  try {
-    return await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { withTempDir } from '../helpers/temp-dir.js';
 
 /** A Writable that keeps what it is given and applies back-pressure on every write. */
 function collectingStream(): { stream: Writable; text: () => string } {

@@ -5,9 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadInstances } from '../../src/eval/instances.js';
 import { InstanceSandboxes, type SandboxBackend } from '../../src/agent/instance-sandbox.js';
 import { findBubblewrap } from '../../src/sandbox/index.js';
@@ -16,6 +13,7 @@ import { ToolSession } from '../../src/tools/tool-session.js';
 import { skipUnlessDocker } from '../helpers/docker.js';
 import { baseImageForTests } from '../helpers/images.js';
 import { writeReplayFixture } from '../helpers/traj-repos.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const files = {
   'pkg/mod.py': 'def f(x):\n    return x\n',
@@ -26,8 +24,7 @@ const files = {
 };
 
 async function withBackend(backend: SandboxBackend, body: (sandbox: Sandbox) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-tools-'));
-  try {
+  await withTempDir(async (dir) => {
     const fixture = writeReplayFixture(dir, { recordedRoot: '/demo__tools', files, modes: { 'bin/run.sh': 0o755 } }, 'demo__tools-1');
     const [instance] = await loadInstances(fixture.instancesPath);
     const sandboxes = new InstanceSandboxes({
@@ -42,9 +39,7 @@ async function withBackend(backend: SandboxBackend, body: (sandbox: Sandbox) => 
     } finally {
       await sandbox.close();
     }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function exerciseTools(sandbox: Sandbox): Promise<void> {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../src/errors.js';
 import { detectFormat, readAllTrajectories } from '../../src/trajectories/index.js';
 import { sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/trajectories/${name}`, import.meta.url));
 
@@ -34,15 +34,12 @@ test('the format of every shared trajectory file is guessed', { skip: skipUnless
 });
 
 test('a .traj saved as .json is still recognised by its shape', { skip: skipUnlessShared('sweagent', 'humanevalfix-python-0.traj') }, async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-read-'));
-  try {
+  await withTempDir(async (dir) => {
     const path = join(dir, 'run.json');
     await writeFile(path, await import('node:fs/promises').then((fs) => fs.readFile(sharedDataPath('sweagent', 'humanevalfix-python-0.traj')!)));
     assert.equal(await detectFormat(path), 'swe-agent-traj');
     assert.equal((await readAllTrajectories(path))[0]!.steps.length, 5);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('SWE-bench rows and predictions are named for what they are, not read as trajectories', { skip: skipUnlessShared('sweagent', 'swe-bench-dev-easy.json') }, async () => {

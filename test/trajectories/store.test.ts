@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../src/errors.js';
 import { readAllTrajectories, writeTrajectoryStore, type Trajectory } from '../../src/trajectories/index.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 function sample(id: string, observation = 'a.py\n'): Trajectory {
   return {
@@ -21,15 +21,6 @@ function sample(id: string, observation = 'a.py\n'): Trajectory {
     model_name: 'expert',
     metadata: { note: 'written by the test' },
   };
-}
-
-async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-store-'));
-  try {
-    return await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 async function rejection(path: string): Promise<string> {

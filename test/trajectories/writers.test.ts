@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import {
   type Trajectory,
 } from '../../src/trajectories/index.js';
 import { sharedDataPath } from '../helpers/shared-data.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const sharedFiles = [
   'humanevalfix-python-0.traj',
@@ -32,15 +32,6 @@ async function sources(): Promise<Array<{ name: string; trajectory: Trajectory }
   }
   out.push({ name: 'openai-messages fixture', trajectory: (await readAllTrajectories(openAiFixture))[0]! });
   return out;
-}
-
-async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-writers-'));
-  try {
-    return await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 test('read, write .traj, read again gives the same normalized trajectory', async () => {

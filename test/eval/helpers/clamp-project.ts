@@ -7,7 +7,7 @@
  */
 import type { Instance } from '../../../src/eval/instances.js';
 import type { TestEnvironment } from '../../../src/eval/test-environment.js';
-import { createRepository, patchFor, type TestRepository } from './git-repo.js';
+import { createRepository, patchFor, type TestRepository } from '../../helpers/git-repos.js';
 
 export type Flavour = 'pytest' | 'unittest';
 

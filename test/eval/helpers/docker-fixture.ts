@@ -1,16 +1,12 @@
 /**
  * On-disk inputs for evaluations in Docker, as a user would have them: `repos/owner__name` clones
- * of the clamp projects, an environments directory with their specs, and helpers to write
- * instances and predictions files.
+ * of the clamp projects and an environments directory with their specs.
  */
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import type { Instance } from '../../../src/eval/instances.js';
-import type { Prediction } from '../../../src/eval/predictions.js';
 import { createClampProject, type ClampProject, type Flavour } from './clamp-project.js';
-import { removeTree } from './host-sandbox.js';
+import { removeTree, tempDir } from '../../helpers/temp-dir.js';
 
 export interface DockerFixture {
   root: string;
@@ -26,7 +22,7 @@ const SPECS: Record<Flavour, string> = {
 };
 
 export async function createDockerFixture(): Promise<DockerFixture> {
-  const root = await mkdtemp(join(tmpdir(), 'swe-srl-eval-docker-'));
+  const root = await tempDir('eval-docker');
   const reposDir = join(root, 'repos');
   const environmentsDir = join(root, 'environments');
   await mkdir(environmentsDir, { recursive: true });
@@ -36,11 +32,6 @@ export async function createDockerFixture(): Promise<DockerFixture> {
     await writeFile(join(environmentsDir, `clamp-${flavour}.yaml`), SPECS[flavour]);
   }
   return { root, reposDir, environmentsDir, projects, cleanup: () => removeTree(root) };
-}
-
-export async function writeJsonl(path: string, records: Array<Instance | Prediction>): Promise<string> {
-  await writeFile(path, records.map((record) => JSON.stringify(record)).join('\n') + '\n');
-  return path;
 }
 
 /** Ids of containers carrying this run's label, running or not. */

@@ -10,7 +10,8 @@ import { simpleGit } from 'simple-git';
 import type { Instance } from '../../../src/eval/instances.js';
 import type { InstanceSandboxProvider } from '../../../src/eval/sandbox-provider.js';
 import { UnavailableError } from '../../../src/errors.js';
-import { HostDirectorySandbox, removeTree } from './host-sandbox.js';
+import { HostDirectorySandbox } from './host-sandbox.js';
+import { removeTree } from '../../helpers/temp-dir.js';
 
 export class HostCloneProvider implements InstanceSandboxProvider {
   opened = 0;

@@ -3,9 +3,14 @@
  * evaluator's own logic (patch fallbacks, test selection, grading) in milliseconds, without an
  * engine. It isolates nothing, so it only ever runs commands these tests wrote. The real backends
  * are exercised by the Docker tests.
+ *
+ * Not test/helpers/temp-dir-sandbox.ts, on purpose: that one keeps one bash session (as the tools
+ * and the loop need) with a bare environment, over a repository it makes; this one wraps a fixture
+ * repository the caller made (at the instance's base commit) and inherits the host's environment,
+ * so the test runners the evaluator calls are found wherever the host installed them.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { RunOptions, RunResult, Sandbox } from '../../../src/sandbox/types.js';
 
@@ -72,9 +77,4 @@ export class HostDirectorySandbox implements Sandbox {
   async close(): Promise<void> {
     this.closed = true;
   }
-}
-
-/** Removes a directory tree; for `finally` blocks. */
-export function removeTree(path: string): Promise<void> {
-  return rm(path, { recursive: true, force: true });
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../../src/errors.js';
 import { dockerOptionsFor } from '../../../src/sandbox/docker/endpoint.js';
+import { withTempDir } from '../../helpers/temp-dir.js';
 
 test('a unix endpoint is a socket path, whatever DOCKER_HOST says', () => {
   const options = dockerOptionsFor('unix:///run/other.sock', { DOCKER_HOST: 'tcp://elsewhere:2375' });
@@ -24,8 +24,7 @@ test('a tcp endpoint is plain http unless TLS is asked for or implied by port 23
 });
 
 test('TLS certificates come from DOCKER_CERT_PATH when DOCKER_TLS_VERIFY is set, or from the endpoint', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'swe-srl-certs-'));
-  try {
+  await withTempDir(async (dir) => {
     for (const name of ['ca.pem', 'cert.pem', 'key.pem']) await writeFile(join(dir, name), `${name} contents`);
     const fromEnv = dockerOptionsFor('tcp://engine:2376', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: dir });
     assert.equal(fromEnv.protocol, 'https');
@@ -35,9 +34,7 @@ test('TLS certificates come from DOCKER_CERT_PATH when DOCKER_TLS_VERIFY is set,
     assert.equal(perEndpoint.protocol, 'https');
     assert.equal(String(perEndpoint.cert), 'cert.pem contents');
     assert.throws(() => dockerOptionsFor({ url: 'tcp://engine:9000', certPath: join(dir, 'missing') }), /ca\.pem: cannot read the TLS file/);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('an ssh endpoint keeps its user, host and port and uses the ssh agent', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_DEBIAN_MIRROR, findAptMirror, mirrorsFromDeb822, mirrorsFromOneLine } from '../../../src/sandbox/images/apt-mirror.js';
-import { tempDir } from '../repos/git-fixtures.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const scratch = await tempDir('apt');
 after(() => rm(scratch, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { withBuildLock } from '../../../src/sandbox/images/build-lock.js';
 import { TimeoutError } from '../../../src/errors.js';
-import { tempDir } from '../repos/git-fixtures.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const lockDir = await tempDir('locks');
 after(() => rm(lockDir, { recursive: true, force: true }));

@@ -12,7 +12,7 @@ import {
 import { InputError, UnavailableError } from '../../../src/errors.js';
 import { LOG_PARSER_NAMES } from '../../../src/eval/log-parsers/index.js';
 import { LOG_PARSERS } from '../../../src/sandbox/images/environment-spec.js';
-import { tempDir } from '../repos/git-fixtures.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const scratch = await tempDir('specs');
 after(() => rm(scratch, { recursive: true, force: true }));

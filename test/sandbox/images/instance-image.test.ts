@@ -9,7 +9,8 @@ import { findEnvironmentSpec, parseEnvironmentSpec, type EnvironmentSpec } from 
 import { ImageBuildError } from '../../../src/sandbox/images/image-errors.js';
 import { LABELS } from '../../../src/sandbox/images/image-store.js';
 import { UnknownCommitError } from '../../../src/sandbox/repos/repo-errors.js';
-import { makeTwoCommitRepo, tempDir } from '../repos/git-fixtures.js';
+import { makeTwoCommitRepo } from '../../helpers/git-repos.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { runInImage } from './run-in-image.js';
 
 const docker = new Docker();

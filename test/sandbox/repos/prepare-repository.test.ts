@@ -7,7 +7,8 @@ import { simpleGit } from 'simple-git';
 import { prepareRepository, resolveRevision } from '../../../src/sandbox/repos/prepare-repository.js';
 import { UnknownCommitError, UnknownRepositoryError } from '../../../src/sandbox/repos/repo-errors.js';
 import { InputError } from '../../../src/errors.js';
-import { makeTwoCommitRepo, tempDir } from './git-fixtures.js';
+import { makeTwoCommitRepo } from '../../helpers/git-repos.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const reposDir = await tempDir('repos');
 const origin = await makeTwoCommitRepo(reposDir, 'acme__widget');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { buildSampleRepository, loadSamples } from '../../../src/sandbox/repos/sample-repos.js';
 import { InputError } from '../../../src/errors.js';
-import { tempDir } from './git-fixtures.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const environmentsDir = fileURLToPath(new URL('../../../environments', import.meta.url));
 const scratch = await tempDir('samples');
