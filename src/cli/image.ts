@@ -11,6 +11,7 @@ import { ensureEnvironmentImage } from '../sandbox/images/environment-image.js';
 import { findEnvironmentSpec, loadEnvironmentSpecs, resolveEnvironmentSpec } from '../sandbox/images/environment-spec.js';
 import { listSweSrlImages, LABELS, type ImageKind } from '../sandbox/images/image-store.js';
 import { ensureInstanceImage } from '../sandbox/images/instance-image.js';
+import { positiveSeconds } from './option-values.js';
 
 interface CommonOptions {
   quiet?: boolean;
@@ -18,12 +19,6 @@ interface CommonOptions {
 
 function progressPrinter(options: CommonOptions): ((line: string) => void) | undefined {
   return options.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`);
-}
-
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new InputError(`--pull-timeout: "${value}" is not a positive number of seconds`);
-  return seconds;
 }
 
 async function connect(): Promise<Docker> {
@@ -45,7 +40,7 @@ export function registerImageCommand(program: Command): void {
     .description('build the base image (Debian bookworm + git, python3, pytest, patch): pulled when a registry answers, else debootstrap + docker import')
     .option('--mirror <url>', 'Debian mirror for debootstrap (default: $SWE_SRL_DEBIAN_MIRROR, else the one apt uses)')
     .option('--skip-registry', 'do not try to pull debian:bookworm-slim')
-    .option('--pull-timeout <seconds>', 'give up on the registry after this long', parseSeconds, 20)
+    .option('--pull-timeout <seconds>', 'give up on the registry after this long', positiveSeconds('--pull-timeout'), 20)
     .option('--force', 'rebuild even if the tag exists')
     .option('-q, --quiet', 'no progress lines')
     .action(async (options: { mirror?: string; skipRegistry?: boolean; pullTimeout: number; force?: boolean } & CommonOptions) => {

@@ -8,27 +8,14 @@ import { InputError } from '../errors.js';
 import { writeJsonLines, writeJsonLinesToStream } from '../io/json-lines.js';
 import { DEFAULT_ADVANTAGE_EPSILON, DEFAULT_GROUP_SIZE, type AdvantageNormalization } from '../reward/group-stats.js';
 import { analyzeRewardGroupsFile } from '../reward/group-stats/rewards-file.js';
+import { nonNegativeNumber, oneOf } from './option-values.js';
 
 const NORMALIZATIONS: readonly AdvantageNormalization[] = ['population-std', 'sample-std', 'none'];
-
-function parseNonNegative(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new InputError(`${flag}: "${value}" is not a number >= 0`);
-    return number;
-  };
-}
 
 function parseGroupSize(value: string): number {
   const size = Number(value);
   if (!Number.isInteger(size) || size < 1) throw new InputError(`--group-size: "${value}" is not a positive integer`);
   return size;
-}
-
-function parseNormalization(value: string): AdvantageNormalization {
-  const found = NORMALIZATIONS.find((name) => name === value);
-  if (!found) throw new InputError(`--normalization: "${value}" is not one of ${NORMALIZATIONS.join(', ')}`);
-  return found;
 }
 
 interface GroupsOptions {
@@ -46,11 +33,11 @@ export function registerRewardGroupsCommand(parent: Command): void {
     .command('groups')
     .description('GRPO group statistics and the dynamic sampling filter (keep a group only when the population std of its rewards > epsilon)')
     .argument('<rewards>', 'JSONL: {"rewards": [...]} per group, or {"reward": r} per response (grouped by --group-by, else in runs of --group-size)')
-    .option('--epsilon <e>', 'keep a group only when its reward std is strictly greater than this', parseNonNegative('--epsilon'), 0)
+    .option('--epsilon <e>', 'keep a group only when its reward std is strictly greater than this', nonNegativeNumber('--epsilon'), 0)
     .option('--group-size <n>', 'responses per group when lines hold single rewards', parseGroupSize, DEFAULT_GROUP_SIZE)
     .option('--group-by <field>', 'field naming the group of each single-reward line (e.g. a step id)')
-    .option('--normalization <kind>', `advantage scaling: ${NORMALIZATIONS.join(' | ')} (none = Dr. GRPO)`, parseNormalization, 'population-std')
-    .option('--advantage-epsilon <e>', 'added to the std before dividing', parseNonNegative('--advantage-epsilon'), DEFAULT_ADVANTAGE_EPSILON)
+    .option('--normalization <kind>', `advantage scaling: ${NORMALIZATIONS.join(' | ')} (none = Dr. GRPO)`, oneOf('--normalization', NORMALIZATIONS), 'population-std')
+    .option('--advantage-epsilon <e>', 'added to the std before dividing', nonNegativeNumber('--advantage-epsilon'), DEFAULT_ADVANTAGE_EPSILON)
     .option('-o, --output <file>', 'write the per-group lines here instead of standard output')
     .action(async (rewardsPath: string, options: GroupsOptions) => {
       const report = await analyzeRewardGroupsFile(rewardsPath, {

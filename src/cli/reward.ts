@@ -4,16 +4,10 @@
  * shared `reward` command so other files can add subcommands (e.g. `reward groups`).
  */
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
 import { writeJsonLines, writeJsonLinesToStream } from '../io/json-lines.js';
 import { SRL_REWARD_MODES, type SrlRewardMode } from '../reward/srl.js';
 import { loadExpertActions, scoreResponses, summarize, type SrlScoreSummary } from '../reward/srl/score-file.js';
-
-function parseMode(value: string): SrlRewardMode {
-  const found = SRL_REWARD_MODES.find((mode) => mode === value);
-  if (!found) throw new InputError(`--mode: "${value}" is not one of ${SRL_REWARD_MODES.join(', ')}`);
-  return found;
-}
+import { oneOf } from './option-values.js';
 
 /** The `reward` command, created on first use so several files can add subcommands to it. */
 export function rewardCommandOf(program: Command): Command {
@@ -35,7 +29,7 @@ export function registerRewardCommand(program: Command): Command {
     .requiredOption('--steps <file>', 'steps JSONL written by `swe-srl traj steps` (raw or chat form)')
     .requiredOption('--responses <file>', 'JSONL lines {"step_id": ..., "response": "<think>...</think> action"}; other fields are copied to the output')
     .option('-o, --output <file>', 'write reward lines here instead of standard output')
-    .option('--mode <mode>', 'canonical: compare parsed actions in one canonical rendering; raw: compare the text after </think>', parseMode, 'canonical')
+    .option('--mode <mode>', 'canonical: compare parsed actions in one canonical rendering; raw: compare the text after </think>', oneOf('--mode', SRL_REWARD_MODES), 'canonical')
     .action(async (flags: SrlFlags) => {
       const experts = await loadExpertActions(flags.steps);
       const summary: SrlScoreSummary = { responses: 0, formatViolations: 0, meanReward: Number.NaN };

@@ -21,6 +21,7 @@ import { runRollout, type RolloutEvent } from '../agent/rollout/run-rollout.js';
 import { recordedRootOf } from '../agent/replay/replay-trajectory.js';
 import { readRawTraj, recordedToolbox } from '../agent/replay/recorded-toolbox.js';
 import { rootRewriter } from '../agent/replay/normalize.js';
+import { integerAtLeast, nonNegativeNumber, positiveNumber, sandboxBackend } from './option-values.js';
 
 export interface RolloutFlags {
   policy: 'openai' | 'replay';
@@ -165,30 +166,6 @@ export async function runRolloutCommand(flags: RolloutFlags, log: (line: string)
   if (summary.failed > 0) process.exitCode = 1;
 }
 
-function integer(flag: string, min: number) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < min) throw new InputError(`${flag}: "${value}" is not an integer >= ${min}`);
-    return number;
-  };
-}
-
-function positive(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0) throw new InputError(`${flag}: "${value}" is not a positive number`);
-    return number;
-  };
-}
-
-function nonNegative(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < 0) throw new InputError(`${flag}: "${value}" is not a number >= 0`);
-    return number;
-  };
-}
-
 export function registerRolloutCommand(program: Command): Command {
   return program
     .command('rollout')
@@ -201,29 +178,26 @@ export function registerRolloutCommand(program: Command): Command {
     .requiredOption('--repos <dir>', 'repositories as owner__name clones or bundles')
     .requiredOption('-o, --output <dir>', 'output directory (preds.jsonl, trajectories/, runs.jsonl); reused to resume')
     .option('--environments <dir>', 'environment specs (required for the docker backend)')
-    .option('--backend <backend>', 'docker or local', (value: string): SandboxBackend => {
-      if (value !== 'docker' && value !== 'local') throw new InputError(`--backend: "${value}" is not docker or local`);
-      return value;
-    }, 'docker' as SandboxBackend)
+    .option('--backend <backend>', 'docker or local', sandboxBackend, 'docker' as SandboxBackend)
     .option('--allow-unsafe', 'local backend without bubblewrap isolation')
-    .option('--max-workers <n>', 'instances run at once', integer('--max-workers', 1), 1)
+    .option('--max-workers <n>', 'instances run at once', integerAtLeast('--max-workers', 1), 1)
     .option('--instance-ids <ids>', 'only these instances (comma-separated)', (value: string) => value.split(',').map((id) => id.trim()).filter(Boolean))
     .option('--template <name-or-file>', 'prompt templates: thought-action, xml-function-calling, function-calling or a YAML file')
     .option('--base-url <url>', 'openai: the endpoint (default: OPENAI_BASE_URL)')
     .option('--model <name>', 'openai: the model (default: OPENAI_MODEL)')
     .option('--api-key <key>', 'openai: the key (default: OPENAI_API_KEY)')
-    .option('--temperature <t>', 'sampling temperature', nonNegative('--temperature'))
-    .option('--top-p <p>', 'nucleus sampling', positive('--top-p'))
-    .option('--max-tokens <n>', 'tokens per response', integer('--max-tokens', 1))
-    .option('--request-timeout <seconds>', 'openai: time limit of one request', positive('--request-timeout'))
-    .option('--max-retries <n>', 'openai: retries on 429, 5xx and connection errors', integer('--max-retries', 0))
+    .option('--temperature <t>', 'sampling temperature', nonNegativeNumber('--temperature'))
+    .option('--top-p <p>', 'nucleus sampling', positiveNumber('--top-p'))
+    .option('--max-tokens <n>', 'tokens per response', integerAtLeast('--max-tokens', 1))
+    .option('--request-timeout <seconds>', 'openai: time limit of one request', positiveNumber('--request-timeout'))
+    .option('--max-retries <n>', 'openai: retries on 429, 5xx and connection errors', integerAtLeast('--max-retries', 0))
     .option('--trajectories <files...>', 'replay: trajectory files to play back (matched by instance id)')
-    .option('--max-steps <n>', 'actions per episode', integer('--max-steps', 1))
-    .option('--action-timeout <seconds>', 'time limit of one action', positive('--action-timeout'))
-    .option('--total-time <seconds>', 'time limit of one episode', positive('--total-time'))
-    .option('--max-format-errors <n>', 'malformed outputs in a row before exit_format', integer('--max-format-errors', 1))
-    .option('--context-budget <tokens>', 'estimated prompt tokens before exit_context', integer('--context-budget', 1))
-    .option('--keep-observations <n>', 'show only the last N observations in full', integer('--keep-observations', 1))
+    .option('--max-steps <n>', 'actions per episode', integerAtLeast('--max-steps', 1))
+    .option('--action-timeout <seconds>', 'time limit of one action', positiveNumber('--action-timeout'))
+    .option('--total-time <seconds>', 'time limit of one episode', positiveNumber('--total-time'))
+    .option('--max-format-errors <n>', 'malformed outputs in a row before exit_format', integerAtLeast('--max-format-errors', 1))
+    .option('--context-budget <tokens>', 'estimated prompt tokens before exit_context', integerAtLeast('--context-budget', 1))
+    .option('--keep-observations <n>', 'show only the last N observations in full', integerAtLeast('--keep-observations', 1))
     .option('-v, --verbose', 'a progress line per step')
     .option('-q, --quiet', 'only the plan, errors and the summary')
     .action(async (flags: RolloutFlags) => {

@@ -11,6 +11,7 @@ import {
   pruneSandboxes,
   type SandboxConfig,
 } from '../sandbox/index.js';
+import { positiveSeconds } from './option-values.js';
 
 interface ExecOptions {
   image?: string;
@@ -22,12 +23,6 @@ interface ExecOptions {
   timeout: number;
   instance?: string;
   run?: string;
-}
-
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new InputError(`--timeout: "${value}" is not a positive number of seconds`);
-  return seconds;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -84,7 +79,7 @@ export function registerSandboxCommand(program: Command): void {
     .option('--network', 'docker: allow network access (off by default)')
     .option('--instance <id>', 'docker: the swe-srl.instance label')
     .option('--run <id>', 'docker: the swe-srl.run label')
-    .option('--timeout <seconds>', 'interrupt the command after this long', parseSeconds, 120)
+    .option('--timeout <seconds>', 'interrupt the command after this long', positiveSeconds('--timeout'), 120)
     .argument('<command...>', 'the command (put it after --)')
     .action(async (words: string[], options: ExecOptions) => {
       const config = sandboxConfigFromFlags(options);

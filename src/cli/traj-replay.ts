@@ -16,6 +16,7 @@ import { readAllTrajectories } from '../trajectories/read.js';
 import { InstanceSandboxes, type SandboxBackend } from '../agent/instance-sandbox.js';
 import { replayTrajectory, type ReplayReport } from '../agent/replay/replay-trajectory.js';
 import { readRawTraj, recordedToolbox } from '../agent/replay/recorded-toolbox.js';
+import { positiveNumber, sandboxBackend } from './option-values.js';
 
 export interface TrajReplayOptions {
   instances: string;
@@ -89,14 +90,6 @@ export async function runTrajReplay(trajPath: string, options: TrajReplayOptions
   return reports;
 }
 
-function positiveNumber(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0) throw new InputError(`${flag}: "${value}" is not a positive number`);
-    return number;
-  };
-}
-
 export function registerTrajReplaySubcommand(trajCommand: Command): Command {
   return trajCommand
     .command('replay')
@@ -105,10 +98,7 @@ export function registerTrajReplaySubcommand(trajCommand: Command): Command {
     .requiredOption('--instances <file>', 'SWE-bench-style instances (JSON or JSONL) holding the trajectory\'s instance')
     .requiredOption('--repos <dir>', 'repositories as owner__name clones or bundles')
     .option('--environments <dir>', 'environment specs (required for the docker backend)')
-    .option('--backend <backend>', 'docker or local', (value: string): SandboxBackend => {
-      if (value !== 'docker' && value !== 'local') throw new InputError(`--backend: "${value}" is not docker or local`);
-      return value;
-    }, 'docker' as SandboxBackend)
+    .option('--backend <backend>', 'docker or local', sandboxBackend, 'docker' as SandboxBackend)
     .option('--allow-unsafe', 'local backend without bubblewrap isolation')
     .option('--instance-id <id>', 'the instance to replay on (default: the trajectory\'s own)')
     .option('--recorded-root <path>', 'where the recorded run\'s repository lived (default: its first working directory)')

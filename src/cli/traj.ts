@@ -9,14 +9,7 @@ import { convertTrajectories, OUTPUT_FORMATS, type OutputFormat } from '../traje
 import { INPUT_FORMATS, type InputFormat } from '../trajectories/schema.js';
 import { DEFAULT_HISTORY, DEFAULT_OBSERVATION_BUDGET } from '../trajectories/steps/decompose.js';
 import { STEP_FORMS, writeStepFile, type StepForm } from '../trajectories/steps/write-steps.js';
-
-function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
-  return (value: string): T => {
-    const found = allowed.find((option) => option === value);
-    if (!found) throw new InputError(`${flag}: "${value}" is not one of ${allowed.join(', ')}`);
-    return found;
-  };
-}
+import { oneOf } from './option-values.js';
 
 function parseHistory(value: string): number | 'all' {
   if (value === 'all') return 'all';
