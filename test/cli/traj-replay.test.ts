@@ -11,21 +11,13 @@ import { Command } from 'commander';
 import { readAllTrajectories } from '../../src/trajectories/index.js';
 import { registerTrajReplaySubcommand, runTrajReplay, type TrajReplayOptions } from '../../src/cli/traj-replay.js';
 import { findBubblewrap } from '../../src/sandbox/index.js';
-import { sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
+import { SHARED_TRAJECTORY_FILES, sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
 import { skipUnlessDocker } from '../helpers/docker.js';
 import { baseImageForTests } from '../helpers/images.js';
 import { rebuildRepository, writeReplayFixture, type RawTrajStep } from '../helpers/traj-repos.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
-const TRAJECTORIES = [
-  'humanevalfix-python-0.traj',
-  'pydicom__pydicom-1458.traj',
-  '6e44b9__sweagenttestrepo-1c2844.traj',
-  'function_calling_simple.traj',
-  // str_replace_editor demonstrations, the tool-call form SWE-smith's trajectories use.
-  'str_replace_anthropic_demo.yaml',
-  'xml_function_calling_demo.jsonl',
-];
+const TRAJECTORIES = SHARED_TRAJECTORY_FILES;
 const TOOL_ACTION = /^(open|goto|scroll_up|scroll_down|create|edit|insert|find_file|search_dir|search_file|submit|str_replace_editor)\b/;
 /** SWE-agent lists a directory in the file system's order; we sort it, so only that step may differ. */
 const DIRECTORY_LISTING = "Here's the files and directories";

@@ -9,18 +9,11 @@ import { InputError } from '../../src/errors.js';
 import { readAllTrajectories } from '../../src/trajectories/index.js';
 import { runCli, runInProcess } from '../helpers/cli.js';
 import { readJsonlFile } from '../helpers/jsonl-files.js';
-import { sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
+import { SHARED_TRAJECTORY_FILES, sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/trajectories/${name}`, import.meta.url));
-const trajectoryFiles = [
-  'humanevalfix-python-0.traj',
-  'pydicom__pydicom-1458.traj',
-  '6e44b9__sweagenttestrepo-1c2844.traj',
-  'function_calling_simple.traj',
-  'str_replace_anthropic_demo.yaml',
-  'xml_function_calling_demo.jsonl',
-];
+const trajectoryFiles = SHARED_TRAJECTORY_FILES;
 const skipShared = skipUnlessShared('sweagent', 'xml_function_calling_demo.jsonl');
 
 const run = (t: TestContext, ...args: string[]): Promise<string[]> => runInProcess(t, [registerTrajCommand], args);

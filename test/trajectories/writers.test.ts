@@ -11,17 +11,10 @@ import {
   writeJsonLines,
   type Trajectory,
 } from '../../src/trajectories/index.js';
-import { sharedDataPath } from '../helpers/shared-data.js';
+import { SHARED_TRAJECTORY_FILES, sharedDataPath } from '../helpers/shared-data.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
-const sharedFiles = [
-  'humanevalfix-python-0.traj',
-  'pydicom__pydicom-1458.traj',
-  '6e44b9__sweagenttestrepo-1c2844.traj',
-  'function_calling_simple.traj',
-  'str_replace_anthropic_demo.yaml',
-  'xml_function_calling_demo.jsonl',
-];
+const sharedFiles = SHARED_TRAJECTORY_FILES;
 const openAiFixture = fileURLToPath(new URL('../fixtures/trajectories/openai-messages.jsonl', import.meta.url));
 
 async function sources(): Promise<Array<{ name: string; trajectory: Trajectory }>> {
