@@ -10,11 +10,12 @@ import { InputError } from '../errors.js';
 import type { Instance } from '../eval/instances.js';
 import { createSandbox } from '../sandbox/factory.js';
 import type { Sandbox } from '../sandbox/types.js';
+import type { SandboxBackend } from '../sandbox/backend-choice.js';
 import { findEnvironmentSpec, loadEnvironmentSpecs, type EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
 import { ensureInstanceImage } from '../sandbox/images/instance-image.js';
 import { repoDirName } from '../sandbox/repos/repo-names.js';
 
-export type SandboxBackend = 'docker' | 'local';
+export type { SandboxBackend } from '../sandbox/backend-choice.js';
 
 export interface InstanceSandboxOptions {
   backend: SandboxBackend;

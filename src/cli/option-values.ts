@@ -2,7 +2,7 @@
  * Parsers for command-line option values, shared by the commands so that a flag is checked, and
  * its mistake worded, the same way everywhere: `--flag: "value" is not …`, an InputError (exit 2).
  */
-import type { SandboxBackend } from '../agent/instance-sandbox.js';
+import type { BackendChoice } from '../sandbox/backend-choice.js';
 import { InputError } from '../errors.js';
 
 // Number('') is 0: a blank value is a slip, not a zero.
@@ -50,8 +50,8 @@ export function integerAtLeast(flag: string, min: number) {
   };
 }
 
-/** `--backend`: where sandboxes run. */
-export function sandboxBackend(value: string): SandboxBackend {
-  if (value !== 'docker' && value !== 'local') throw new InputError(`--backend: "${value}" is not docker or local`);
+/** `--backend`: where sandboxes run; `auto` is Docker when an engine answers, else local. */
+export function sandboxBackend(value: string): BackendChoice {
+  if (value !== 'docker' && value !== 'local' && value !== 'auto') throw new InputError(`--backend: "${value}" is not auto, docker or local`);
   return value;
 }

@@ -16,7 +16,8 @@ import { ReplayPolicy } from '../policy/replay-policy.js';
 import type { Policy } from '../policy/types.js';
 import { loadAgentTemplates, type AgentTemplates } from '../agent/templates.js';
 import { parseAgentConfig, type AgentConfigInput } from '../agent/agent-config.js';
-import { InstanceSandboxes, type SandboxBackend } from '../agent/instance-sandbox.js';
+import { InstanceSandboxes } from '../agent/instance-sandbox.js';
+import { resolveBackend, type BackendChoice } from '../sandbox/backend-choice.js';
 import { runRollout, type RolloutEvent } from '../agent/rollout/run-rollout.js';
 import { recordedRootOf } from '../agent/replay/replay-trajectory.js';
 import { readRawTraj, recordedToolbox } from '../agent/replay/recorded-toolbox.js';
@@ -28,7 +29,7 @@ export interface RolloutFlags {
   instances: string;
   repos: string;
   environments?: string;
-  backend: SandboxBackend;
+  backend: BackendChoice;
   allowUnsafe?: boolean;
   maxWorkers: number;
   output: string;
@@ -101,8 +102,10 @@ export async function runRolloutCommand(flags: RolloutFlags, log: (line: string)
     instances = instances.filter((instance) => wanted.has(instance.instance_id));
   }
   const agentConfig = agentConfigFrom(flags);
+  const { backend, fallbackReason } = await resolveBackend(flags.backend);
+  if (fallbackReason !== undefined) log(`${fallbackReason}: sandboxes use the local backend (bubblewrap)`);
   const sandboxes = new InstanceSandboxes({
-    backend: flags.backend,
+    backend,
     reposDir: flags.repos,
     ...(flags.environments !== undefined ? { environmentsDir: flags.environments } : {}),
     ...(flags.allowUnsafe ? { allowUnsafe: true } : {}),
@@ -177,8 +180,8 @@ export function registerRolloutCommand(program: Command): Command {
     .requiredOption('--instances <file>', 'SWE-bench-style instances (JSON or JSONL)')
     .requiredOption('--repos <dir>', 'repositories as owner__name clones or bundles')
     .requiredOption('-o, --output <dir>', 'output directory (preds.jsonl, trajectories/, runs.jsonl); reused to resume')
-    .option('--environments <dir>', 'environment specs (required for the docker backend)')
-    .option('--backend <backend>', 'docker or local', sandboxBackend, 'docker' as SandboxBackend)
+    .option('--environments <dir>', 'environment specs, for the docker backend', 'environments')
+    .option('--backend <backend>', 'auto (Docker when an engine answers, else local), docker or local', sandboxBackend, 'auto' as BackendChoice)
     .option('--allow-unsafe', 'local backend without bubblewrap isolation')
     .option('--max-workers <n>', 'instances run at once', integerAtLeast('--max-workers', 1), 1)
     .option('--instance-ids <ids>', 'only these instances (comma-separated)', (value: string) => value.split(',').map((id) => id.trim()).filter(Boolean))

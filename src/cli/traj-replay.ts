@@ -13,7 +13,8 @@ import { InputError } from '../errors.js';
 import { loadInstances } from '../eval/instances.js';
 import { closeSandboxesOnSignal } from '../sandbox/live-sandboxes.js';
 import { readAllTrajectories } from '../trajectories/read.js';
-import { InstanceSandboxes, type SandboxBackend } from '../agent/instance-sandbox.js';
+import { InstanceSandboxes } from '../agent/instance-sandbox.js';
+import { resolveBackend, type BackendChoice } from '../sandbox/backend-choice.js';
 import { replayTrajectory, type ReplayReport } from '../agent/replay/replay-trajectory.js';
 import { readRawTraj, recordedToolbox } from '../agent/replay/recorded-toolbox.js';
 import { positiveNumber, sandboxBackend } from './option-values.js';
@@ -22,7 +23,7 @@ export interface TrajReplayOptions {
   instances: string;
   repos: string;
   environments?: string;
-  backend: SandboxBackend;
+  backend: BackendChoice;
   allowUnsafe?: boolean;
   instanceId?: string;
   recordedRoot?: string;
@@ -38,8 +39,10 @@ export async function runTrajReplay(trajPath: string, options: TrajReplayOptions
   const trajectories = await readAllTrajectories(trajPath);
   const raw = await readRawTraj(trajPath);
   const instances = await loadInstances(options.instances);
+  const { backend, fallbackReason } = await resolveBackend(options.backend);
+  if (fallbackReason !== undefined) process.stderr.write(`${fallbackReason}: the replay uses the local backend (bubblewrap)\n`);
   const sandboxes = new InstanceSandboxes({
-    backend: options.backend,
+    backend,
     reposDir: options.repos,
     ...(options.environments !== undefined ? { environmentsDir: options.environments } : {}),
     ...(options.allowUnsafe ? { allowUnsafe: true } : {}),
@@ -97,8 +100,8 @@ export function registerTrajReplaySubcommand(trajCommand: Command): Command {
     .argument('<traj>', 'a SWE-agent .traj (or any trajectory file swe-srl reads)')
     .requiredOption('--instances <file>', 'SWE-bench-style instances (JSON or JSONL) holding the trajectory\'s instance')
     .requiredOption('--repos <dir>', 'repositories as owner__name clones or bundles')
-    .option('--environments <dir>', 'environment specs (required for the docker backend)')
-    .option('--backend <backend>', 'docker or local', sandboxBackend, 'docker' as SandboxBackend)
+    .option('--environments <dir>', 'environment specs, for the docker backend', 'environments')
+    .option('--backend <backend>', 'auto (Docker when an engine answers, else local), docker or local', sandboxBackend, 'auto' as BackendChoice)
     .option('--allow-unsafe', 'local backend without bubblewrap isolation')
     .option('--instance-id <id>', 'the instance to replay on (default: the trajectory\'s own)')
     .option('--recorded-root <path>', 'where the recorded run\'s repository lived (default: its first working directory)')

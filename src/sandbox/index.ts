@@ -16,6 +16,7 @@ export { DockerSandbox } from './docker/docker-sandbox.js';
 export { DOCKER_DEFAULTS, defaultRunId } from './docker/docker-config.js';
 export { LABELS } from './docker/labels.js';
 export { LocalSandbox } from './local/local-sandbox.js';
+export { resolveBackend, type BackendChoice, type ResolvedBackend, type SandboxBackend } from './backend-choice.js';
 export { findBubblewrap } from './local/launcher.js';
 export { LiveSandboxes, liveSandboxes, closeSandboxesOnSignal } from './live-sandboxes.js';
 export { SandboxFileError } from '../errors.js';
