@@ -1,5 +1,5 @@
 /**
- * `swe-srl image base|build|instance|list`: build and inspect the image stack (base → environment
+ * `swe-srl image base|build|instance|list|prune`: build and inspect the image stack (base → environment
  * → instance). Every build is skipped when its content-hash tag already exists.
  */
 import type { Command } from 'commander';
@@ -9,7 +9,7 @@ import { ensureBaseImage } from '../sandbox/images/base-image.js';
 import { requireEngine } from '../sandbox/images/engine-check.js';
 import { ensureEnvironmentImage } from '../sandbox/images/environment-image.js';
 import { findEnvironmentSpec, loadEnvironmentSpecs, resolveEnvironmentSpec } from '../sandbox/images/environment-spec.js';
-import { listSweSrlImages, LABELS, type ImageKind } from '../sandbox/images/image-store.js';
+import { listSweSrlImages, removeSweSrlImages, LABELS, type ImageKind } from '../sandbox/images/image-store.js';
 import { ensureInstanceImage } from '../sandbox/images/instance-image.js';
 import { positiveSeconds } from './option-values.js';
 
@@ -136,5 +136,21 @@ export function registerImageCommand(program: Command): void {
         const tags = entry.tags.join(', ');
         console.log(`${entry.kind.padEnd(8)} ${tags}  ${what}  ${formatSize(entry.sizeBytes)}  ${entry.createdAt.toISOString()}`);
       }
+    });
+
+  image
+    .command('prune')
+    .description('remove swe-srl images of a kind and every layer built on it (default: instance images, one per instance)')
+    .option('--kind <kind>', 'instance, env (with their instance images) or base (everything)', 'instance')
+    .option('--repo <owner/name>', "only this repository's images")
+    .action(async (options: { kind: string; repo?: string }) => {
+      if (!['base', 'env', 'instance'].includes(options.kind)) {
+        throw new InputError(`--kind: "${options.kind}" is not one of base, env, instance`);
+      }
+      const docker = await connect();
+      const { removed, failed } = await removeSweSrlImages(docker, options.kind as ImageKind, options.repo !== undefined ? { repo: options.repo } : {});
+      for (const tag of removed) console.log(`removed ${tag}`);
+      for (const { tag, reason } of failed) console.error(`kept ${tag}: ${reason}`);
+      console.log(`${removed.length} image(s) removed${failed.length > 0 ? `, ${failed.length} kept (in use)` : ''}`);
     });
 }

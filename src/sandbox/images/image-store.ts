@@ -49,10 +49,10 @@ export interface SweSrlImage {
 }
 
 /** Every tagged image carrying the swe-srl kind label, optionally of one kind, newest first. */
-export async function listSweSrlImages(docker: Docker, kind?: ImageKind): Promise<SweSrlImage[]> {
-  const images = await docker.listImages({
-    filters: JSON.stringify({ label: [kind ? `${KIND_LABEL}=${kind}` : KIND_LABEL] }),
-  });
+export async function listSweSrlImages(docker: Docker, kind?: ImageKind, repo?: string): Promise<SweSrlImage[]> {
+  const label = [kind ? `${KIND_LABEL}=${kind}` : KIND_LABEL];
+  if (repo !== undefined) label.push(`${LABELS.repo}=${repo}`);
+  const images = await docker.listImages({ filters: JSON.stringify({ label }) });
   return images
     .map((image) => ({
       tags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>'),
@@ -65,4 +65,42 @@ export async function listSweSrlImages(docker: Docker, kind?: ImageKind): Promis
     // Untagged ones are intermediate build layers that inherited a parent's labels.
     .filter((image) => image.tags.length > 0)
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+
+/** Layers above each kind: removing a layer means removing what was built on it first. */
+const LAYERS_FROM: Record<ImageKind, ImageKind[]> = {
+  instance: ['instance'],
+  env: ['instance', 'env'],
+  base: ['instance', 'env', 'base'],
+};
+
+export interface RemovedImages {
+  removed: string[];
+  /** Tags that could not be removed, with the engine's reason (an image still used by a container). */
+  failed: Array<{ tag: string; reason: string }>;
+}
+
+/**
+ * Removes swe-srl's images of `kind` and every layer built on them (instance images before
+ * environment images before the base), by tag. Images in use by a container are left, and said so:
+ * a running sandbox must not lose its image. Instance images pile up one per instance, as in
+ * SWE-bench's image cache, so this is the way to reclaim the disk. `repo` limits it to the images
+ * of one repository (`owner/name`).
+ */
+export async function removeSweSrlImages(docker: Docker, kind: ImageKind, options: { repo?: string } = {}): Promise<RemovedImages> {
+  const result: RemovedImages = { removed: [], failed: [] };
+  for (const layer of LAYERS_FROM[kind]) {
+    for (const image of await listSweSrlImages(docker, layer, options.repo)) {
+      for (const tag of image.tags) {
+        try {
+          await docker.getImage(tag).remove();
+          result.removed.push(tag);
+        } catch (error) {
+          const reason = (error as { json?: { message?: string } }).json?.message ?? (error instanceof Error ? error.message : String(error));
+          result.failed.push({ tag, reason });
+        }
+      }
+    }
+  }
+  return result;
 }
