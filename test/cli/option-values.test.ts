@@ -13,7 +13,7 @@ test('option values are parsed, and a wrong one names the flag and the value', (
   assert.equal(oneOf('--form', ['raw', 'chat'] as const)('chat'), 'chat');
   assert.throws(() => oneOf('--form', ['raw', 'chat'] as const)('xml'), /--form: "xml" is not one of raw, chat/);
   assert.equal(sandboxBackend('local'), 'local');
-  assert.throws(() => sandboxBackend('k8s'), /--backend: "k8s" is not docker or local/);
+  assert.throws(() => sandboxBackend('k8s'), /--backend: "k8s" is not auto, docker or local/);
 });
 
 test('a blank value is refused, not read as 0', () => {
