@@ -16,21 +16,15 @@ import { ReplayPolicy } from '../policy/replay-policy.js';
 import type { Policy } from '../policy/types.js';
 import { loadAgentTemplates, type AgentTemplates } from '../agent/templates.js';
 import { parseAgentConfig, type AgentConfigInput } from '../agent/agent-config.js';
-import { InstanceSandboxes } from '../agent/instance-sandbox.js';
-import { resolveBackend, type BackendChoice } from '../sandbox/backend-choice.js';
 import { runRollout, type RolloutEvent } from '../agent/rollout/run-rollout.js';
 import { recordedRootOf } from '../agent/replay/replay-trajectory.js';
 import { readRawTraj, recordedToolbox } from '../agent/replay/recorded-toolbox.js';
 import { rootRewriter } from '../agent/replay/normalize.js';
-import { integerAtLeast, nonNegativeNumber, positiveNumber, sandboxBackend } from './option-values.js';
+import { integerAtLeast, nonNegativeNumber, positiveNumber } from './option-values.js';
+import { instanceSandboxesFrom, withInstanceSandboxFlags, type InstanceSandboxFlags } from './instance-sandbox-flags.js';
 
-export interface RolloutFlags {
+export interface RolloutFlags extends InstanceSandboxFlags {
   policy: 'openai' | 'replay';
-  instances: string;
-  repos: string;
-  environments?: string;
-  backend: BackendChoice;
-  allowUnsafe?: boolean;
   maxWorkers: number;
   output: string;
   instanceIds?: string[];
@@ -54,7 +48,6 @@ export interface RolloutFlags {
   contextBudget?: number;
   keepObservations?: number;
   verbose?: boolean;
-  quiet?: boolean;
 }
 
 const TEMPLATE_FOR_FORMAT = { thought_action: 'thought-action', xml_function_calling: 'xml-function-calling', function_calling: 'function-calling' } as const;
@@ -102,15 +95,7 @@ export async function runRolloutCommand(flags: RolloutFlags, log: (line: string)
     instances = instances.filter((instance) => wanted.has(instance.instance_id));
   }
   const agentConfig = agentConfigFrom(flags);
-  const { backend, fallbackReason } = await resolveBackend(flags.backend);
-  if (fallbackReason !== undefined) log(`${fallbackReason}: sandboxes use the local backend (bubblewrap)`);
-  const sandboxes = new InstanceSandboxes({
-    backend,
-    reposDir: flags.repos,
-    ...(flags.environments !== undefined ? { environmentsDir: flags.environments } : {}),
-    ...(flags.allowUnsafe ? { allowUnsafe: true } : {}),
-    ...(flags.quiet ? {} : { onProgress: (line: string) => log(`  │ ${line}`) }),
-  });
+  const sandboxes = await instanceSandboxesFrom(flags, log);
 
   let policyFor: (instance: Instance) => Policy;
   let templatesFor: (instance: Instance) => AgentTemplates;
@@ -170,19 +155,15 @@ export async function runRolloutCommand(flags: RolloutFlags, log: (line: string)
 }
 
 export function registerRolloutCommand(program: Command): Command {
-  return program
+  const rollout = program
     .command('rollout')
     .description('run the agent on many instances in parallel sandboxes; writes predictions and trajectories, resumes where it stopped')
     .requiredOption('--policy <policy>', 'openai or replay', (value: string) => {
       if (value !== 'openai' && value !== 'replay') throw new InputError(`--policy: "${value}" is not openai or replay`);
       return value;
-    })
-    .requiredOption('--instances <file>', 'SWE-bench-style instances (JSON or JSONL)')
-    .requiredOption('--repos <dir>', 'repositories as owner__name clones or bundles')
+    });
+  return withInstanceSandboxFlags(rollout)
     .requiredOption('-o, --output <dir>', 'output directory (preds.jsonl, trajectories/, runs.jsonl); reused to resume')
-    .option('--environments <dir>', 'environment specs, for the docker backend', 'environments')
-    .option('--backend <backend>', 'auto (Docker when an engine answers, else local), docker or local', sandboxBackend, 'auto' as BackendChoice)
-    .option('--allow-unsafe', 'local backend without bubblewrap isolation')
     .option('--max-workers <n>', 'instances run at once', integerAtLeast('--max-workers', 1), 1)
     .option('--instance-ids <ids>', 'only these instances (comma-separated)', (value: string) => value.split(',').map((id) => id.trim()).filter(Boolean))
     .option('--template <name-or-file>', 'prompt templates: thought-action, xml-function-calling, function-calling or a YAML file')

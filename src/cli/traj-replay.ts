@@ -13,25 +13,17 @@ import { InputError } from '../errors.js';
 import { loadInstances } from '../eval/instances.js';
 import { closeSandboxesOnSignal } from '../sandbox/live-sandboxes.js';
 import { readAllTrajectories } from '../trajectories/read.js';
-import { InstanceSandboxes } from '../agent/instance-sandbox.js';
-import { resolveBackend, type BackendChoice } from '../sandbox/backend-choice.js';
 import { replayTrajectory, type ReplayReport } from '../agent/replay/replay-trajectory.js';
 import { readRawTraj, recordedToolbox } from '../agent/replay/recorded-toolbox.js';
-import { positiveNumber, sandboxBackend } from './option-values.js';
+import { positiveNumber } from './option-values.js';
+import { instanceSandboxesFrom, withInstanceSandboxFlags, type InstanceSandboxFlags } from './instance-sandbox-flags.js';
 
-export interface TrajReplayOptions {
-  instances: string;
-  repos: string;
-  environments?: string;
-  backend: BackendChoice;
-  allowUnsafe?: boolean;
+export interface TrajReplayOptions extends InstanceSandboxFlags {
   instanceId?: string;
   recordedRoot?: string;
   flavor?: 'swe-agent-0' | 'swe-agent-1';
   actionTimeout: number;
   json?: boolean;
-  /** No image-build progress on stderr. */
-  quiet?: boolean;
 }
 
 /** Replays every trajectory in `trajPath`; prints the report and returns it. */
@@ -39,15 +31,7 @@ export async function runTrajReplay(trajPath: string, options: TrajReplayOptions
   const trajectories = await readAllTrajectories(trajPath);
   const raw = await readRawTraj(trajPath);
   const instances = await loadInstances(options.instances);
-  const { backend, fallbackReason } = await resolveBackend(options.backend);
-  if (fallbackReason !== undefined) process.stderr.write(`${fallbackReason}: the replay uses the local backend (bubblewrap)\n`);
-  const sandboxes = new InstanceSandboxes({
-    backend,
-    reposDir: options.repos,
-    ...(options.environments !== undefined ? { environmentsDir: options.environments } : {}),
-    ...(options.allowUnsafe ? { allowUnsafe: true } : {}),
-    ...(options.quiet ? {} : { onProgress: (line: string) => process.stderr.write(`  │ ${line}\n`) }),
-  });
+  const sandboxes = await instanceSandboxesFrom(options, (line) => process.stderr.write(`${line}\n`));
   const reports: ReplayReport[] = [];
   for (const trajectory of trajectories) {
     const wanted = options.instanceId ?? trajectory.instance_id;
@@ -94,15 +78,11 @@ export async function runTrajReplay(trajPath: string, options: TrajReplayOptions
 }
 
 export function registerTrajReplaySubcommand(trajCommand: Command): Command {
-  return trajCommand
+  const replay = trajCommand
     .command('replay')
     .description('replay a recorded trajectory in a fresh sandbox and compare each observation and the final patch with the recording')
-    .argument('<traj>', 'a SWE-agent .traj (or any trajectory file swe-srl reads)')
-    .requiredOption('--instances <file>', 'SWE-bench-style instances (JSON or JSONL) holding the trajectory\'s instance')
-    .requiredOption('--repos <dir>', 'repositories as owner__name clones or bundles')
-    .option('--environments <dir>', 'environment specs, for the docker backend', 'environments')
-    .option('--backend <backend>', 'auto (Docker when an engine answers, else local), docker or local', sandboxBackend, 'auto' as BackendChoice)
-    .option('--allow-unsafe', 'local backend without bubblewrap isolation')
+    .argument('<traj>', 'a SWE-agent .traj (or any trajectory file swe-srl reads)');
+  return withInstanceSandboxFlags(replay)
     .option('--instance-id <id>', 'the instance to replay on (default: the trajectory\'s own)')
     .option('--recorded-root <path>', 'where the recorded run\'s repository lived (default: its first working directory)')
     .option('--flavor <flavor>', 'force the windowed tools of swe-agent-0 or swe-agent-1', (value: string) => {
