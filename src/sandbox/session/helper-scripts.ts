@@ -9,6 +9,8 @@
  * Prints the work tree's change against a base commit as a git patch, new files included
  * (`.gitignore`d ones left out, as `git add -A` does) and binary files as git binary patches.
  * It stages into a throwaway copy of the index, so the agent's own staging is left as it was.
+ * Prefixes and context are spelled out, so a `diff.noprefix` or `diff.context` the agent set in
+ * the repository's config can't make a patch that `git apply` (-p1, three lines) refuses.
  * Arguments: base commit, work tree.
  */
 export const DIFF_SCRIPT = `set -e
@@ -19,7 +21,7 @@ real_index=$(git rev-parse --git-path index)
 if [ -f "$real_index" ]; then cp "$real_index" "$index_copy"; else rm -f "$index_copy"; fi
 export GIT_INDEX_FILE="$index_copy"
 git add -A
-git diff --cached --binary --no-color --no-ext-diff --no-textconv "$1"
+git diff --cached --binary --no-color --no-ext-diff --no-textconv --src-prefix=a/ --dst-prefix=b/ -U3 "$1"
 `;
 
 /**

@@ -130,6 +130,16 @@ test('diff gives the change against the base commit, new and binary files includ
   }),
 );
 
+test('diff is a standard a/ b/ patch with three lines of context whatever git config the agent set', { skip: skipWithoutBwrap }, () =>
+  withSandbox({ commit: firstCommit }, async (sandbox) => {
+    await sandbox.run('git config diff.noprefix true && git config diff.mnemonicPrefix true && git config diff.context 0');
+    await sandbox.run('echo more >> README.md');
+    const patch = await sandbox.diff();
+    assert.match(patch, /^diff --git a\/README.md b\/README.md$/m);
+    assert.match(patch, /^--- a\/README.md\n\+\+\+ b\/README.md\n@@ -1 \+1,2 @@\n first\n\+more$/m);
+  }),
+);
+
 test('a timed-out command is stopped with everything it started, and the session stays', { skip: skipWithoutBwrap }, () =>
   withSandbox({}, async (sandbox) => {
     const result = await sandbox.run('sleep 400 & sleep 300; echo never', { timeoutMs: 300 });
