@@ -66,21 +66,32 @@ function lastLines(text: string, count: number): string {
 
 export async function applyPatch(sandbox: Sandbox, patch: string, options: ApplyPatchOptions = {}): Promise<PatchApplication> {
   const normalized = normalizePatch(patch);
-  const patchPath = `/tmp/swe-srl-${options.label ?? 'patch'}-${unguessableSuffix()}.diff`;
+  const suffix = unguessableSuffix();
+  const patchPath = `/tmp/swe-srl-${options.label ?? 'patch'}-${suffix}.diff`;
   await sandbox.writeFile(patchPath, normalized);
+  // CRLF on only some lines of a patch is real: the lines of a file that has CRLF endings (a patch
+  // recorded from a terminal has CRLF on every line). Normalising would break every hunk of that
+  // file, so such a patch gets one `git apply` as given first.
+  const mixedLineEndings = patch.includes('\r\n') && /(^|[^\r])\n/.test(patch);
+  const asGivenPath = mixedLineEndings ? `/tmp/swe-srl-${options.label ?? 'patch'}-${suffix}-as-given.diff` : undefined;
+  if (asGivenPath) await sandbox.writeFile(asGivenPath, patch.endsWith('\n') ? patch : `${patch}\n`);
   const paths = touchedPaths(normalized);
   const cd = `cd ${shellQuote(sandbox.workdir)}`;
   const attempts: PatchAttempt[] = [];
+  const plan: Array<{ method: PatchMethod; path: string }> = [
+    ...(asGivenPath ? [{ method: 'git apply' as const, path: asGivenPath }] : []),
+    ...PATCH_METHODS.map((method) => ({ method, path: patchPath })),
+  ];
   try {
-    for (const method of PATCH_METHODS) {
-      const command = commandFor(method, patchPath);
+    for (const { method, path } of plan) {
+      const command = commandFor(method, path);
       const result = await sandbox.run(`${cd} && ${command} < /dev/null`, { timeoutMs: options.timeoutMs ?? 120_000 });
       attempts.push({ method, command, exitCode: result.exitCode, output: result.output });
       if (result.exitCode === 0) return { applied: true, method, attempts };
       if (paths.length > 0) await sandbox.run(`${cd} && ${restoreCommand(paths)}`, { timeoutMs: 60_000 });
     }
   } finally {
-    await sandbox.run(`rm -f ${shellQuote(patchPath)}`, { timeoutMs: 30_000 });
+    await sandbox.run(`rm -f ${[patchPath, ...(asGivenPath ? [asGivenPath] : [])].map(shellQuote).join(' ')}`, { timeoutMs: 30_000 });
   }
   const last = attempts[attempts.length - 1];
   const failureReason = last ? `${last.method} failed (exit ${last.exitCode ?? 'timeout'}): ${lastLines(last.output, 5)}` : 'no attempt ran';

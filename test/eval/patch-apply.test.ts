@@ -46,6 +46,21 @@ test('a patch with CRLF line endings is normalised and applies', async () => {
   });
 });
 
+test('a patch for a file with CRLF line endings keeps them and applies, next to an LF file', async () => {
+  const repository = await createRepository({ 'dos.txt': 'one\r\ntwo\r\nthree\r\n', 'unix.txt': 'x\ny\nz\n' });
+  try {
+    const sandbox = new HostDirectorySandbox(repository.path);
+    const patch = await patchFor(repository.path, { 'dos.txt': 'one\r\nTWO\r\nthree\r\n', 'unix.txt': 'x\nY\nz\n' });
+    const result = await applyPatch(sandbox, patch);
+    assert.equal(result.applied, true, JSON.stringify(result.attempts, null, 2));
+    assert.equal(result.method, 'git apply');
+    assert.equal(await readFile(join(repository.path, 'dos.txt'), 'utf8'), 'one\r\nTWO\r\nthree\r\n');
+    assert.equal(await readFile(join(repository.path, 'unix.txt'), 'utf8'), 'x\nY\nz\n');
+  } finally {
+    await removeTree(repository.path);
+  }
+});
+
 test('a patch whose context drifted falls through to patch with fuzz, leaving no .orig or .rej files', async () => {
   await withRepository(async (sandbox, path) => {
     const patch = await patchFor(path, { 'src/lines.txt': LINES.replace('line 15\n', 'line fifteen\n') });
