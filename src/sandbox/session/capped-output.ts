@@ -38,13 +38,18 @@ export class CappedOutput {
 
   /** The output as text: whole when under the cap, else head, a marker saying how much was dropped, tail. */
   text(): string {
-    const head = Buffer.concat(this.head);
-    if (!this.truncated) return Buffer.concat([head, ...this.tail]).toString('utf8');
-    const omitted = this.totalBytes - this.headBytes - this.tailBytes;
+    const fullHead = Buffer.concat(this.head);
+    if (!this.truncated) return Buffer.concat([fullHead, ...this.tail]).toString('utf8');
+    // The cuts fall on byte counts: move them to character boundaries, so a character split
+    // there is dropped (and counted) instead of showing up as U+FFFD.
+    const head = fullHead.subarray(0, completeUtf8End(fullHead));
+    const fullTail = Buffer.concat(this.tail);
+    const tail = fullTail.subarray(utf8ContinuationPrefix(fullTail));
+    const omitted = this.totalBytes - head.length - tail.length;
     const marker =
       `\n[... swe-srl: output truncated: ${omitted} of ${this.totalBytes} bytes omitted ` +
       `(limit ${this.limitBytes} bytes) ...]\n`;
-    return head.toString('utf8') + marker + Buffer.concat(this.tail).toString('utf8');
+    return head.toString('utf8') + marker + tail.toString('utf8');
   }
 
   private appendToTail(chunk: Buffer): void {
@@ -68,4 +73,22 @@ export class CappedOutput {
       }
     }
   }
+}
+
+/** Where `bytes` ends once a UTF-8 character cut off at its end is left out. */
+function completeUtf8End(bytes: Buffer): number {
+  for (let at = bytes.length - 1; at >= Math.max(0, bytes.length - 4); at--) {
+    const byte = bytes[at]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const width = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return at + width > bytes.length ? at : bytes.length;
+  }
+  return bytes.length;
+}
+
+/** How many bytes at the start of `bytes` are the rest of a UTF-8 character cut off before it. */
+function utf8ContinuationPrefix(bytes: Buffer): number {
+  let count = 0;
+  while (count < 3 && count < bytes.length && (bytes[count]! & 0xc0) === 0x80) count++;
+  return count;
 }

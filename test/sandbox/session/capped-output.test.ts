@@ -37,3 +37,19 @@ test('a flood costs memory bounded by the cap however long it runs', () => {
   assert.ok(shown.length < 1024 + 200, `text of ${shown.length} chars`);
   assert.match(shown, new RegExp(`${200 * 64 * 1024 - 1024} of ${200 * 64 * 1024} bytes omitted`));
 });
+
+test('a multibyte character split at either cut is dropped and counted, never shown as U+FFFD', () => {
+  // 'é' is 2 bytes, '日' 3, '😀' 4: with a limit of 9 the head keeps 5 bytes and the tail 4.
+  for (const char of ['é', '日', '😀']) {
+    const output = new CappedOutput(9);
+    const text = char.repeat(40);
+    for (const byte of Buffer.from(text)) output.append(Buffer.from([byte]));
+    const shown = output.text();
+    assert.ok(!shown.includes('\uFFFD'), `${char}: ${JSON.stringify(shown)}`);
+    const [head, tail] = shown.split(/\n\[\.\.\. swe-srl: output truncated: \d+ of \d+ bytes omitted \(limit 9 bytes\) \.\.\.\]\n/);
+    assert.ok(head !== undefined && tail !== undefined, shown);
+    assert.ok(text.startsWith(head) && text.endsWith(tail), shown);
+    const omitted = Number(/truncated: (\d+) of/.exec(shown)![1]);
+    assert.equal(Buffer.byteLength(head) + Buffer.byteLength(tail) + omitted, Buffer.byteLength(text));
+  }
+});
