@@ -163,7 +163,8 @@ async function evaluate(
     if (before) {
       const passed = passedBefore(before, instance, environment);
       goldValidation = {
-        valid: passed.length === 0 && verdict.grade.resolved,
+        // No FAIL_TO_PASS test at all would make any patch that keeps PASS_TO_PASS a fix.
+        valid: instance.FAIL_TO_PASS.length > 0 && passed.length === 0 && verdict.grade.resolved,
         fail_to_pass_failed_before: instance.FAIL_TO_PASS.filter((name) => !passed.includes(name)),
         fail_to_pass_passed_before: passed,
       };

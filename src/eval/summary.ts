@@ -69,6 +69,8 @@ export async function summarizeRun(input: SummaryInput): Promise<RunSummary> {
     }
     if (isEmptyPatch(prediction.model_patch)) {
       ids.emptyPatch.push(id);
+      // An instance without a gold patch cannot be validated: it must not pass validation unseen.
+      if (input.gold) ids.goldInvalid.push(id);
       continue;
     }
     const stored = await readInstanceReport(instanceFile(input.layout, prediction.model_name_or_path, id, 'report'), id);

@@ -160,6 +160,16 @@ test('--gold checks that FAIL_TO_PASS tests fail before the gold patch and pass 
   assert.ok(existsSync(join(workDir, 'logs', 'gold', 'gold', 'clamp-valid', 'test_output_before_patch.txt')));
 });
 
+test('--gold does not pass an instance without a gold patch or without FAIL_TO_PASS tests', async () => {
+  const valid = { ...clamp.instance, instance_id: 'clamp-valid' };
+  const noPatch = { ...clamp.instance, instance_id: 'clamp-no-patch', patch: '' };
+  const noFailToPass = { ...clamp.instance, instance_id: 'clamp-no-f2p', FAIL_TO_PASS: [] };
+  const result = await runEvaluation(options('gold-missing', { instances: [valid, noPatch, noFailToPass], predictions: 'gold' }));
+  assert.deepEqual(result.summary.gold_invalid_ids, ['clamp-no-f2p', 'clamp-no-patch']);
+  assert.deepEqual(result.summary.empty_patch_ids, ['clamp-no-patch']);
+  assert.deepEqual(result.summary.resolved_ids, ['clamp-no-f2p', 'clamp-valid']);
+});
+
 test('a broken report.json counts as an error in the summary and is evaluated again on resume', async () => {
   const candidates = ['gold', 'half'] as const;
   const base = options('broken-report', { instances: instancesFor(candidates), predictions: predictionsFor(candidates) });
