@@ -76,15 +76,18 @@ export class DockerSandbox implements Sandbox {
     return this.shell.run(command, options);
   }
 
-  readFile(path: string): Promise<Buffer> {
+  async readFile(path: string): Promise<Buffer> {
+    this.assertOpen();
     return readContainerFile(this.container, this.resolve(path));
   }
 
-  writeFile(path: string, data: Buffer | string, options: { mode?: number } = {}): Promise<void> {
+  async writeFile(path: string, data: Buffer | string, options: { mode?: number } = {}): Promise<void> {
+    this.assertOpen();
     return writeContainerFile(this.container, this.resolve(path), Buffer.from(data), options.mode);
   }
 
   async diff(): Promise<string> {
+    this.assertOpen();
     if (this.baseCommit === undefined) {
       throw new SweSrlError(`sandbox ${this.id}: ${WORKDIR} held no git repository when it started, so there is no base to diff against`);
     }
@@ -112,6 +115,11 @@ export class DockerSandbox implements Sandbox {
       }
     })();
     return this.closing;
+  }
+
+  /** Once closed the container is gone: say so, rather than "no such file" or the engine's 404. */
+  private assertOpen(): void {
+    if (this.closing !== undefined) throw new SweSrlError(`sandbox ${this.id} is closed`);
   }
 
   private resolve(path: string): string {

@@ -187,6 +187,9 @@ test('close removes the container and can be called again', { skip }, async () =
   await sandbox.close();
   await assert.rejects(docker.getContainer(id).inspect(), (error: { statusCode?: number }) => error.statusCode === 404);
   await assert.rejects(sandbox.run('true'), /closed/);
+  await assert.rejects(sandbox.readFile('README.md'), /is closed/);
+  await assert.rejects(sandbox.writeFile('README.md', 'x'), /is closed/);
+  await assert.rejects(sandbox.diff(), /is closed/);
 });
 
 test('a missing image fails fast with how to build it, leaving nothing behind', { skip }, async () => {
