@@ -222,6 +222,7 @@ export function findEnvironmentSpec(specs: readonly EnvironmentSpecFile[], repo:
  */
 export function buildTestCommand(spec: Pick<EnvironmentSpec, 'testCmd'>, tests: readonly string[] = []): string {
   const names = tests.map(shellQuote).join(' ');
-  if (spec.testCmd.includes('{tests}')) return spec.testCmd.replace('{tests}', names).trim();
+  // A replacer function: a string would read `$&` or `$'` in a test id as a replacement pattern.
+  if (spec.testCmd.includes('{tests}')) return spec.testCmd.replace('{tests}', () => names).trim();
   return names.length > 0 ? `${spec.testCmd} ${names}` : spec.testCmd;
 }

@@ -101,6 +101,8 @@ test('test names go where {tests} is, or at the end, shell-quoted', () => {
   assert.equal(buildTestCommand({ testCmd: 'pytest -rA {tests} -x' }, ['t.py::a', 't.py::b[1 2]']), "pytest -rA t.py::a 't.py::b[1 2]' -x");
   assert.equal(buildTestCommand({ testCmd: 'node --test' }, ["it's"]), `node --test 'it'\\''s'`);
   assert.equal(buildTestCommand({ testCmd: 'pytest {tests}' }), 'pytest');
+  // Parametrized ids may hold `$`: it is no replacement pattern.
+  assert.equal(buildTestCommand({ testCmd: 'pytest {tests} -x' }, ["t.py::price[$&]", "t.py::q[$'x]"]), "pytest 't.py::price[$&]' 't.py::q[$'\\''x]' -x");
 });
 
 test('a spec accepts exactly the log parsers the evaluator provides', () => {
