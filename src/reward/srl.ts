@@ -42,6 +42,10 @@ export function srlReward(response: string, expert: ExpertAction, options: SrlRe
   if (!split.ok) return { reward: -1, formatOk: false, reason: split.reason };
   const parsed = parseAction(expert.toolFormat, split.actionText);
   if (!parsed.ok) return { reward: -1, formatOk: false, reason: `${VIOLATION_PREFIX[parsed.error.code]}: ${parsed.error.reason}` };
+  // An empty command in a function call is no action, as an empty fenced block is in thought-action.
+  if (parsed.action.tool === 'bash' && (parsed.action.args as { command?: unknown }).command === '') {
+    return { reward: -1, formatOk: false, reason: `${VIOLATION_PREFIX.no_action}: the command is empty` };
+  }
   const compared =
     options.mode === 'canonical'
       ? { response: canonicalAction(parsed.action), expert: canonicalAction(expert.action) }

@@ -78,6 +78,24 @@ test('a response in another format than the expert trajectory is a format violat
   assert.equal(srlReward('<think>t</think>\n```\nopen "a.py" 3\n```', classic).reward, 1);
 });
 
+test('a second <think> before </think>, or text before <think>, breaks the format', () => {
+  const call = '<function=str_replace_editor><parameter=command>view</parameter><parameter=path>/testbed/a.py</parameter><parameter=view_range>[1, 40]</parameter></function>';
+  assert.equal(reasonOf(`<think>a<think>b</think>${call}`), 'more than one <think> block');
+  assert.equal(reasonOf(`<think>a</think><think>b</think>${call}`), 'more than one <think> block');
+  assert.equal(reasonOf(`Sure! <think>a</think>${call}`), 'text before <think>');
+  assert.equal(srlReward(`\n <think>a</think>${call}`, viewExpert).reward, 1);
+});
+
+test('an empty or whitespace-only command scores -1 (no action) in every format', () => {
+  const xml = expert('xml_function_calling', { tool: 'bash', args: { command: 'ls' } });
+  assert.match(reasonOf('<think>a</think><function=bash><parameter=command></parameter></function>', xml), /^no action: /);
+  assert.match(reasonOf('<think>a</think><function=bash><parameter=command>  \n </parameter></function>', xml), /^no action: /);
+  const json = expert('function_calling', { tool: 'bash', args: { command: 'ls' } });
+  assert.match(reasonOf('<think>a</think><tool_call>{"name": "bash", "arguments": {"command": " "}}</tool_call>', json), /^no action: /);
+  const classic = expert('thought_action', { tool: 'bash', args: { command: 'ls' } });
+  assert.match(reasonOf('<think>a</think>```\n \n```', classic), /^no action: /);
+});
+
 test('splitResponse separates the monologue from the action text', () => {
   assert.deepEqual(splitResponse('<think>\n a \n</think>\n```\nls\n```\n'), { ok: true, monologue: 'a', actionText: '```\nls\n```' });
   assert.deepEqual(splitResponse('no tags'), { ok: false, reason: 'no closing </think>' });
