@@ -36,5 +36,7 @@ export function sanitizeForImageName(text: string): string {
     // Docker allows `.`, `_`, `__` or a run of `-` between alphanumerics, nothing else.
     .replace(/[._-]{2,}/g, (run) => (run === '__' || /^-+$/.test(run) ? run : run.charAt(0)))
     .replace(/^[._-]+|[._-]+$/g, '');
-  return cleaned.length > 0 ? cleaned.slice(0, 100) : 'x';
+  // Cutting at 100 may leave a separator at the end again.
+  const short = cleaned.slice(0, 100).replace(/[._-]+$/, '');
+  return short.length > 0 ? short : 'x';
 }

@@ -18,7 +18,7 @@ test('identifiers become valid Docker repository name parts', () => {
   assert.equal(sanitizeForImageName('a._-b'), 'a.b');
   assert.equal(sanitizeForImageName('--3.0--'), '3.0');
   assert.equal(sanitizeForImageName('!!!'), 'x');
-  for (const name of ['django__django-11099', 'a...b', 'Q__-_x', '_lead']) {
+  for (const name of ['django__django-11099', 'a...b', 'Q__-_x', '_lead', `${'a'.repeat(99)}-b`, `${'a'.repeat(98)}__b`]) {
     assert.match(sanitizeForImageName(name), /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/, name);
   }
 });
