@@ -1,12 +1,16 @@
 /**
- * The local sandbox's copy of the repository: a `git clone --shared` in a temporary directory,
- * checked out at the asked commit. A clone rather than `git worktree add`, because a worktree
- * keeps its index and refs inside the source repository's .git, which the sandbox must not be
- * able to write (and, under bubblewrap, cannot).
+ * The local sandbox's copy of the repository: a new repository in a temporary directory that
+ * borrows the source's objects (as `git clone --shared` does), checked out at the asked commit.
+ * Not `git worktree add`, because a worktree keeps its index and refs inside the source
+ * repository's .git, which the sandbox must not be able to write (and, under bubblewrap, cannot).
+ * Not a clone either: a clone brings every branch, tag and remote-tracking ref, and its HEAD
+ * reflog, so `git log --all` would show the agent the commits after the base, the fix among them.
+ * Here no ref at all points past the base commit (HEAD is detached at it).
  */
-import { mkdtemp, mkdir, realpath, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { InputError } from '../../errors.js';
 
@@ -39,7 +43,11 @@ export async function prepareWorkTree(repoPath: string, commit = 'HEAD'): Promis
     const testbed = join(root, 'testbed');
     const tmp = join(root, 'tmp');
     await mkdir(tmp);
-    await execa('git', ['clone', '--quiet', '--shared', '--no-checkout', source, testbed]);
+    await execa('git', ['init', '--quiet', testbed]);
+    await writeFile(join(testbed, '.git', 'objects', 'info', 'alternates'), `${sharedObjects}\n`);
+    // A shallow source's history ends where its shallow file says; without it, git log would fail there.
+    const shallow = join(dirname(sharedObjects), 'shallow');
+    if (existsSync(shallow)) await copyFile(shallow, join(testbed, '.git', 'shallow'));
     await git(testbed, ['checkout', '--quiet', '--detach', baseCommit]);
     return { root, testbed, tmp, baseCommit, sharedObjects, remove };
   } catch (error) {

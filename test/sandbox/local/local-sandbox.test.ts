@@ -58,6 +58,15 @@ test('the sandbox sees a clone at the asked commit in /testbed, and cd and expor
   }),
 );
 
+test('no ref or reflog in /testbed reaches a commit after the base (the fix may be there)', { skip: skipWithoutBwrap }, () =>
+  withSandbox({ commit: firstCommit }, async (sandbox) => {
+    const history = await sandbox.run('git log --all --format=%H; git reflog --format=%H; git for-each-ref');
+    assert.equal(history.exitCode, 0, history.output);
+    assert.ok(!history.output.includes(secondCommit), history.output);
+    assert.deepEqual([...new Set(history.output.trim().split('\n'))], [firstCommit]);
+  }),
+);
+
 test('under bubblewrap only /testbed and a private /tmp are writable, and there is no network', { skip: skipWithoutBwrap }, () =>
   withSandbox({}, async (sandbox) => {
     const marker = `swe-srl-probe-${randomBytes(3).toString('hex')}`;
