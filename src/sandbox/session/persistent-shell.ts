@@ -9,7 +9,7 @@
  * the result says so.
  */
 import { performance } from 'node:perf_hooks';
-import { SweSrlError, UnavailableError } from '../../errors.js';
+import { InputError, SweSrlError, UnavailableError } from '../../errors.js';
 import type { RunResult } from '../types.js';
 import { CappedOutput } from './capped-output.js';
 import { commandLine, EndMarker, preludeLines } from './command-line.js';
@@ -132,6 +132,8 @@ export class PersistentShell {
 
   private async runNow(command: string, timeoutMs: number): Promise<RunResult> {
     if (this.closed) throw new SweSrlError('the sandbox is closed');
+    // NaN, 0 or a negative would otherwise act as a 1 ms timeout and kill the command at once.
+    if (!(timeoutMs > 0)) throw new InputError(`timeoutMs: ${timeoutMs} is not a positive number of milliseconds`);
     const marker = new EndMarker();
     const line = commandLine(command, marker);
     const startedAt = performance.now();
@@ -213,8 +215,15 @@ function parseExitStatus(value: string): number | null {
   return Number.isInteger(status) ? status : null;
 }
 
-/** The promise's value if it settles within `ms`, else undefined. The timer never outlives the call. */
+/** setTimeout's longest delay (about 24.8 days); a longer one, Infinity included, fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The promise's value if it settles within `ms`, else undefined. The timer never outlives the
+ * call. A wait longer than a timer can hold (Infinity: no timeout) waits for the promise.
+ */
 async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  if (ms > MAX_TIMER_MS) return promise;
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), ms);

@@ -152,3 +152,15 @@ test('a closed shell refuses to run', () =>
     await shell.close();
     await assert.rejects(shell.run('true'), /closed/);
   }));
+
+test('a timeout of Infinity (or past what a timer holds) waits; a timeout that is not positive is refused', () =>
+  withShell({}, async (shell) => {
+    for (const timeoutMs of [Number.POSITIVE_INFINITY, 3e9]) {
+      const result = await shell.run('sleep 0.2; echo done', { timeoutMs });
+      assert.deepEqual([result.output, result.exitCode, result.timedOut], ['done\n', 0, false], String(timeoutMs));
+    }
+    for (const timeoutMs of [0, -5, Number.NaN]) {
+      await assert.rejects(shell.run('echo never', { timeoutMs }), /timeoutMs: .* is not a positive number of milliseconds/);
+    }
+    assert.equal((await shell.run('echo still here')).output, 'still here\n');
+  }));
