@@ -164,7 +164,14 @@ export async function loadEnvironmentSpecs(dir: string): Promise<EnvironmentSpec
   const specs: EnvironmentSpecFile[] = [];
   for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
     const file = join(dir, name);
-    specs.push(parseEnvironmentSpec(await readFile(file, 'utf8'), file));
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      // A directory named x.yaml, or a file we may not read: name it instead of a stack trace.
+      throw new InputError(`${file}: cannot read the environment spec: ${(error as Error).message}`, { cause: error });
+    }
+    specs.push(parseEnvironmentSpec(text, file));
   }
   const byName = new Map<string, string>();
   for (const spec of specs) {

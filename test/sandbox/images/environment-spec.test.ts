@@ -95,6 +95,13 @@ test('loadEnvironmentSpecs reads the shipped environments and rejects duplicate 
   await writeFile(join(dir, 'b.yml'), versioned);
   await assert.rejects(loadEnvironmentSpecs(dir), /b\.yml: name: "widget" is already used by .*a\.yaml/);
   await assert.rejects(loadEnvironmentSpecs(join(scratch, 'absent')), UnavailableError);
+
+  const withDirectory = join(scratch, 'with-directory');
+  await mkdir(join(withDirectory, 'odd.yaml'), { recursive: true });
+  await assert.rejects(
+    loadEnvironmentSpecs(withDirectory),
+    (error: unknown) => error instanceof InputError && /odd\.yaml: cannot read the environment spec: EISDIR/.test(error.message),
+  );
 });
 
 test('test names go where {tests} is, or at the end, shell-quoted', () => {
