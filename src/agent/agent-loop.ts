@@ -66,7 +66,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   let formatErrors = 0;
   let consecutiveFormatErrors = 0;
   let consecutiveCrashes = 0;
-  let lastPrompt: { tokens: number; messageCount: number } | undefined;
+  let lastPrompt: { tokens: number; messages: ChatMessage[] } | undefined;
   let end: EpisodeEnd | undefined;
   let submission: string | undefined;
 
@@ -94,10 +94,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
 
       let prompt = [...messages, ...pending];
       if (config.keepLastObservations !== undefined) prompt = elideOldObservations(prompt, config.keepLastObservations);
-      // The endpoint's own count of the last prompt, plus an estimate of what was added since.
-      const tokens = lastPrompt
-        ? lastPrompt.tokens + countTokens(prompt.slice(lastPrompt.messageCount))
-        : countTokens(prompt);
+      // The endpoint's own count of the last prompt, corrected by an estimate of what changed since.
+      const tokens = lastPrompt ? tokensSince(lastPrompt, prompt, countTokens) : countTokens(prompt);
       if (tokens > limits.contextBudgetTokens) {
         throw new EpisodeEnd('exit_context', `the prompt holds about ${tokens} tokens, over the budget of ${limits.contextBudgetTokens}`);
       }
@@ -112,7 +110,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       });
       modelCalls += 1;
       usage = addUsage(usage, response.usage);
-      if (response.usage.promptTokens > 0) lastPrompt = { tokens: response.usage.promptTokens, messageCount: prompt.length };
+      if (response.usage.promptTokens > 0) lastPrompt = { tokens: response.usage.promptTokens, messages: prompt };
       const sample = response.samples[0]!;
       await hooks.onModelResponse?.({ step: stepNumber, response, output: sample.text });
 
@@ -261,6 +259,25 @@ function formatErrorTurn(sample: PolicySample, errorText: string): ChatMessage[]
     { role: 'assistant', content: sample.text },
     { role: 'user', content: errorText },
   ];
+}
+
+/**
+ * The last prompt's counted tokens, minus an estimate of its messages that are gone (format-error
+ * turns dropped after a valid action, observations elided since) and plus one of the new ones.
+ */
+function tokensSince(
+  last: { tokens: number; messages: readonly ChatMessage[] },
+  prompt: readonly ChatMessage[],
+  countTokens: (messages: readonly ChatMessage[]) => number,
+): number {
+  let shared = 0;
+  while (shared < prompt.length && shared < last.messages.length && sameMessage(prompt[shared]!, last.messages[shared]!)) shared += 1;
+  const added = countTokens(prompt.slice(shared));
+  return Math.max(added, last.tokens - countTokens(last.messages.slice(shared)) + added);
+}
+
+function sameMessage(a: ChatMessage, b: ChatMessage): boolean {
+  return a === b || (a.role === b.role && a.content === b.content);
 }
 
 function toEpisodeEnd(error: unknown, deadline: number): EpisodeEnd {

@@ -11,6 +11,8 @@ import { loadAgentTemplates } from '../../src/agent/templates.js';
 import { writeTrajFile } from '../../src/agent/record-traj.js';
 import { readAllTrajectories } from '../../src/trajectories/index.js';
 import { PolicyHttpError } from '../../src/policy/policy-errors.js';
+import type { Policy } from '../../src/policy/types.js';
+import { estimateTokens } from '../../src/agent/history.js';
 import { TempDirSandbox } from '../helpers/temp-dir-sandbox.js';
 import { ScriptedPolicy } from '../helpers/scripted-policy.js';
 import { withTempDir } from '../helpers/temp-dir.js';
@@ -124,6 +126,25 @@ test('a prompt over the context budget ends the episode with exit_context', asyn
     const result = await runAgent({ instance, sandbox, policy, templates, config: { limits: { contextBudgetTokens: 8_000 } } });
     assert.equal(result.exitStatus, 'exit_context');
     assert.equal(result.trajectory.steps.length, 1);
+  });
+});
+
+test('an observation shown after a format error still counts toward the context budget', async () => {
+  await withSandbox(async (sandbox) => {
+    const templates = await loadAgentTemplates('thought-action');
+    const script = new ScriptedPolicy(['no command here', fenced('print a lot', 'seq 1 20000'), fenced('done', 'submit')]);
+    // An endpoint that reports its prompt tokens, as real servers do.
+    const policy: Policy = {
+      name: 'counting',
+      complete: async (request) => {
+        const response = await script.complete(request);
+        const promptTokens = estimateTokens(request.messages);
+        return { ...response, usage: { promptTokens, completionTokens: 1, totalTokens: promptTokens + 1 } };
+      },
+    };
+    const result = await runAgent({ instance, sandbox, policy, templates, config: { limits: { contextBudgetTokens: 8_000 } } });
+    assert.equal(result.exitStatus, 'exit_context');
+    assert.equal(script.prompts.length, 2, 'the prompt holding the long observation was not sent');
   });
 });
 
