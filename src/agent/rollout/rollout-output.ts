@@ -64,6 +64,11 @@ export async function readFinishedPredictions(paths: RolloutPaths, warn: (messag
 
 export async function prepareRolloutDir(paths: RolloutPaths): Promise<void> {
   await mkdir(paths.trajectories, { recursive: true });
+  // A summary cut short by a kill is closed, so the next one starts on a line of its own.
+  if (existsSync(paths.runs)) {
+    const runs = await readFile(paths.runs, 'utf8');
+    if (runs !== '' && !runs.endsWith('\n')) await appendFile(paths.runs, '\n');
+  }
 }
 
 /** Records one finished run: its `.traj` first, then its prediction (the commit point). */
