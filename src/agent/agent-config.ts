@@ -6,14 +6,18 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { toolboxConfigSchema } from '../tools/config.js';
 
+/** Node's timers fire at once, not late, for a delay past 2^31 - 1 ms (about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const TIMER_TOO_LONG = `must be at most ${MAX_TIMER_MS} ms (about 24 days)`;
+
 export const agentLimitsSchema = z
   .object({
     /** Actions executed before `exit_step_limit`. */
     maxSteps: z.number().int().min(1).default(50),
     /** Time limit of one bash action. */
-    actionTimeoutMs: z.number().int().min(1).default(60_000),
+    actionTimeoutMs: z.number().int().min(1).max(MAX_TIMER_MS, TIMER_TOO_LONG).default(60_000),
     /** Time limit of the whole episode (model calls and actions) before `exit_timeout`. */
-    totalTimeMs: z.number().int().min(1).default(60 * 60_000),
+    totalTimeMs: z.number().int().min(1).max(MAX_TIMER_MS, TIMER_TOO_LONG).default(60 * 60_000),
     /** Outputs in a row that are not one action before `exit_format`. */
     maxConsecutiveFormatErrors: z.number().int().min(1).default(3),
     /** Estimated prompt tokens before `exit_context`. */

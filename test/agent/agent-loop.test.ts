@@ -119,6 +119,22 @@ test('the total time limit ends a slow episode with exit_timeout', async () => {
   });
 });
 
+test('a time limit too long for node timers is refused, not turned into an instant timeout', async () => {
+  await withSandbox(async (sandbox) => {
+    const templates = await loadAgentTemplates('thought-action');
+    const policy = new ScriptedPolicy([fenced('done', 'submit')]);
+    await assert.rejects(
+      runAgent({ instance, sandbox, policy, templates, config: { limits: { totalTimeMs: 3_000_000_000 } } }),
+      /limits\.totalTimeMs: must be at most 2147483647 ms/,
+    );
+    await assert.rejects(
+      runAgent({ instance, sandbox, policy, templates, config: { limits: { actionTimeoutMs: 3_000_000_000 } } }),
+      /limits\.actionTimeoutMs: must be at most 2147483647 ms/,
+    );
+    assert.equal(policy.prompts.length, 0);
+  });
+});
+
 test('a prompt over the context budget ends the episode with exit_context', async () => {
   await withSandbox(async (sandbox) => {
     const templates = await loadAgentTemplates('thought-action');

@@ -129,3 +129,10 @@ test('the configuration comes from flags first, then the environment, and names 
   assert.throws(() => resolveOpenAiConfig({}, {}), (error: unknown) => error instanceof InputError && /--model or set OPENAI_MODEL/.test(error.message));
   assert.throws(() => resolveOpenAiConfig({ model: 'm', baseUrl: 'not a url' }, {}), /baseUrl \(from --base-url or OPENAI_BASE_URL\)/);
 });
+
+test('a request timeout too long for node timers is refused, not turned into an instant timeout', () => {
+  assert.throws(
+    () => resolveOpenAiConfig({ model: 'm', requestTimeoutMs: 3_000_000_000 }, {}),
+    (error: unknown) => error instanceof InputError && /requestTimeoutMs: must be at most 2147483647 ms/.test(error.message),
+  );
+});

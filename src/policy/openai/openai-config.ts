@@ -17,7 +17,7 @@ export const openAiPolicyConfigSchema = z
     /** Sent as a bearer token. Default: OPENAI_API_KEY; local servers usually need none. */
     apiKey: z.string().optional(),
     /** Time limit of one HTTP request, retries not included. */
-    requestTimeoutMs: z.number().int().positive().default(600_000),
+    requestTimeoutMs: z.number().int().positive().max(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24 days): longer timers fire at once').default(600_000),
     /** Retries after a 429, a 5xx, a timeout or a connection error, with exponential backoff. */
     maxRetries: z.number().int().min(0).default(6),
     initialBackoffMs: z.number().int().min(0).default(1_000),
