@@ -82,6 +82,7 @@ export class LocalSandbox implements Sandbox {
     const result = await this.launch(['sh', '-c', READ_FILE_SCRIPT, 'read', target]);
     if (result.exitCode === FILE_SCRIPT_STATUS.missing) throw new SandboxFileError(path, 'no such file');
     if (result.exitCode === FILE_SCRIPT_STATUS.directory) throw new SandboxFileError(path, 'is a directory');
+    if (result.exitCode === FILE_SCRIPT_STATUS.notRegular) throw new SandboxFileError(path, 'is not a regular file');
     if (result.exitCode !== 0) throw new SandboxFileError(path, `could not read it: ${result.stderr.trim()}`);
     return result.stdout;
   }
@@ -91,6 +92,7 @@ export class LocalSandbox implements Sandbox {
     const mode = options.mode === undefined ? '' : options.mode.toString(8);
     const result = await this.launch(['sh', '-c', WRITE_FILE_SCRIPT, 'write', target, mode], Buffer.from(data));
     if (result.exitCode === FILE_SCRIPT_STATUS.directory) throw new SandboxFileError(path, 'is a directory');
+    if (result.exitCode === FILE_SCRIPT_STATUS.notRegular) throw new SandboxFileError(path, 'is not a regular file');
     if (result.exitCode !== 0) throw new SandboxFileError(path, `could not write it: ${result.stderr.trim()}`);
   }
 

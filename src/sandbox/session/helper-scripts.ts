@@ -39,19 +39,25 @@ export const DIFF_GIT_ENV: Record<string, string> = {
 };
 
 /** Exit statuses of the file scripts, told apart from cat's own failures. */
-export const FILE_SCRIPT_STATUS = { missing: 3, directory: 4 } as const;
+export const FILE_SCRIPT_STATUS = { missing: 3, directory: 4, notRegular: 5 } as const;
 
-/** Writes the file's bytes to stdout. Argument: the path. */
+/**
+ * Writes the file's bytes to stdout. Argument: the path. Only a regular file (or a symlink to
+ * one): `cat` on a fifo the agent made would wait for a writer forever.
+ */
 export const READ_FILE_SCRIPT = `[ -d "$1" ] && exit ${FILE_SCRIPT_STATUS.directory}
 [ -e "$1" ] || exit ${FILE_SCRIPT_STATUS.missing}
+[ -f "$1" ] || exit ${FILE_SCRIPT_STATUS.notRegular}
 exec cat -- "$1"
 `;
 
 /**
  * Replaces the file's bytes with stdin, creating missing parent directories. An existing file
- * keeps its mode unless one is given. Arguments: the path, an octal mode or ''.
+ * keeps its mode unless one is given; an existing fifo or device is refused (`cat >` would block
+ * on a fifo). Arguments: the path, an octal mode or ''.
  */
 export const WRITE_FILE_SCRIPT = `[ -d "$1" ] && exit ${FILE_SCRIPT_STATUS.directory}
+[ -e "$1" ] && [ ! -f "$1" ] && exit ${FILE_SCRIPT_STATUS.notRegular}
 mkdir -p -- "$(dirname -- "$1")" || exit 1
 cat > "$1" || exit 1
 if [ -n "$2" ]; then chmod "$2" "$1" || exit 1; fi

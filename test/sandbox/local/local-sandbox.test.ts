@@ -126,6 +126,17 @@ test('files round-trip byte for byte, and a missing file or a directory is named
   }),
 );
 
+test('readFile and writeFile refuse a fifo instead of waiting on it forever', { skip: skipWithoutBwrap, timeout: 20_000 }, () =>
+  withSandbox({}, async (sandbox) => {
+    await sandbox.run('mkfifo pipe && ln -s pipe to-pipe');
+    await assert.rejects(sandbox.readFile('pipe'), /pipe: is not a regular file/);
+    await assert.rejects(sandbox.readFile('to-pipe'), /to-pipe: is not a regular file/);
+    await assert.rejects(sandbox.writeFile('pipe', 'x'), /pipe: is not a regular file/);
+    await sandbox.writeFile('to-regular', 'still fine');
+    assert.equal((await sandbox.readFile('to-regular')).toString(), 'still fine');
+  }),
+);
+
 test('diff gives the change against the base commit, new and binary files included', { skip: skipWithoutBwrap }, () =>
   withSandbox({ commit: firstCommit }, async (sandbox) => {
     await sandbox.run('echo changed > README.md && echo new > added.txt');
