@@ -47,9 +47,12 @@ export class EndMarker {
     this.token = this.firstHalf + this.secondHalf;
   }
 
-  /** Shell code printing the token, `:`, the value of a (double-quoted) shell expression and a newline. */
+  /**
+   * Shell code printing the token, `:`, the value of a (double-quoted) shell expression and a
+   * newline. `builtin`: a `printf` function or alias the agent defined must not swallow the marker.
+   */
   printer(valueExpression: string): string {
-    return `printf '%s%s:%s\\n' ${this.firstHalf} ${this.secondHalf} "${valueExpression}"`;
+    return `builtin printf '%s%s:%s\\n' ${this.firstHalf} ${this.secondHalf} "${valueExpression}"`;
   }
 }
 
@@ -61,7 +64,7 @@ export function commandLine(command: string, marker: EndMarker): string {
   // The one-pass loop gives the INT trap (see preludeLines) something to break out of.
   return (
     `__swe_srl_command=${quoteAnsiC(command)}; ` +
-    `for __swe_srl_once in 1; do eval "$__swe_srl_command" < /dev/null; done; ${marker.printer('$?')}\n`
+    `for __swe_srl_once in 1; do builtin eval "$__swe_srl_command" < /dev/null; done; ${marker.printer('$?')}\n`
   );
 }
 

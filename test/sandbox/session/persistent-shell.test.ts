@@ -164,3 +164,14 @@ test('a timeout of Infinity (or past what a timer holds) waits; a timeout that i
     }
     assert.equal((await shell.run('echo still here')).output, 'still here\n');
   }));
+
+test('a printf or eval function or alias the agent defines cannot swallow the end marker', () =>
+  withShell({}, async (shell) => {
+    await shell.run('shopt -s expand_aliases; alias printf=echo');
+    const aliased = await shell.run('echo aliased', { timeoutMs: 3_000 });
+    assert.deepEqual([aliased.output, aliased.exitCode, aliased.timedOut], ['aliased\n', 0, false]);
+    await shell.run('unalias printf');
+    await shell.run('printf() { echo hijacked; }; eval() { echo hijacked; }');
+    const shadowed = await shell.run('echo shadowed', { timeoutMs: 3_000 });
+    assert.deepEqual([shadowed.output, shadowed.exitCode, shadowed.timedOut, shadowed.sessionRestarted], ['shadowed\n', 0, false, false]);
+  }));
