@@ -5,6 +5,7 @@
  * what is on disk at the end.
  */
 import { rm, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
 import { evaluateInstance, type InstanceEvaluationContext, type InstanceResult } from './evaluate-instance.js';
@@ -53,6 +54,14 @@ export interface RunEvaluationResult {
   resumedIds: string[];
 }
 
+async function makeOutputDirectory(flag: string, path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    throw new InputError(`${flag}: cannot create the folder ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 export async function runEvaluation(options: RunEvaluationOptions): Promise<RunEvaluationResult> {
   const runId = safePathSegment.safeParse(options.runId);
   if (!runId.success) throw new InputError(`--run-id: ${runId.error.issues[0]?.message ?? 'invalid'}`);
@@ -75,6 +84,11 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
   const byId = new Map(instances.map((instance) => [instance.instance_id, instance]));
   const unknown = predictions.filter((prediction) => !byId.has(prediction.instance_id));
   if (unknown.length > 0) warn(`predictions for unknown instances are not evaluated: ${unknown.map((p) => p.instance_id).join(', ')}`);
+
+  // Checked before any work: a folder that cannot be made would otherwise fail every instance, or
+  // lose the summary after the whole run.
+  await makeOutputDirectory('--report-dir', layout.reportDir);
+  await makeOutputDirectory('--logs-dir', join(layout.logsDir, layout.runId));
 
   const removed = (await options.provider.removeLeftovers?.(options.runId)) ?? 0;
   if (removed > 0) warn(`removed ${removed} container(s) left by an earlier, interrupted run ${options.runId}`);

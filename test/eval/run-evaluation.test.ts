@@ -170,6 +170,20 @@ test('--gold does not pass an instance without a gold patch or without FAIL_TO_P
   assert.deepEqual(result.summary.resolved_ids, ['clamp-no-f2p', 'clamp-valid']);
 });
 
+test('a logs or report folder that cannot be made is refused up front, naming the flag and the folder', async () => {
+  const file = join(workDir, 'not-a-folder');
+  await writeFile(file, '');
+  const run = (overrides: Partial<RunEvaluationOptions>) =>
+    runEvaluation(options('unwritable', { instances: instancesFor(['gold']), predictions: predictionsFor(['gold']), ...overrides }));
+  await assert.rejects(run({ logsDir: join(file, 'logs') }), (error: Error) => {
+    assert.equal(error.name, 'InputError');
+    assert.match(error.message, /^--logs-dir: cannot create the folder .*not-a-folder.*ENOTDIR/);
+    return true;
+  });
+  await assert.rejects(run({ reportDir: join(file, 'reports') }), /^InputError: --report-dir: cannot create the folder .*not-a-folder/);
+  assert.equal(existsSync(join(workDir, 'logs', 'unwritable')), false, 'nothing was evaluated');
+});
+
 test('a broken report.json counts as an error in the summary and is evaluated again on resume', async () => {
   const candidates = ['gold', 'half'] as const;
   const base = options('broken-report', { instances: instancesFor(candidates), predictions: predictionsFor(candidates) });
