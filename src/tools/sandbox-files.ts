@@ -86,13 +86,27 @@ export type TextRead = { ok: true; text: string } | { ok: false; reason: string 
 const SHELL_TRANSFER_LIMIT = 48 * 1024;
 const SHELL_TRANSFER_TIMEOUT_MS = 10_000;
 
+/** What the shell prints for a path that exists but is no regular file (a device, a pipe, a socket). */
+const NOT_REGULAR_MARKER = '@@swe-srl-not-a-regular-file';
+
 /** The file's bytes, through the shell when it is small, else through the sandbox's file API. */
 export async function readBytes(sandbox: Sandbox, absolutePath: string): Promise<Buffer> {
+  return (await readRegularBytes(sandbox, absolutePath)) ?? sandbox.readFile(absolutePath);
+}
+
+/**
+ * Like `readBytes`, but undefined for a device or pipe, which is never read: `/dev/zero` has no
+ * end and a pipe without a writer blocks, and either would stall the agent's shell.
+ */
+async function readRegularBytes(sandbox: Sandbox, absolutePath: string): Promise<Buffer | undefined> {
   // No `exit` in helpers: the status must come from the last command (see runHelper).
   const path = shellQuote(absolutePath);
-  const script = `if s=$(stat -c %s -- ${path} 2>/dev/null) && [ "$s" -le ${SHELL_TRANSFER_LIMIT} ]; then printf '%s\\n' "$s"; base64 -w0 -- ${path}; else false; fi`;
+  const script =
+    `if [ -e ${path} ] && [ ! -f ${path} ] && [ ! -d ${path} ]; then printf '%s' '${NOT_REGULAR_MARKER}'; ` +
+    `elif s=$(stat -c %s -- ${path} 2>/dev/null) && [ "$s" -le ${SHELL_TRANSFER_LIMIT} ]; then printf '%s\\n' "$s"; base64 -w0 -- ${path}; else false; fi`;
   const result = await runHelper(sandbox, script, SHELL_TRANSFER_TIMEOUT_MS);
   if (result.status === 0 && !result.truncated && !result.timedOut) {
+    if (result.output === NOT_REGULAR_MARKER) return undefined;
     const newline = result.output.indexOf('\n');
     const size = Number.parseInt(result.output.slice(0, newline), 10);
     const bytes = Buffer.from(result.output.slice(newline + 1).trim(), 'base64');
@@ -103,7 +117,10 @@ export async function readBytes(sandbox: Sandbox, absolutePath: string): Promise
 
 /** Reads a file as UTF-8 text; binary content (a NUL byte, or bytes that are not UTF-8) is refused. */
 export async function readText(sandbox: Sandbox, absolutePath: string): Promise<TextRead> {
-  const bytes = await readBytes(sandbox, absolutePath);
+  const bytes = await readRegularBytes(sandbox, absolutePath);
+  if (bytes === undefined) {
+    return { ok: false, reason: `${absolutePath} is not a regular file (a device, a pipe or a socket); only text files can be shown or edited.` };
+  }
   if (bytes.includes(0)) {
     return { ok: false, reason: `${absolutePath} is a binary file (${bytes.length} bytes); only text files can be shown or edited. Inspect it with bash tools such as \`file\` or \`xxd | head\`.` };
   }

@@ -83,6 +83,31 @@ test('opening a binary file explains that it is binary', async () => {
   await stillWorks();
 });
 
+test('opening a device or a named pipe explains that it is no regular file, at once, without crashing the tool', { timeout: 30_000 }, async () => {
+  await session.execute({ tool: 'bash', args: { command: 'mkfifo waiting.pipe && cd src' } });
+  try {
+    const started = Date.now();
+    const calls = [
+      { tool: 'str_replace_editor', args: { command: 'view', path: '/dev/zero' } },
+      { tool: 'bash', args: { command: 'open /dev/zero' } },
+      { tool: 'str_replace_editor', args: { command: 'view', path: `${sandbox.workdir}/waiting.pipe` } },
+      { tool: 'bash', args: { command: `open ${sandbox.workdir}/waiting.pipe` } },
+    ];
+    for (const call of calls) {
+      const outcome = await session.execute(call);
+      assert.equal(outcome.failed, true);
+      assert.equal(outcome.crashed, undefined, `${JSON.stringify(call)}: ${outcome.observation}`);
+      // The editor says why; the windowed `open` answers as SWE-agent's does (not a file: not found).
+      assert.match(outcome.observation, call.tool === 'bash' ? /not found/ : /is not a regular file/);
+    }
+    assert.ok(Date.now() - started < 5_000, 'nothing waited for the device or the pipe');
+    assert.equal((await session.state()).workingDir, `${sandbox.workdir}/src`, 'the shell kept its state');
+  } finally {
+    await session.execute({ tool: 'bash', args: { command: `cd ${sandbox.workdir} && rm -f waiting.pipe` } });
+  }
+  await stillWorks();
+});
+
 test('a quoted path with spaces opens; an unquoted one explains how to quote it', async () => {
   const quoted = await session.execute({ tool: 'bash', args: { command: 'open "my dir/notes file.txt"' } });
   assert.match(quoted.observation, /\[File: .*my dir\/notes file\.txt \(2 lines total\)\]\n1:first\n2:second/);
