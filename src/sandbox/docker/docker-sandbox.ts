@@ -73,17 +73,17 @@ export class DockerSandbox implements Sandbox {
   }
 
   run(command: string, options?: RunOptions): Promise<RunResult> {
-    return this.shell.run(command, options);
+    return this.unlessGone(this.shell.run(command, options));
   }
 
   async readFile(path: string): Promise<Buffer> {
     this.assertOpen();
-    return readContainerFile(this.container, this.resolve(path));
+    return this.unlessGone(readContainerFile(this.container, this.resolve(path)));
   }
 
   async writeFile(path: string, data: Buffer | string, options: { mode?: number } = {}): Promise<void> {
     this.assertOpen();
-    return writeContainerFile(this.container, this.resolve(path), Buffer.from(data), options.mode);
+    return this.unlessGone(writeContainerFile(this.container, this.resolve(path), Buffer.from(data), options.mode));
   }
 
   async diff(): Promise<string> {
@@ -91,9 +91,9 @@ export class DockerSandbox implements Sandbox {
     if (this.baseCommit === undefined) {
       throw new SweSrlError(`sandbox ${this.id}: ${WORKDIR} held no git repository when it started, so there is no base to diff against`);
     }
-    const result = await collectExec(this.container, ['sh', '-c', DIFF_SCRIPT, 'diff', this.baseCommit, WORKDIR], {
-      env: DIFF_GIT_ENV,
-    });
+    const result = await this.unlessGone(
+      collectExec(this.container, ['sh', '-c', DIFF_SCRIPT, 'diff', this.baseCommit, WORKDIR], { env: DIFF_GIT_ENV }),
+    );
     if (result.exitCode !== 0) {
       throw new SweSrlError(
         `sandbox ${this.id}: git diff failed (exit ${result.exitCode}): ${result.stderr.toString('utf8').trim()}`,
@@ -115,6 +115,22 @@ export class DockerSandbox implements Sandbox {
       }
     })();
     return this.closing;
+  }
+
+  /**
+   * A container removed behind our back (`sandbox prune` from another shell, a `docker rm`) makes
+   * the engine answer 404 to everything, which would read as "no such file": say what happened.
+   */
+  private async unlessGone<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (!isContainerGone(error) && !isContainerGone((error as { cause?: unknown } | undefined)?.cause)) throw error;
+      throw new UnavailableError(
+        `sandbox ${this.id}: its container is gone (removed outside this sandbox, e.g. by \`swe-srl sandbox prune\` or docker rm)`,
+        { cause: error },
+      );
+    }
   }
 
   /** Once closed the container is gone: say so, rather than "no such file" or the engine's 404. */
@@ -186,6 +202,11 @@ async function removeContainer(container: Docker.Container): Promise<void> {
     // 404: already gone. 409: removal already in progress (a concurrent close or prune).
     if (status !== 404 && status !== 409) throw error;
   }
+}
+
+/** The engine's own words; dockerode calls every 404 "no such container", a missing file included. */
+function isContainerGone(error: unknown): boolean {
+  return (error as { statusCode?: number } | undefined)?.statusCode === 404 && /No such container: /.test(engineMessage(error));
 }
 
 async function readBaseCommit(shell: PersistentShell): Promise<string | undefined> {

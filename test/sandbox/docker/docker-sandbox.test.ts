@@ -192,6 +192,27 @@ test('close removes the container and can be called again', { skip }, async () =
   await assert.rejects(sandbox.diff(), /is closed/);
 });
 
+test('a container removed behind the sandbox\'s back is reported as gone, not as a missing file', { skip }, async () => {
+  const image = await repoImageForTests(docker);
+  const sandbox = await DockerSandbox.create({ type: 'docker', image, runId: RUN_ID }, engines);
+  try {
+    await docker.getContainer(sandbox.container.id).remove({ force: true });
+    const gone = (error: unknown) => error instanceof UnavailableError && /its container is gone/.test(error.message);
+    await assert.rejects(sandbox.readFile('README.md'), gone);
+    await assert.rejects(sandbox.writeFile('README.md', 'x'), gone);
+    await assert.rejects(sandbox.diff(), gone);
+    // The shell may notice only on this call or the next one.
+    await assert.rejects(
+      (async () => {
+        for (let attempt = 0; attempt < 3; attempt++) await sandbox.run('true', { timeoutMs: 5_000 });
+      })(),
+      gone,
+    );
+  } finally {
+    await sandbox.close();
+  }
+});
+
 test('a missing image fails fast with how to build it, leaving nothing behind', { skip }, async () => {
   const image = `swe-srl-test/no-such-image:${randomBytes(4).toString('hex')}`;
   await assert.rejects(DockerSandbox.create({ type: 'docker', image, runId: RUN_ID }, engines), (error: unknown) => {
