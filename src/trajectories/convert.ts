@@ -36,6 +36,12 @@ function safeFileName(instanceId: string): string {
   return instanceId.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_') || 'trajectory';
 }
 
+/** A file-system failure on the output, as a one-line error naming the path (`EEXIST` when -o is a file). */
+function outputError(path: string, what: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return new InputError(`${path}: ${what} (${code ?? (error instanceof Error ? error.message : String(error))})`, { cause: error });
+}
+
 export async function convertTrajectories(inputs: readonly string[], options: ConvertOptions): Promise<ConvertReport> {
   if (inputs.length === 0) throw new InputError('no input files');
   let skipped = 0;
@@ -72,14 +78,19 @@ export async function convertTrajectories(inputs: readonly string[], options: Co
       break;
     }
     case 'swe-agent-traj': {
-      await mkdir(options.output, { recursive: true });
+      await mkdir(options.output, { recursive: true }).catch((error: unknown) => {
+        throw outputError(options.output, 'cannot create the output folder', error);
+      });
       const used = new Map<string, number>();
       written = 0;
       for await (const trajectory of all()) {
         const base = safeFileName(trajectory.instance_id);
         const count = (used.get(base) ?? 0) + 1;
         used.set(base, count);
-        await writeFile(join(options.output, `${count === 1 ? base : `${base}~${count}`}.traj`), serializeSweAgentTraj(trajectory));
+        const path = join(options.output, `${count === 1 ? base : `${base}~${count}`}.traj`);
+        await writeFile(path, serializeSweAgentTraj(trajectory)).catch((error: unknown) => {
+          throw outputError(path, 'cannot write', error);
+        });
         written += 1;
       }
       break;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -82,6 +82,17 @@ test('traj convert --skip-invalid reports a bad record and keeps the good ones',
     assert.match(messages[1]!, /^swe-srl: skipped: .*no-actions\.traj: the trajectory of no-actions has no actions/);
     assert.equal(messages[2], `wrote 1 trajectories to ${output}; skipped 2`);
     assert.equal((await readAllTrajectories(output)).length, 1);
+  });
+});
+
+test('traj convert --to swe-agent-traj into a path that is a file says so, naming it', async (t) => {
+  await withTempDir(async (dir) => {
+    const output = join(dir, 'not-a-folder');
+    await writeFile(output, '');
+    await assert.rejects(
+      run(t, 'traj', 'convert', fixture('chat-bad-call.jsonl'), '--skip-invalid', '--to', 'swe-agent-traj', '-o', output),
+      (error: unknown) => error instanceof InputError && error.message === `${output}: cannot create the output folder (EEXIST)`,
+    );
   });
 });
 
