@@ -28,9 +28,14 @@ export function patchedFiles(patch: string): PatchedFile[] {
   let current: PatchedFile | undefined;
   let sawGitHeader = false;
   for (const line of normalizePatch(patch).split('\n')) {
-    const git = /^diff --git (\S+|"[^"]*") (\S+|"[^"]*")$/.exec(line);
-    if (git) {
-      current = { oldPath: stripPrefix(git[1]!), newPath: stripPrefix(git[2]!) };
+    if (line.startsWith('diff --git ')) {
+      // git leaves a path with spaces unquoted (`diff --git a/x y.py b/x y.py`); a header that
+      // cannot be split still starts a new file, whose `---`/`+++` lines then name it.
+      const git = /^diff --git (\S+|"[^"]*") (\S+|"[^"]*")$/.exec(line);
+      const spaced = /^diff --git a\/(.+) b\/\1$/.exec(line);
+      if (git) current = { oldPath: stripPrefix(git[1]!), newPath: stripPrefix(git[2]!) };
+      else if (spaced) current = { oldPath: spaced[1]!, newPath: spaced[1]! };
+      else current = { oldPath: undefined, newPath: undefined };
       files.push(current);
       sawGitHeader = true;
       continue;

@@ -116,6 +116,32 @@ test('the patch file itself does not stay behind in the sandbox', async () => {
   });
 });
 
+test('a file whose path has spaces (git leaves its header unquoted) does not swallow the file before it', () => {
+  const testPatch = [
+    'diff --git a/tests/test_a.py b/tests/test_a.py',
+    '--- a/tests/test_a.py',
+    '+++ b/tests/test_a.py',
+    '@@ -1 +1 @@',
+    '-a',
+    '+A',
+    'diff --git a/tests/test b.py b/tests/test b.py',
+    '--- a/tests/test b.py\t',
+    '+++ b/tests/test b.py\t',
+    '@@ -1 +1 @@',
+    '-b',
+    '+B',
+    'diff --git a/tests/test c.py b/tests/test c.py',
+    'new file mode 100644',
+    '--- /dev/null',
+    '+++ b/tests/test c.py\t',
+    '@@ -0,0 +1 @@',
+    '+C',
+    '',
+  ].join('\n');
+  assert.deepEqual(testDirectives(testPatch), ['tests/test_a.py', 'tests/test b.py', 'tests/test c.py']);
+  assert.deepEqual(touchedPaths(testPatch), ['tests/test_a.py', 'tests/test b.py', 'tests/test c.py']);
+});
+
 test('test directives are the test files a test patch adds or changes, not data or deleted files', () => {
   const testPatch = [
     'diff --git a/tests/test_a.py b/tests/test_a.py',
