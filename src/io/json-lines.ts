@@ -171,9 +171,13 @@ export async function writeJsonLines(path: string, values: Iterable<unknown> | A
   let count = 0;
   try {
     count = await writeJsonLinesToStream(out, values);
+  } catch (error) {
+    // The stream's own failure (EISDIR, EACCES) is reported below, with the path.
+    if (!writeError) throw error;
   } finally {
     out.end();
-    if (!out.closed) await once(out, 'close');
+    // Not once(out, 'close'): it would reject with the raw error, before the message below names the path.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
   }
   if (writeError) throw new InputError(`${path}: cannot write (${writeError.code ?? writeError.message})`, { cause: writeError });
   return count;

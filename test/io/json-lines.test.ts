@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { InputError } from '../../src/errors.js';
-import { readJsonLines, readTextLines } from '../../src/io/json-lines.js';
+import { readJsonLines, readTextLines, writeJsonLines } from '../../src/io/json-lines.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 function withFile<T>(content: string | Buffer, use: (path: string, dir: string) => Promise<T>): Promise<T> {
@@ -54,5 +54,11 @@ test('a missing file and a directory are named as such', async () => {
   await withFile('', async (_path, dir) => {
     await assert.rejects(collect(readTextLines(join(dir, 'absent.jsonl'))), /absent\.jsonl: no such file/);
     await assert.rejects(collect(readJsonLines(dir)), /: is a directory, not a JSONL file/);
+  });
+});
+
+test('writing JSONL to a directory names the path', async () => {
+  await withTempDir(async (dir) => {
+    await assert.rejects(writeJsonLines(dir, [{ a: 1 }]), (error: InputError) => error.message === `${dir}: cannot write (EISDIR)`);
   });
 });
