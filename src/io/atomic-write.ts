@@ -5,9 +5,9 @@
  * streaming leaves no half-written output behind.
  */
 import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { InputError } from '../errors.js';
 
 let written = 0;
 
@@ -37,17 +37,33 @@ export async function writeFileAtomically(path: string, content: string | Uint8A
 export async function writeStreamAtomically<T>(path: string, produce: (output: Writable) => Promise<T>): Promise<T> {
   const temporary = temporaryPathFor(path);
   const file = createWriteStream(temporary);
+  // Without a listener, a failed open (a missing folder) would crash the process with a stack trace.
+  let streamError: NodeJS.ErrnoException | undefined;
+  file.on('error', (error: NodeJS.ErrnoException) => {
+    streamError ??= error;
+  });
+  const closed = new Promise<void>((resolve) => file.once('close', () => resolve()));
+  const cannotWrite = (error: NodeJS.ErrnoException): InputError =>
+    new InputError(`${path}: cannot write (${error.code ?? error.message})`, { cause: error });
   let done = false;
   try {
-    const result = await produce(file);
+    let result: T;
+    try {
+      result = await produce(file);
+    } catch (error) {
+      throw streamError ? cannotWrite(streamError) : error;
+    }
     file.end();
-    await once(file, 'finish');
+    await closed;
+    if (streamError) throw cannotWrite(streamError);
     await rename(temporary, path);
     done = true;
     return result;
   } finally {
     if (!done) {
       file.destroy();
+      // A stream still opening creates its file after destroy(); remove it only once closed.
+      await closed;
       await rm(temporary, { force: true });
     }
   }

@@ -134,3 +134,16 @@ test('a line over the byte limit is refused with its line number', async () => {
     assert.deepEqual(lines, [1]);
   });
 });
+
+test('an output in a missing folder is an error naming it, also past the first batch of lines', async () => {
+  await withTempDir(async (dir) => {
+    const input = join(dir, 'pairs.jsonl');
+    await writeFile(input, `${JSON.stringify({ a: 'abc', b: 'abd' })}\n`.repeat(2000));
+    const output = join(dir, 'missing', 'ratios.jsonl');
+    await assert.rejects(
+      scoreSimilarityPairs(input, { output }),
+      (error: unknown) => error instanceof InputError && error.message === `${output}: cannot write (ENOENT)`,
+    );
+    assert.deepEqual(await readdir(dir), ['pairs.jsonl']);
+  });
+});

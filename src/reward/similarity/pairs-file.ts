@@ -62,7 +62,9 @@ async function writeRatios(inputPath: string, output: Writable, options: Sequenc
     const text = batch;
     batch = '';
     inBatch = 0;
-    if (!output.write(text)) await once(output, 'drain');
+    // A failed stream never drains; its error is reported by whoever owns the stream.
+    if (output.errored) throw output.errored;
+    if (!output.write(text) && !output.destroyed) await once(output, 'drain');
   };
   for await (const pair of readSimilarityPairs(inputPath)) {
     batch += JSON.stringify({ ratio: workspace.ratio(pair.a, pair.b, options) }) + '\n';
