@@ -56,7 +56,9 @@ export async function writeStreamAtomically<T>(path: string, produce: (output: W
     file.end();
     await closed;
     if (streamError) throw cannotWrite(streamError);
-    await rename(temporary, path);
+    await rename(temporary, path).catch((error: NodeJS.ErrnoException) => {
+      throw cannotWrite(error);
+    });
     done = true;
     return result;
   } finally {

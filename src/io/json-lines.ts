@@ -3,11 +3,12 @@
  * memory work and any bad line is named as `file:line`; bytes are strict UTF-8. Writing waits
  * when the output is full and stops quietly when a reader such as `| head` goes away.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError, describeLocation } from '../errors.js';
+import { writeStreamAtomically } from './atomic-write.js';
 import { notValidJson, parseJson } from './json-parse.js';
 import { fileReadError } from './read-error.js';
 import { decodeUtf8Line } from './utf8.js';
@@ -160,25 +161,17 @@ export async function writeJsonLinesToStream(out: NodeJS.WritableStream, values:
   return count;
 }
 
-/** Writes JSON values as JSONL, creating the parent folder; returns how many lines were written. */
+/**
+ * Writes JSON values as JSONL, creating the parent folder; returns how many lines were written.
+ * The file appears whole or not at all: a bad input line met while the values are produced
+ * leaves any earlier file at `path` as it was, never half of a new one.
+ */
 export async function writeJsonLines(path: string, values: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
-  await mkdir(dirname(path), { recursive: true });
-  const out = createWriteStream(path, { encoding: 'utf8' });
-  let writeError: NodeJS.ErrnoException | undefined;
-  out.on('error', (error) => {
-    writeError = error;
-  });
-  let count = 0;
   try {
-    count = await writeJsonLinesToStream(out, values);
+    await mkdir(dirname(path), { recursive: true });
   } catch (error) {
-    // The stream's own failure (EISDIR, EACCES) is reported below, with the path.
-    if (!writeError) throw error;
-  } finally {
-    out.end();
-    // Not once(out, 'close'): it would reject with the raw error, before the message below names the path.
-    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot create its folder (${code ?? (error as Error).message})`, { cause: error });
   }
-  if (writeError) throw new InputError(`${path}: cannot write (${writeError.code ?? writeError.message})`, { cause: writeError });
-  return count;
+  return writeStreamAtomically(path, (out) => writeJsonLinesToStream(out, values));
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { InputError } from '../../src/errors.js';
@@ -60,5 +60,21 @@ test('a missing file and a directory are named as such', async () => {
 test('writing JSONL to a directory names the path', async () => {
   await withTempDir(async (dir) => {
     await assert.rejects(writeJsonLines(dir, [{ a: 1 }]), (error: InputError) => error.message === `${dir}: cannot write (EISDIR)`);
+  });
+});
+
+test('writeJsonLines leaves an earlier file whole when producing the values fails midway', async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'steps.jsonl');
+    await writeFile(path, '{"old":true}\n');
+    async function* failing(): AsyncGenerator<unknown> {
+      yield { step: 0 };
+      throw new Error('bad input line 2');
+    }
+    await assert.rejects(writeJsonLines(path, failing()), /bad input line 2/);
+    assert.equal(await readFile(path, 'utf8'), '{"old":true}\n');
+    assert.deepEqual(await readdir(dir), ['steps.jsonl']);
+    assert.equal(await writeJsonLines(path, [{ a: 1 }, { a: 2 }]), 2);
+    assert.equal(await readFile(path, 'utf8'), '{"a":1}\n{"a":2}\n');
   });
 });
