@@ -27,7 +27,26 @@ export function patchedFiles(patch: string): PatchedFile[] {
   const files: PatchedFile[] = [];
   let current: PatchedFile | undefined;
   let sawGitHeader = false;
+  // Lines still due in the current hunk, by its `@@ -a,b +c,d @@` header: a hunk line that removes
+  // `-- x` (an SQL comment) or adds `++ x` looks like a file header, so hunks are counted through.
+  let oldLinesDue = 0;
+  let newLinesDue = 0;
   for (const line of normalizePatch(patch).split('\n')) {
+    if (oldLinesDue > 0 || newLinesDue > 0) {
+      const kind = line.charAt(0);
+      if (kind === ' ' || kind === '-' || kind === '+' || kind === '\\' || line === '') {
+        if (kind !== '+' && kind !== '\\') oldLinesDue--;
+        if (kind !== '-' && kind !== '\\') newLinesDue--;
+        continue;
+      }
+      oldLinesDue = newLinesDue = 0;
+    }
+    const hunk = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+    if (hunk) {
+      oldLinesDue = hunk[1] === undefined ? 1 : Number(hunk[1]);
+      newLinesDue = hunk[2] === undefined ? 1 : Number(hunk[2]);
+      continue;
+    }
     if (line.startsWith('diff --git ')) {
       // git leaves a path with spaces unquoted (`diff --git a/x y.py b/x y.py`); a header that
       // cannot be split still starts a new file, whose `---`/`+++` lines then name it.

@@ -142,6 +142,22 @@ test('a file whose path has spaces (git leaves its header unquoted) does not swa
   assert.deepEqual(touchedPaths(testPatch), ['tests/test_a.py', 'tests/test b.py', 'tests/test c.py']);
 });
 
+test('hunk lines that remove `-- x` or add `++x` are not taken for file headers', () => {
+  const testPatch = [
+    'diff --git a/tests/test_counter.c b/tests/test_counter.c',
+    '--- a/tests/test_counter.c',
+    '+++ b/tests/test_counter.c',
+    '@@ -1,3 +1,3 @@',
+    ' int main(void) {',
+    '--- old comment',
+    "+++ b'x'",
+    ' }',
+    '',
+  ].join('\n');
+  assert.deepEqual(testDirectives(testPatch), ['tests/test_counter.c']);
+  assert.deepEqual(touchedPaths(testPatch), ['tests/test_counter.c']);
+});
+
 test('test directives are the test files a test patch adds or changes, not data or deleted files', () => {
   const testPatch = [
     'diff --git a/tests/test_a.py b/tests/test_a.py',
