@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAgent } from '../../src/agent/agent-loop.js';
 import { loadAgentTemplates } from '../../src/agent/templates.js';
@@ -209,6 +210,28 @@ test('native function calling reads the tool call and answers with a tool messag
     assert.equal(answer.role === 'tool' && answer.toolCallId, 'c1');
     assert.equal(answer.content.trim(), 'def add(a, b):\n    return a - b');
     assert.equal(result.trajectory.steps[0]!.action, 'cat calc.py');
+  });
+});
+
+test('a recorded .traj keeps the conversation the model last saw as its history, and model_stats where SWE-agent keeps it', async () => {
+  await withSandbox(async (sandbox) => {
+    const templates = await loadAgentTemplates('thought-action');
+    const policy = new ScriptedPolicy([fenced('Look.', 'open calc.py'), fenced('Done.', 'submit')]);
+    const result = await runAgent({ instance, sandbox, policy, templates });
+    await withTempDir(async (dir) => {
+      const path = join(dir, `${instance.instanceId}.traj`);
+      await writeTrajFile(path, result.trajectory, result.messages);
+      const file = JSON.parse(await readFile(path, 'utf8')) as {
+        history: Array<{ role: string; content: string; message_type: string }>;
+        info: { model_stats?: { api_calls?: number } };
+      };
+      assert.deepEqual(file.history.map((entry) => entry.content), result.messages.map((message) => message.content));
+      assert.equal(file.history[0]?.role, 'system');
+      assert.equal(file.history[0]?.message_type, 'system_prompt');
+      assert.equal(file.info.model_stats?.api_calls, result.stats.modelCalls);
+      const [read] = await readAllTrajectories(path);
+      assert.deepEqual(read?.steps.map((step) => step.action), result.trajectory.steps.map((step) => step.action));
+    });
   });
 });
 

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { InputError, describeLocation } from '../../errors.js';
 import { predictionSchema, type Prediction } from '../../eval/predictions.js';
 import type { Trajectory } from '../../trajectories/schema.js';
+import type { ChatMessage } from '../../policy/types.js';
 import { writeTrajFile } from '../record-traj.js';
 
 export interface RolloutPaths {
@@ -72,8 +73,8 @@ export async function prepareRolloutDir(paths: RolloutPaths): Promise<void> {
 }
 
 /** Records one finished run: its `.traj` first, then its prediction (the commit point). */
-export async function recordFinishedRun(paths: RolloutPaths, trajectory: Trajectory, prediction: Prediction): Promise<void> {
-  await writeTrajFile(trajPath(paths, trajectory.instance_id), trajectory);
+export async function recordFinishedRun(paths: RolloutPaths, trajectory: Trajectory, prediction: Prediction, messages?: readonly ChatMessage[]): Promise<void> {
+  await writeTrajFile(trajPath(paths, trajectory.instance_id), trajectory, messages);
   await appendFile(paths.predictions, `${JSON.stringify(prediction)}\n`);
 }
 

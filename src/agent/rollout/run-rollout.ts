@@ -107,7 +107,7 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutSummar
         instance_id: instance.instance_id,
         model_name_or_path: result.trajectory.model_name ?? 'None',
         model_patch: result.patch,
-      });
+      }, result.messages);
       done += 1;
       emit({ kind: 'finish', instanceId: instance.instance_id, result, finished: done, total });
     } catch (error) {

@@ -12,7 +12,7 @@ export interface SweAgentTrajFile {
   environment: string;
   trajectory: Array<{ action: string; observation: string; response: string; thought: string; state?: Record<string, string> }>;
   history: Array<Record<string, unknown>>;
-  info: { exit_status: string | null; submission: string | null; metadata: Record<string, unknown> };
+  info: { exit_status: string | null; submission: string | null; model_stats?: Record<string, unknown>; metadata: Record<string, unknown> };
   replay_config: string;
 }
 
@@ -40,7 +40,63 @@ function responseOf(step: Step, trajectory: Trajectory): string {
   }
 }
 
-export function toSweAgentTraj(trajectory: Trajectory): SweAgentTrajFile {
+/**
+ * SWE-agent keeps `model_stats` (api_calls, tokens_sent, tokens_received, instance_cost) directly
+ * under `info`, where its tools look for it; ours travels in `metadata` for the round trip, so it is
+ * written in both places.
+ */
+function sweAgentModelStats(metadata: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const stats = metadata?.model_stats;
+  if (stats === null || typeof stats !== 'object' || Array.isArray(stats)) return undefined;
+  const record = stats as Record<string, unknown>;
+  return { instance_cost: 0, ...(typeof record.model_calls === 'number' ? { api_calls: record.model_calls } : {}), ...record };
+}
+
+export interface SweAgentTrajOptions {
+  /**
+   * The conversation exactly as the model saw it (a recorded run's messages, in SWE-agent's
+   * history shape). Without it, `history` is rebuilt from the steps with a default instance prompt.
+   */
+  history?: Array<Record<string, unknown>>;
+}
+
+export function toSweAgentTraj(trajectory: Trajectory, options: SweAgentTrajOptions = {}): SweAgentTrajFile {
+  const history = options.history ?? rebuiltHistory(trajectory);
+  const replayConfig = {
+    problem_statement: { id: trajectory.instance_id, text: trajectory.problem_statement, type: 'text' },
+    agent: {
+      ...(trajectory.model_name ? { model: { name: trajectory.model_name } } : {}),
+      tools: { parse_function: { type: trajectory.tool_format } },
+    },
+  };
+  const environment = trajectory.metadata?.environment;
+  const modelStats = sweAgentModelStats(trajectory.metadata);
+  return {
+    environment: typeof environment === 'string' ? environment : 'swe-srl',
+    trajectory: trajectory.steps.map((step) => ({
+      action: step.action,
+      observation: step.observation,
+      response: responseOf(step, trajectory),
+      thought: step.thought,
+      ...(step.state ? { state: { ...step.state } as Record<string, string> } : {}),
+    })),
+    history,
+    info: {
+      exit_status: trajectory.exit_status,
+      submission: trajectory.final_patch,
+      ...(modelStats ? { model_stats: modelStats } : {}),
+      metadata: trajectory.metadata ?? {},
+    },
+    replay_config: JSON.stringify(replayConfig),
+  };
+}
+
+export function serializeSweAgentTraj(trajectory: Trajectory, options: SweAgentTrajOptions = {}): string {
+  return `${JSON.stringify(toSweAgentTraj(trajectory, options), null, 2)}\n`;
+}
+
+/** A `history` SWE-agent's tools can read, rebuilt from the steps (for trajectories converted from elsewhere). */
+function rebuiltHistory(trajectory: Trajectory): Array<Record<string, unknown>> {
   const functionCalling = trajectory.tool_format === 'function_calling';
   const history: Array<Record<string, unknown>> = [
     { role: 'user', content: sweAgentInstancePrompt(trajectory.problem_statement), agent: 'main', message_type: 'observation' },
@@ -64,29 +120,5 @@ export function toSweAgentTraj(trajectory: Trajectory): SweAgentTrajFile {
       ...(functionCalling ? { tool_call_ids: [callId] } : {}),
     });
   });
-  const replayConfig = {
-    problem_statement: { id: trajectory.instance_id, text: trajectory.problem_statement, type: 'text' },
-    agent: {
-      ...(trajectory.model_name ? { model: { name: trajectory.model_name } } : {}),
-      tools: { parse_function: { type: trajectory.tool_format } },
-    },
-  };
-  const environment = trajectory.metadata?.environment;
-  return {
-    environment: typeof environment === 'string' ? environment : 'swe-srl',
-    trajectory: trajectory.steps.map((step) => ({
-      action: step.action,
-      observation: step.observation,
-      response: responseOf(step, trajectory),
-      thought: step.thought,
-      ...(step.state ? { state: { ...step.state } as Record<string, string> } : {}),
-    })),
-    history,
-    info: { exit_status: trajectory.exit_status, submission: trajectory.final_patch, metadata: trajectory.metadata ?? {} },
-    replay_config: JSON.stringify(replayConfig),
-  };
-}
-
-export function serializeSweAgentTraj(trajectory: Trajectory): string {
-  return `${JSON.stringify(toSweAgentTraj(trajectory), null, 2)}\n`;
+  return history;
 }
