@@ -213,41 +213,41 @@ test('native function calling reads the tool call and answers with a tool messag
   });
 });
 
-test('a recorded .traj keeps the conversation the model last saw as its history, and model_stats where SWE-agent keeps it', async () => {
+/** A two-step run (open, submit) and a temporary directory to record it in. */
+async function withRecordedRun(body: (result: Awaited<ReturnType<typeof runAgent>>, dir: string) => Promise<void>): Promise<void> {
   await withSandbox(async (sandbox) => {
     const templates = await loadAgentTemplates('thought-action');
     const policy = new ScriptedPolicy([fenced('Look.', 'open calc.py'), fenced('Done.', 'submit')]);
     const result = await runAgent({ instance, sandbox, policy, templates });
-    await withTempDir(async (dir) => {
-      const path = join(dir, `${instance.instanceId}.traj`);
-      await writeTrajFile(path, result.trajectory, result.messages);
-      const file = JSON.parse(await readFile(path, 'utf8')) as {
-        history: Array<{ role: string; content: string; message_type: string }>;
-        info: { model_stats?: { api_calls?: number } };
-      };
-      assert.deepEqual(file.history.map((entry) => entry.content), result.messages.map((message) => message.content));
-      assert.equal(file.history[0]?.role, 'system');
-      assert.equal(file.history[0]?.message_type, 'system_prompt');
-      assert.equal(file.info.model_stats?.api_calls, result.stats.modelCalls);
-      const [read] = await readAllTrajectories(path);
-      assert.deepEqual(read?.steps.map((step) => step.action), result.trajectory.steps.map((step) => step.action));
-    });
+    await withTempDir((dir) => body(result, dir));
+  });
+}
+
+test('a recorded .traj keeps the conversation the model last saw as its history, and model_stats where SWE-agent keeps it', async () => {
+  await withRecordedRun(async (result, dir) => {
+    const path = join(dir, `${instance.instanceId}.traj`);
+    await writeTrajFile(path, result.trajectory, result.messages);
+    const file = JSON.parse(await readFile(path, 'utf8')) as {
+      history: Array<{ role: string; content: string; message_type: string }>;
+      info: { model_stats?: { api_calls?: number } };
+    };
+    assert.deepEqual(file.history.map((entry) => entry.content), result.messages.map((message) => message.content));
+    assert.equal(file.history[0]?.role, 'system');
+    assert.equal(file.history[0]?.message_type, 'system_prompt');
+    assert.equal(file.info.model_stats?.api_calls, result.stats.modelCalls);
+    const [read] = await readAllTrajectories(path);
+    assert.deepEqual(read?.steps.map((step) => step.action), result.trajectory.steps.map((step) => step.action));
   });
 });
 
 test('a recorded run is written as a SWE-agent .traj that reads back to the same steps', async () => {
-  await withSandbox(async (sandbox) => {
-    const templates = await loadAgentTemplates('thought-action');
-    const policy = new ScriptedPolicy([fenced('Look.', 'open calc.py'), fenced('Done.', 'submit')]);
-    const result = await runAgent({ instance, sandbox, policy, templates });
-    await withTempDir(async (dir) => {
-      const path = join(dir, `${instance.instanceId}.traj`);
-      await writeTrajFile(path, result.trajectory);
-      const [read] = await readAllTrajectories(path);
-      assert.ok(read);
-      assert.deepEqual(read.steps.map((step) => [step.action, step.observation]), result.trajectory.steps.map((step) => [step.action, step.observation]));
-      assert.equal(read.exit_status, 'submitted');
-      assert.equal(read.instance_id, instance.instanceId);
-    });
+  await withRecordedRun(async (result, dir) => {
+    const path = join(dir, `${instance.instanceId}.traj`);
+    await writeTrajFile(path, result.trajectory);
+    const [read] = await readAllTrajectories(path);
+    assert.ok(read);
+    assert.deepEqual(read.steps.map((step) => [step.action, step.observation]), result.trajectory.steps.map((step) => [step.action, step.observation]));
+    assert.equal(read.exit_status, 'submitted');
+    assert.equal(read.instance_id, instance.instanceId);
   });
 });

@@ -7,22 +7,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readAllTrajectories } from '../../src/trajectories/index.js';
 import { runRolloutCommand } from '../../src/cli/rollout.js';
 import { normalizePatch } from '../../src/agent/replay/normalize.js';
 import { findBubblewrap } from '../../src/sandbox/index.js';
-import { SHARED_TRAJECTORY_FILES, sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
-import { rebuildRepository, writeReplayFixture } from '../helpers/traj-repos.js';
-import { withTempDir } from '../helpers/temp-dir.js';
+import { SHARED_TRAJECTORY_FILES, skipUnlessShared } from '../helpers/shared-data.js';
+import { withSharedReplayFixture } from '../helpers/traj-repos.js';
 
 for (const file of SHARED_TRAJECTORY_FILES) {
   test(`a replay rollout of ${file} predicts the recorded submission`, { skip: skipUnlessShared('sweagent', file), timeout: 300_000 }, async () => {
-    const path = sharedDataPath('sweagent', file)!;
-    const [trajectory] = await readAllTrajectories(path);
-    assert.ok(trajectory && trajectory.final_patch !== null);
-    const repository = rebuildRepository(trajectory.steps, trajectory.final_patch);
-    await withTempDir(async (dir) => {
-      const fixture = writeReplayFixture(dir, repository, trajectory.instance_id);
+    await withSharedReplayFixture(file, async ({ path, trajectory, fixture, dir }) => {
       const output = join(dir, 'out');
       const log: string[] = [];
       await runRolloutCommand(

@@ -8,13 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { readAllTrajectories } from '../../src/trajectories/index.js';
 import { registerTrajReplaySubcommand, runTrajReplay, type TrajReplayOptions } from '../../src/cli/traj-replay.js';
 import { findBubblewrap } from '../../src/sandbox/index.js';
 import { SHARED_TRAJECTORY_FILES, sharedDataPath, skipUnlessShared } from '../helpers/shared-data.js';
 import { skipUnlessDocker } from '../helpers/docker.js';
 import { baseImageForTests } from '../helpers/images.js';
-import { rebuildRepository, writeReplayFixture, type RawTrajStep } from '../helpers/traj-repos.js';
+import { rebuildRepository, withSharedReplayFixture, writeReplayFixture, type RawTrajStep } from '../helpers/traj-repos.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 const TRAJECTORIES = SHARED_TRAJECTORY_FILES;
@@ -23,12 +22,7 @@ const TOOL_ACTION = /^(open|goto|scroll_up|scroll_down|create|edit|insert|find_f
 const DIRECTORY_LISTING = "Here's the files and directories";
 
 async function replayInFixture(file: string, backend: 'docker' | 'local'): Promise<void> {
-  const path = sharedDataPath('sweagent', file)!;
-  const [trajectory] = await readAllTrajectories(path);
-  assert.ok(trajectory && trajectory.final_patch !== null);
-  const repository = rebuildRepository(trajectory.steps, trajectory.final_patch);
-  await withTempDir(async (dir) => {
-    const fixture = writeReplayFixture(dir, repository, trajectory.instance_id);
+  await withSharedReplayFixture(file, async ({ path, fixture }) => {
     const lines: string[] = [];
     const options: TrajReplayOptions = {
       instances: fixture.instancesPath,

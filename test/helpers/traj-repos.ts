@@ -12,6 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
+import assert from 'node:assert/strict';
+import { readAllTrajectories } from '../../src/trajectories/index.js';
+import type { Trajectory } from '../../src/trajectories/schema.js';
+import { sharedDataPath } from './shared-data.js';
+import { withTempDir } from './temp-dir.js';
 
 export interface RawTrajStep {
   action: string;
@@ -335,4 +340,26 @@ export function writeReplayFixture(dir: string, rebuilt: RebuiltRepository, inst
   const row = { instance_id: instanceId, repo, base_commit: baseCommit, problem_statement: problemStatement, FAIL_TO_PASS: [], PASS_TO_PASS: [] };
   writeFileSync(instancesPath, `${JSON.stringify(row)}\n`);
   return { repo, reposDir, environmentsDir, instancesPath, baseCommit };
+}
+
+export interface SharedReplayFixture {
+  /** The shared trajectory file's path. */
+  path: string;
+  trajectory: Trajectory & { final_patch: string };
+  fixture: ReplayFixture;
+  /** The temporary directory the fixture lives in (removed after `body`). */
+  dir: string;
+}
+
+/**
+ * Reads a trajectory from ../shared/data/sweagent, rebuilds its repository and lays out a replay
+ * fixture in a temporary directory for `body`: the setup every replay test of the shared files needs.
+ */
+export async function withSharedReplayFixture<T>(file: string, body: (context: SharedReplayFixture) => Promise<T>): Promise<T> {
+  const path = sharedDataPath('sweagent', file)!;
+  const [trajectory] = await readAllTrajectories(path);
+  assert.ok(trajectory && trajectory.final_patch !== null, `${file} has a recorded submission`);
+  const recorded = trajectory as Trajectory & { final_patch: string };
+  const repository = rebuildRepository(recorded.steps, recorded.final_patch);
+  return withTempDir((dir) => body({ path, trajectory: recorded, fixture: writeReplayFixture(dir, repository, recorded.instance_id), dir }));
 }
