@@ -11,7 +11,9 @@ import { ensureEnvironmentImage } from '../sandbox/images/environment-image.js';
 import { findEnvironmentSpec, loadEnvironmentSpecs, resolveEnvironmentSpec } from '../sandbox/images/environment-spec.js';
 import { listSweSrlImages, removeSweSrlImages, LABELS, type ImageKind } from '../sandbox/images/image-store.js';
 import { ensureInstanceImage } from '../sandbox/images/instance-image.js';
-import { positiveSeconds } from './option-values.js';
+import { oneOf, positiveSeconds } from './option-values.js';
+
+const imageKind = oneOf<ImageKind>('--kind', ['base', 'env', 'instance']);
 
 interface CommonOptions {
   quiet?: boolean;
@@ -120,13 +122,10 @@ export function registerImageCommand(program: Command): void {
   image
     .command('list')
     .description("list swe-srl's images")
-    .option('--kind <kind>', 'only base, env or instance images')
-    .action(async (options: { kind?: string }) => {
-      if (options.kind !== undefined && !['base', 'env', 'instance'].includes(options.kind)) {
-        throw new InputError(`--kind: "${options.kind}" is not one of base, env, instance`);
-      }
+    .option('--kind <kind>', 'only base, env or instance images', imageKind)
+    .action(async (options: { kind?: ImageKind }) => {
       const docker = await connect();
-      const images = await listSweSrlImages(docker, options.kind as ImageKind | undefined);
+      const images = await listSweSrlImages(docker, options.kind);
       if (images.length === 0) {
         console.log('no swe-srl images (build the base with `swe-srl image base`)');
         return;
@@ -141,14 +140,11 @@ export function registerImageCommand(program: Command): void {
   image
     .command('prune')
     .description('remove swe-srl images of a kind and every layer built on it (default: instance images, one per instance)')
-    .option('--kind <kind>', 'instance, env (with their instance images) or base (everything)', 'instance')
+    .option('--kind <kind>', 'instance, env (with their instance images) or base (everything)', imageKind, 'instance' as ImageKind)
     .option('--repo <owner/name>', "only this repository's images")
-    .action(async (options: { kind: string; repo?: string }) => {
-      if (!['base', 'env', 'instance'].includes(options.kind)) {
-        throw new InputError(`--kind: "${options.kind}" is not one of base, env, instance`);
-      }
+    .action(async (options: { kind: ImageKind; repo?: string }) => {
       const docker = await connect();
-      const { removed, failed } = await removeSweSrlImages(docker, options.kind as ImageKind, options.repo !== undefined ? { repo: options.repo } : {});
+      const { removed, failed } = await removeSweSrlImages(docker, options.kind, options.repo !== undefined ? { repo: options.repo } : {});
       for (const tag of removed) console.log(`removed ${tag}`);
       for (const { tag, reason } of failed) console.error(`kept ${tag}: ${reason}`);
       console.log(`${removed.length} image(s) removed${failed.length > 0 ? `, ${failed.length} kept (in use)` : ''}`);
