@@ -16,6 +16,13 @@ import { registerSimilarityCommand } from './similarity.js';
 import { registerTrajCommand, trajCommandOf } from './traj.js';
 import { registerTrajReplaySubcommand } from './traj-replay.js';
 
+// A reader that goes away (`swe-srl image list | head -1`) must not crash the command with an
+// unhandled EPIPE: the rest of the output is dropped and the command finishes, so it still closes
+// the sandboxes it started. (writeJsonLinesToStream also stops producing early in that case.)
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+});
+
 const program = new Command()
   .name('swe-srl')
   .description('Train and evaluate coding agents: sandboxes, agent loop, SRL and RLVR rewards.')
