@@ -17,7 +17,7 @@ import { DEFAULT_LOGS_DIR } from '../eval/run-layout.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
 import type { RunSummary } from '../eval/summary.js';
 import { loadEnvironmentSpecs } from '../sandbox/images/environment-spec.js';
-import { closeSandboxesOnSignal } from '../sandbox/index.js';
+import { closeSandboxesOnSignal, liveSandboxes } from '../sandbox/index.js';
 
 interface EvalFlags {
   instances: string;
@@ -113,6 +113,8 @@ export function registerEvalCommand(program: Command): void {
           ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
           ...(flags.instanceIds ? { instanceIds: flags.instanceIds } : {}),
           ...(flags.allTests ? { selection: 'whole-command' as const } : {}),
+          // After SIGINT/SIGTERM no instance starts; those cut off leave no report and run again on resume.
+          signal: liveSandboxes.shutdownSignal,
         });
         console.log(formatSummary(summary, summaryPath));
         const goldFailed = (summary.gold_invalid_ids?.length ?? 0) > 0;

@@ -12,6 +12,7 @@ import type { Sandbox } from '../sandbox/types.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { normalizePatch, touchedPaths } from './patch-files.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
+import { restorePaths } from './work-tree-restore.js';
 
 export const PATCH_METHODS = ['git apply', 'git apply --reject', 'patch --fuzz=5'] as const;
 export type PatchMethod = (typeof PATCH_METHODS)[number];
@@ -50,16 +51,6 @@ function commandFor(method: PatchMethod, patchPath: string): string {
   }
 }
 
-/** Undoes whatever a failed attempt left in the files the patch names. */
-function restoreCommand(paths: string[]): string {
-  const quoted = paths.map(shellQuote).join(' ');
-  return (
-    `for f in ${quoted}; do ` +
-    'if git cat-file -e "HEAD:$f" 2>/dev/null; then git checkout -q HEAD -- "$f"; else rm -f -- "$f"; fi; ' +
-    'rm -f -- "$f.rej" "$f.orig"; done'
-  );
-}
-
 function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
 }
@@ -88,7 +79,8 @@ export async function applyPatch(sandbox: Sandbox, patch: string, options: Apply
       const result = await sandbox.run(`${cd} && ${command} < /dev/null`, { timeoutMs: options.timeoutMs ?? 120_000 });
       attempts.push({ method, command, exitCode: result.exitCode, output: result.output });
       if (result.exitCode === 0) return { applied: true, method, attempts };
-      if (paths.length > 0) await sandbox.run(`${cd} && ${restoreCommand(paths)}`, { timeoutMs: 60_000 });
+      // Undo whatever the failed attempt left in the files the patch names (git only: see work-tree-restore.ts).
+      if (paths.length > 0) await restorePaths(sandbox, paths, { withPatchLeftovers: true, timeoutMs: 60_000 });
     }
   } finally {
     await sandbox.run(`rm -f ${[patchPath, ...(asGivenPath ? [asGivenPath] : [])].map(shellQuote).join(' ')}`, { timeoutMs: 30_000 });

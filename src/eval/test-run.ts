@@ -3,6 +3,7 @@
  * test patch, runs the spec's test command under a timeout, and collects the runner's own
  * structured report from a directory only the harness knows.
  */
+import { isSandboxGone, ReadBackLimitError } from '../errors.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { buildTestCommand } from '../sandbox/images/environment-spec.js';
 import { shellQuote } from '../util/shell-quote.js';
@@ -12,6 +13,7 @@ import { applyPatch, type PatchApplication } from './patch-apply.js';
 import { testDirectives, touchedPaths } from './patch-files.js';
 import type { TestEnvironment } from './test-environment.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
+import { restorePaths } from './work-tree-restore.js';
 
 /**
  * Which tests the command runs: SWE-bench passes the test files its test patch touches (its "test
@@ -48,18 +50,17 @@ export interface TestRun {
 export async function applyTestPatch(sandbox: Sandbox, instance: Instance): Promise<PatchApplication> {
   const paths = touchedPaths(instance.test_patch);
   if (paths.length === 0) return { applied: true, attempts: [] };
-  const cd = `cd ${shellQuote(sandbox.workdir)}`;
-  // base_commit may be unknown inside the sandbox (a repository rebuilt under another id): HEAD then.
-  const base = shellQuote(instance.base_commit);
-  const reset =
-    `base=${base}; git cat-file -e "$base^{commit}" 2>/dev/null || base=HEAD; ` +
-    `for f in ${paths.map(shellQuote).join(' ')}; do ` +
-    'if git cat-file -e "$base:$f" 2>/dev/null; then git checkout -q "$base" -- "$f"; else rm -rf -- "$f"; fi; done';
-  const resetResult = await sandbox.run(`${cd} && { ${reset}; }`, { timeoutMs: 120_000 });
-  if (resetResult.exitCode !== 0) {
-    return { applied: false, attempts: [], failureReason: `resetting the test files failed: ${resetResult.output.trim()}` };
-  }
+  await restorePaths(sandbox, paths, { ref: await baseRef(sandbox, instance) });
   return applyPatch(sandbox, instance.test_patch, { label: 'test-patch' });
+}
+
+/** base_commit, or HEAD when the sandbox does not know it (a repository rebuilt under another id). */
+export async function baseRef(sandbox: Sandbox, instance: Instance): Promise<string> {
+  const check = await sandbox.run(
+    `cd ${shellQuote(sandbox.workdir)} && git cat-file -e ${shellQuote(`${instance.base_commit}^{commit}`)} 2>/dev/null`,
+    { timeoutMs: 30_000 },
+  );
+  return check.exitCode === 0 ? instance.base_commit : 'HEAD';
 }
 
 export function testCommandFor(environment: TestEnvironment, instance: Instance, selection: TestSelection = 'test-patch-files'): string {
@@ -67,6 +68,18 @@ export function testCommandFor(environment: TestEnvironment, instance: Instance,
   return buildTestCommand(environment, directives);
 }
 
+/**
+ * Limits on reading the runner's report back: the code under test can write to it (it knows the
+ * path from the environment), and a sparse 1 GiB file costs it nothing. Far above a real report
+ * (a JUnit file of ten thousand tests is a few MB).
+ */
+export const RUNNER_REPORT_LIMITS = { maxBytes: 32 * 1024 * 1024, timeoutMs: 60_000 } as const;
+
+/**
+ * The runner's report, or why there is none to believe. Only the sandbox going away (closed by a
+ * signal's cleanup, its container or engine lost) is not an answer: that propagates, so the
+ * instance becomes an infrastructure error instead of an unresolved verdict.
+ */
 async function readStructuredReport(
   sandbox: Sandbox,
   path: string,
@@ -74,8 +87,13 @@ async function readStructuredReport(
 ): Promise<StructuredReportState> {
   let content: Buffer;
   try {
-    content = await sandbox.readFile(path);
+    content = await sandbox.readFile(path, RUNNER_REPORT_LIMITS);
   } catch (error) {
+    if (isSandboxGone(error)) throw error;
+    if (error instanceof ReadBackLimitError) {
+      const limit = error.exceeded === 'size' ? `larger than ${error.limit} bytes` : `not readable within ${error.limit} ms`;
+      return { state: 'missing', reason: `the runner's report is ${limit}, so it is not read (something inflated it)` };
+    }
     return { state: 'missing', reason: `the runner wrote no report (${error instanceof Error ? error.message : String(error)})` };
   }
   const results = read(content);
