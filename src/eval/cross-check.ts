@@ -15,9 +15,11 @@
  *
  * This stops a patch from faking a pass by printing, and from cutting the run short after printing
  * (os._exit(0) once forged lines are out: the exit status is then 0, but the report never comes).
- * It does not stop code that takes over the test runner itself in-process (rewriting pytest's
- * report hooks, or learning the report path from the environment and forging the file before
- * exiting); no log-based grader can, and SWE-bench's does not try.
+ * Code that takes over the test runner in-process (rewriting pytest's report hooks, patching
+ * unittest's assertions, forging the report file before exiting) is what the runner guard watches
+ * for (runner-guard.ts): what it reports makes the whole run untrusted. Runner files the patch
+ * changed (conftest.py, test packages, configuration) never take part: they are reset before the
+ * run (source-only-patch.ts).
  */
 import { isFailure, worseStatus, type TestStatus, type TestStatusMap } from './test-status.js';
 import type { StructuredReportState } from './test-run.js';
@@ -30,6 +32,8 @@ export interface TestRunEvidence {
   structured: StructuredReportState;
   /** Extra names to look up in the structured report (FAIL_TO_PASS, PASS_TO_PASS as the parser spells them). */
   namesOfInterest?: Iterable<string>;
+  /** What the runner guard saw the patched code do to the runner (runner-guard.ts): any of it, and nothing passes. */
+  tampering?: readonly string[];
 }
 
 export interface CheckedResults {
@@ -52,6 +56,11 @@ export function crossCheck(evidence: TestRunEvidence): CheckedResults {
 
   if (evidence.timedOut) {
     issues.push('the test command timed out');
+    trusted = false;
+  }
+
+  for (const finding of evidence.tampering ?? []) {
+    issues.push(`runner guard: ${finding}`);
     trusted = false;
   }
 

@@ -8,7 +8,7 @@
  * report is written, run_instance.log says why, and a later run with the same id tries again.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { SweSrlError } from '../errors.js';
+import { SandboxLimitError, SweSrlError } from '../errors.js';
 import { findEnvironmentSpec, type EnvironmentSpec, type EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
@@ -21,6 +21,10 @@ import type { InstanceSandboxProvider } from './sandbox-provider.js';
 import { applyTestPatch, runTests, type TestRun, type TestSelection } from './test-run.js';
 import { judgeTestRun, type TestVerdict } from './test-verdict.js';
 import { getLogParser } from './log-parsers/index.js';
+import { touchedPaths } from './patch-files.js';
+import { MODEL_PATCH_MAX_BYTES } from './read-back-limits.js';
+import { keepSourceChangesOnly, markWorkTree, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
+import { baseRef } from './test-run.js';
 
 /** A failure of the evaluation itself, not of the prediction. */
 export class EvaluationError extends SweSrlError {}
@@ -73,18 +77,65 @@ async function testsAfterTestPatch(
   environment: EnvironmentSpec,
   context: InstanceEvaluationContext,
   log: InstanceLog,
+  /** The source files the patch changed: the runner guard watches what they do. */
+  untrustedFiles: readonly string[] = [],
 ): Promise<TestRun> {
   const testPatch = await applyTestPatch(sandbox, instance);
   if (!testPatch.applied) throw new EvaluationError(`the test patch does not apply: ${testPatch.failureReason ?? ''}`);
   await log.write(`test patch applied${testPatch.method ? ` with ${testPatch.method}` : ''}`);
   const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
-  const run = await runTests(sandbox, environment, instance, { timeoutMs, ...(context.selection ? { selection: context.selection } : {}) });
+  const run = await runTests(sandbox, environment, instance, {
+    timeoutMs,
+    untrustedFiles,
+    ...(context.selection ? { selection: context.selection } : {}),
+  });
   await log.write(
     `test command: ${run.command}\n` +
       `exit ${run.exitCode ?? 'none'}${run.timedOut ? `, timed out after ${timeoutMs / 1000} s` : ''}, ${Math.round(run.durationMs)} ms` +
       `${run.truncated ? ', output capped' : ''}; runner report: ${run.structured.state}`,
   );
   return run;
+}
+
+/**
+ * Keeps the applied patch to the source files: what it changed of the test runner's files goes back
+ * to the base commit (source-only-patch.ts), and is logged and returned for the report.
+ */
+async function confineToSourceFiles(sandbox: Sandbox, instance: Instance, patch: string, marker: string, log: InstanceLog): Promise<SourceOnlyResult> {
+  const confined = await keepSourceChangesOnly(sandbox, await baseRef(sandbox, instance), { marker, extraPaths: touchedPaths(patch) });
+  for (const issue of runnerFileIssues(confined)) await log.write(`integrity: ${issue}`);
+  if (confined.resetTests.length > 0) await log.write(`test files the patch changed, reset to the base commit: ${confined.resetTests.join(', ')}`);
+  for (const skipped of confined.skipped) await log.write(`not reset (${skipped.reason}): ${skipped.path}`);
+  return confined;
+}
+
+/** A patch too large to take in is the model's failure: unresolved, with the reason, and never applied. */
+function oversizedPatchReport(patch: string): InstanceReportBody | undefined {
+  const bytes = Buffer.byteLength(patch);
+  if (bytes <= MODEL_PATCH_MAX_BYTES) return undefined;
+  return {
+    patch_is_None: false,
+    patch_exists: true,
+    patch_successfully_applied: false,
+    resolved: false,
+    swe_srl: { outcome: 'unresolved', patch_apply_failure: `the patch is ${bytes} bytes, larger than the limit of ${MODEL_PATCH_MAX_BYTES} bytes` },
+  };
+}
+
+/**
+ * The sandbox stopped because the code in it passed a limit (its disk): that is the patch's doing,
+ * so the instance is unresolved, with the limit named. (A sandbox that went away for any other
+ * reason is an infrastructure error and gets no report: a later run tries again.)
+ */
+async function reportSandboxLimit(context: InstanceEvaluationContext, instance: Instance, prediction: Prediction, error: SandboxLimitError, log: InstanceLog): Promise<void> {
+  await log.write(`stopped: ${error.message}`);
+  await writeInstanceReport(instanceFile(context.layout, prediction.model_name_or_path, instance.instance_id, 'report'), instance.instance_id, {
+    patch_is_None: false,
+    patch_exists: true,
+    patch_successfully_applied: true,
+    resolved: false,
+    swe_srl: { outcome: 'unresolved', sandbox_limit: error.message, integrity_issues: [error.message] },
+  });
 }
 
 function testOutputText(run: TestRun, timeoutMs: number): string {
@@ -126,6 +177,13 @@ async function evaluate(
   await log.write(`environment ${environment.name}${environment.version ? ` ${environment.version}` : ''} from ${environment.file}`);
   const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
 
+  const oversized = oversizedPatchReport(patch!);
+  if (oversized) {
+    await log.write(`patch refused: ${oversized.swe_srl?.patch_apply_failure ?? ''}`);
+    await writeInstanceReport(reportPath, id, oversized);
+    return { status: 'unresolved', detail: 'patch too large' };
+  }
+
   let before: TestVerdict | undefined;
   if (context.gold) {
     await log.write('gold validation: running the tests before the patch');
@@ -136,6 +194,7 @@ async function evaluate(
   }
 
   return withSandbox(context, instance, environment, log, async (sandbox) => {
+    const marker = await markWorkTree(sandbox);
     const application = await applyPatch(sandbox, patch!, { label: 'model-patch' });
     for (const attempt of application.attempts) {
       await log.write(`${attempt.method}: exit ${attempt.exitCode ?? 'none'}\n${attempt.output.trim()}`);
@@ -153,7 +212,8 @@ async function evaluate(
       return { status: 'unresolved', detail: 'patch did not apply' };
     }
 
-    const run = await testsAfterTestPatch(sandbox, instance, environment, context, log);
+    const confined = await confineToSourceFiles(sandbox, instance, patch!, marker, log);
+    const run = await testsAfterTestPatch(sandbox, instance, environment, context, log, confined.sourceFiles);
     timing.testDurationMs += run.durationMs;
     await writeFile(instanceFile(context.layout, model, id, 'testOutput'), testOutputText(run, timeoutMs));
     const verdict = judgeTestRun(run, environment, instance);
@@ -184,7 +244,8 @@ async function evaluate(
         test_command: run.command,
         test_exit_code: run.exitCode,
         tests_timed_out: run.timedOut,
-        integrity_issues: verdict.checked.issues,
+        integrity_issues: [...runnerFileIssues(confined), ...verdict.checked.issues],
+        ...(confined.flagged.length > 0 ? { runner_files_reset: confined.flagged } : {}),
         fail_to_pass_fraction: verdict.grade.failToPassFraction,
         ...(goldValidation ? { gold_validation: goldValidation } : {}),
       },
@@ -214,6 +275,10 @@ export async function evaluateInstance(context: InstanceEvaluationContext, insta
     const outcome = await evaluate(context, instance, prediction, log, timing);
     return typeof outcome === 'string' ? finish(outcome) : finish(outcome.status, outcome.detail);
   } catch (error) {
+    if (error instanceof SandboxLimitError) {
+      await reportSandboxLimit(context, instance, prediction, error, log);
+      return finish('unresolved', `sandbox limit: ${error.limit}`);
+    }
     const message = error instanceof Error ? error.message : String(error);
     await log.write(`error: ${error instanceof Error && error.stack ? error.stack : message}`).catch(() => undefined);
     return finish('error', message.split('\n')[0]);

@@ -14,6 +14,8 @@ import { testDirectives, touchedPaths } from './patch-files.js';
 import type { TestEnvironment } from './test-environment.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restorePaths } from './work-tree-restore.js';
+import { RUNNER_REPORT_LIMITS } from './read-back-limits.js';
+import { prepareRunnerGuard, readGuardFindings, type GuardFindings, type RunnerGuardSetup } from './runner-guard.js';
 
 /**
  * Which tests the command runs: SWE-bench passes the test files its test patch touches (its "test
@@ -25,6 +27,11 @@ export type TestSelection = 'test-patch-files' | 'whole-command';
 export interface TestRunOptions {
   timeoutMs: number;
   selection?: TestSelection;
+  /**
+   * Files the patch changed that the tests may import (relative to the work tree). Python runs then
+   * carry the runner guard (runner-guard.ts), which reports what these files do to the runner.
+   */
+  untrustedFiles?: readonly string[];
 }
 
 export type StructuredReportState =
@@ -41,6 +48,8 @@ export interface TestRun {
   truncated: boolean;
   durationMs: number;
   structured: StructuredReportState;
+  /** What the runner guard reported; absent when it did not run (not a Python runner, no untrusted files given). */
+  guard?: GuardFindings;
 }
 
 /**
@@ -67,13 +76,6 @@ export function testCommandFor(environment: TestEnvironment, instance: Instance,
   const directives = selection === 'test-patch-files' ? testDirectives(instance.test_patch) : [];
   return buildTestCommand(environment, directives);
 }
-
-/**
- * Limits on reading the runner's report back: the code under test can write to it (it knows the
- * path from the environment), and a sparse 1 GiB file costs it nothing. Far above a real report
- * (a JUnit file of ten thousand tests is a few MB).
- */
-export const RUNNER_REPORT_LIMITS = { maxBytes: 32 * 1024 * 1024, timeoutMs: 60_000 } as const;
 
 /**
  * The runner's report, or why there is none to believe. Only the sandbox going away (closed by a
@@ -108,10 +110,11 @@ export async function runTests(sandbox: Sandbox, environment: TestEnvironment, i
   // planted a report there beforehand.
   const privateDir = `/tmp/swe-srl-results-${unguessableSuffix()}`;
   const setup = format?.prepare(privateDir);
+  const guard = runnerGuardFor(environment, privateDir, sandbox.workdir, options.untrustedFiles);
   await sandbox.run(`mkdir -m 700 ${shellQuote(privateDir)}`, { timeoutMs: 30_000 });
   try {
-    for (const file of setup?.files ?? []) await sandbox.writeFile(file.path, file.content);
-    const prelude = setup ? `${setup.shell}; ` : '';
+    for (const file of [...(setup?.files ?? []), ...(guard?.files ?? [])]) await sandbox.writeFile(file.path, file.content);
+    const prelude = [setup?.shell, guard?.shell].filter((part) => part !== undefined).map((part) => `${part}; `).join('');
     // A subshell keeps the session's state (cwd, variables) out of reach of the command, and
     // stdin from /dev/null stops a test that reads input from waiting forever.
     const result = await sandbox.run(`( ${prelude}cd ${shellQuote(sandbox.workdir)} && ${command} ) < /dev/null`, {
@@ -131,8 +134,34 @@ export async function runTests(sandbox: Sandbox, environment: TestEnvironment, i
       truncated: result.truncated,
       durationMs: result.durationMs,
       structured,
+      ...(guard ? { guard: await guardFindingsOf(sandbox, guard) } : {}),
     };
   } finally {
     await sandbox.run(`rm -rf ${shellQuote(privateDir)}`, { timeoutMs: 30_000 }).catch(() => undefined);
+  }
+}
+
+/** The runner guard for Python runners, when the caller named the patch's files. */
+function runnerGuardFor(
+  environment: TestEnvironment,
+  privateDir: string,
+  workdir: string,
+  untrustedFiles: readonly string[] | undefined,
+): RunnerGuardSetup | undefined {
+  if (untrustedFiles === undefined) return undefined;
+  const runner = environment.logParser === 'pytest' ? 'pytest' : environment.logParser === 'unittest' ? 'python' : undefined;
+  if (runner === undefined) return undefined;
+  const absolute = untrustedFiles.map((path) => (path.startsWith('/') ? path : `${workdir}/${path}`));
+  return prepareRunnerGuard(privateDir, workdir, absolute, runner);
+}
+
+/** The guard's findings; a report the code under test inflated past the cap is itself a finding. */
+async function guardFindingsOf(sandbox: Sandbox, guard: RunnerGuardSetup): Promise<GuardFindings> {
+  try {
+    return await readGuardFindings(sandbox, guard);
+  } catch (error) {
+    if (isSandboxGone(error)) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    return { tampering: [`the runner guard's report could not be read (${why})`], notes: [] };
   }
 }

@@ -29,6 +29,7 @@ export function judgeTestRun(run: TestRun, environment: TestEnvironment, instanc
     timedOut: run.timedOut,
     structured: run.structured,
     namesOfInterest,
+    ...(run.guard ? { tampering: run.guard.tampering } : {}),
   });
   const grade = gradeInstance(checked.statuses, instance, (name) => parser.normalizeTestName(name));
   return { logStatuses, checked, grade };
