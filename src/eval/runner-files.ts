@@ -44,7 +44,7 @@ export const RUNNER_FILE_DESCRIPTIONS: Record<RunnerFileKind, string> = {
 const RUNNER_CONFIG_FILES = new Set(['pytest.ini', '.pytest.ini', 'tox.ini', 'setup.cfg', 'pyproject.toml', 'setup.py', 'noxfile.py', 'package.json']);
 const SITE_CUSTOMIZATION = new Set(['sitecustomize', 'usercustomize']);
 /** Modules a test run imports from the path: a new one of these names in the repository takes over the runner. */
-const RUNNER_MODULES = new Set(['unittest', 'pytest', '_pytest', 'pluggy', 'py', 'iniconfig', 'doctest', 'swe_srl_guard', 'swe_srl_guard_pytest']);
+const RUNNER_MODULES = new Set(['unittest', 'pytest', '_pytest', 'pluggy', 'py', 'iniconfig', 'doctest']);
 const TEST_DIRECTORY = /^(tests?|testing)$|^test_|_tests?$/;
 const TEST_FILE = /^test_.*\.py$|_tests?\.py$/;
 

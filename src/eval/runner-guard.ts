@@ -5,9 +5,9 @@
  * collected and reported, but a patched module the tests import still runs in the runner's process
  * and could rewrite the runner there (`unittest.TestCase.assertEqual = no-op`, a
  * `pytest_runtest_makereport` hookwrapper registered through the plugin manager, the JUnit file
- * rewritten at exit). The guard is loaded before any code of the repository (as `usercustomize`,
- * found first on PYTHONPATH, and as a pytest plugin with `-p`) and reports to a file in the
- * harness's private directory. "Patched code" below means a frame of a file the patch changed.
+ * rewritten at exit). The guard is one file loaded before any code of the repository (as
+ * `usercustomize`, found first on PYTHONPATH, and by pytest with `-p usercustomize`) and reports to
+ * a file in the harness's private directory. "Patched code" below means a frame of a file the patch changed.
  *
  *  - The runner's modules (unittest, _pytest, pytest, pluggy) refuse, and report, an attribute
  *    replaced while patched code is on the call stack.
@@ -30,11 +30,15 @@
  * runs a subprocess which rewrites files the runner already wrote, or a repository that is itself
  * the test runner (pytest's own), where the guard stands aside and says so.
  */
+import { ReadBackLimitError, SandboxFileError } from '../errors.js';
 import type { Sandbox } from '../sandbox/types.js';
-import { shellQuote, singleQuote } from '../util/shell-quote.js';
+import { singleQuote } from '../util/shell-quote.js';
 import { RUNNER_REPORT_LIMITS } from './read-back-limits.js';
 
-const GUARD_MODULE = String.raw`# Written by swe-srl's evaluator (src/eval/runner-guard.ts): the runner guard.
+const GUARD_MODULE = String.raw`"""swe-srl's runner guard, written by its evaluator (src/eval/runner-guard.ts).
+
+PYTEST_DONT_REWRITE: pytest loads this module with -p after Python already has (no rewrite warning).
+"""
 import os as _os
 import sys as _sys
 import types as _types
@@ -56,12 +60,9 @@ _PYTEST_CLASSES = {
 }
 
 
-def _install(config_path):
-    import json
+def _install(config):
     import posix
 
-    with open(config_path, encoding='utf-8') as handle:
-        config = json.load(handle)
     realpath = _os.path.realpath
     workdir = realpath(config['workdir'])
     untrusted = frozenset(realpath(path) for path in config['untrusted'])
@@ -262,22 +263,47 @@ def _install(config_path):
     return prepare_pytest, watch_pytest
 
 
-_config = _os.environ.get('SWE_SRL_RUNNER_GUARD')
-prepare_pytest = watch_pytest = None
-if _config and _os.path.exists(_config):
-    prepare_pytest, watch_pytest = _install(_config)
+_prepare_pytest = _watch_pytest = None
+if _os.environ.get('SWE_SRL_RUNNER_GUARD') == '1':
+    import json as _json
+    _prepare_pytest, _watch_pytest = _install(_json.loads(_CONFIG))
 `;
 
-/** Loaded by Python at start-up when found on PYTHONPATH: installs the guard, then any other usercustomize. */
-const USERCUSTOMIZE = String.raw`# Written by swe-srl's evaluator (src/eval/runner-guard.ts).
-import swe_srl_guard  # noqa: F401  (installs the guard)
+/**
+ * The rest of the one file the guard is: loaded by Python at start-up (as usercustomize, first on
+ * PYTHONPATH) and by pytest (with -p usercustomize, before any conftest), so one file holds the
+ * guard, its pytest hooks and the chain to any other usercustomize.
+ */
+const PYTEST_HOOKS_AND_CHAIN = String.raw`
+_scans = {}
+_prepared = []
+
+
+def pytest_plugin_registered(plugin, manager):
+    # Called as soon as -p registers this module, before any conftest: the runner's modules are loaded.
+    if _prepare_pytest is not None and not _prepared:
+        _prepared.append(True)
+        _prepare_pytest()
+
+
+def pytest_configure(config):
+    if _watch_pytest is not None:
+        scan = _watch_pytest(config)
+        if scan is not None:
+            _scans[id(config)] = scan
+
+
+def pytest_unconfigure(config):
+    scan = _scans.pop(id(config), None)
+    if scan is not None:
+        scan()
 
 
 def _swe_srl_chain():
-    import importlib.machinery, importlib.util, os, sys
-    here = os.path.dirname(os.path.abspath(__file__))
-    entries = [os.path.abspath(p or '.') for p in sys.path]
-    rest = sys.path[entries.index(here) + 1:] if here in entries else []
+    import importlib.machinery, importlib.util
+    here = _os.path.dirname(_os.path.abspath(__file__))
+    entries = [_os.path.abspath(p or '.') for p in _sys.path]
+    rest = _sys.path[entries.index(here) + 1:] if here in entries else []
     spec = importlib.machinery.PathFinder.find_spec('usercustomize', rest)
     if spec is not None and spec.loader is not None:
         module = importlib.util.module_from_spec(spec)
@@ -285,32 +311,6 @@ def _swe_srl_chain():
 
 
 _swe_srl_chain()
-`;
-
-/** The pytest side, loaded with `-p swe_srl_guard_pytest` before any conftest. */
-const PYTEST_PLUGIN = String.raw`# Written by swe-srl's evaluator (src/eval/runner-guard.ts).
-import pytest
-import swe_srl_guard
-
-# Imported with -p, before any conftest or test module: the runner's modules are all loaded by now.
-if swe_srl_guard.prepare_pytest is not None:
-    swe_srl_guard.prepare_pytest()
-
-_scans = {}
-
-
-def pytest_configure(config):
-    if swe_srl_guard.watch_pytest is not None:
-        scan = swe_srl_guard.watch_pytest(config)
-        if scan is not None:
-            _scans[id(config)] = scan
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config):
-    scan = _scans.pop(id(config), None)
-    if scan is not None:
-        scan()
 `;
 
 export interface RunnerGuardSetup {
@@ -325,22 +325,19 @@ export interface RunnerGuardSetup {
  * the tests may import (absolute paths in the sandbox), `privateDir` the harness's directory.
  */
 export function prepareRunnerGuard(privateDir: string, workdir: string, untrusted: readonly string[], runner: 'pytest' | 'python'): RunnerGuardSetup {
-  const guardDir = `${privateDir}/runner-guard`;
-  const configPath = `${guardDir}/config.json`;
+  // The private directory itself goes on PYTHONPATH: it holds no other Python module.
+  const guardDir = privateDir;
   const reportPath = `${privateDir}/runner-guard.log`;
-  const config = { workdir, untrusted, privateDir, report: reportPath };
+  const config = JSON.stringify({ workdir, untrusted, privateDir, report: reportPath });
   const statements = [
     `export PYTHONPATH=${singleQuote(guardDir)}"\${PYTHONPATH:+:$PYTHONPATH}"`,
-    `export SWE_SRL_RUNNER_GUARD=${singleQuote(configPath)}`,
+    'export SWE_SRL_RUNNER_GUARD=1',
   ];
-  if (runner === 'pytest') statements.push(`export PYTEST_ADDOPTS="\${PYTEST_ADDOPTS:+$PYTEST_ADDOPTS }-p swe_srl_guard_pytest"`);
+  if (runner === 'pytest') statements.push(`export PYTEST_ADDOPTS="\${PYTEST_ADDOPTS:+$PYTEST_ADDOPTS }-p usercustomize"`);
+  // One file, so a run costs one write more: the configuration travels inside it, as a Python string.
+  const module = GUARD_MODULE.replace('import types as _types\n', `import types as _types\n\n_CONFIG = ${JSON.stringify(config)}\n`);
   return {
-    files: [
-      { path: `${guardDir}/swe_srl_guard.py`, content: GUARD_MODULE },
-      { path: `${guardDir}/usercustomize.py`, content: USERCUSTOMIZE },
-      { path: `${guardDir}/swe_srl_guard_pytest.py`, content: PYTEST_PLUGIN },
-      { path: configPath, content: JSON.stringify(config) },
-    ],
+    files: [{ path: `${guardDir}/usercustomize.py`, content: module + PYTEST_HOOKS_AND_CHAIN }],
     shell: statements.join('; '),
     reportPath,
   };
@@ -371,10 +368,14 @@ export function parseGuardReport(text: string): GuardFindings {
   return { tampering: [...new Set(tampering)], notes: [...new Set(notes)] };
 }
 
-/** Reads the guard's report back (bounded: the code under test may have inflated it too). */
+/** Reads the guard's report back (bounded: the code under test may have inflated it too); none written is nothing seen. */
 export async function readGuardFindings(sandbox: Sandbox, setup: RunnerGuardSetup): Promise<GuardFindings> {
-  const exists = await sandbox.run(`test -f ${shellQuote(setup.reportPath)}`, { timeoutMs: 30_000 });
-  if (exists.exitCode !== 0) return { tampering: [], notes: [] };
-  const content = await sandbox.readFile(setup.reportPath, RUNNER_REPORT_LIMITS);
+  let content: Buffer;
+  try {
+    content = await sandbox.readFile(setup.reportPath, RUNNER_REPORT_LIMITS);
+  } catch (error) {
+    if (error instanceof SandboxFileError && !(error instanceof ReadBackLimitError) && error.reason === 'no such file') return { tampering: [], notes: [] };
+    throw error;
+  }
   return parseGuardReport(content.toString('utf8'));
 }

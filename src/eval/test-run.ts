@@ -14,6 +14,7 @@ import { testDirectives, touchedPaths } from './patch-files.js';
 import type { TestEnvironment } from './test-environment.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restorePaths } from './work-tree-restore.js';
+import { quoteAnsiC } from '../sandbox/session/command-line.js';
 import { RUNNER_REPORT_LIMITS } from './read-back-limits.js';
 import { prepareRunnerGuard, readGuardFindings, type GuardFindings, type RunnerGuardSetup } from './runner-guard.js';
 
@@ -111,9 +112,9 @@ export async function runTests(sandbox: Sandbox, environment: TestEnvironment, i
   const privateDir = `/tmp/swe-srl-results-${unguessableSuffix()}`;
   const setup = format?.prepare(privateDir);
   const guard = runnerGuardFor(environment, privateDir, sandbox.workdir, options.untrustedFiles);
-  await sandbox.run(`mkdir -m 700 ${shellQuote(privateDir)}`, { timeoutMs: 30_000 });
+  await sandbox.run(`mkdir -m 700 ${shellQuote(privateDir)}${guard ? ` && ${sessionWrites(guard.files)}` : ''}`, { timeoutMs: 30_000 });
   try {
-    for (const file of [...(setup?.files ?? []), ...(guard?.files ?? [])]) await sandbox.writeFile(file.path, file.content);
+    for (const file of setup?.files ?? []) await sandbox.writeFile(file.path, file.content);
     const prelude = [setup?.shell, guard?.shell].filter((part) => part !== undefined).map((part) => `${part}; `).join('');
     // A subshell keeps the session's state (cwd, variables) out of reach of the command, and
     // stdin from /dev/null stops a test that reads input from waiting forever.
@@ -153,6 +154,15 @@ function runnerGuardFor(
   if (runner === undefined) return undefined;
   const absolute = untrustedFiles.map((path) => (path.startsWith('/') ? path : `${workdir}/${path}`));
   return prepareRunnerGuard(privateDir, workdir, absolute, runner);
+}
+
+/**
+ * Shell that writes `files` in the same command as the private directory is made: one session round
+ * trip instead of an archive upload per file. `builtin`: a printf function the agent defined in an
+ * episode's session cannot stand in.
+ */
+function sessionWrites(files: ReadonlyArray<{ path: string; content: string }>): string {
+  return files.map((file) => `builtin printf '%s' ${quoteAnsiC(file.content)} > ${shellQuote(file.path)}`).join(' && ');
 }
 
 /** The guard's findings; a report the code under test inflated past the cap is itself a finding. */
