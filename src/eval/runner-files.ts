@@ -45,7 +45,14 @@ const RUNNER_CONFIG_FILES = new Set(['pytest.ini', '.pytest.ini', 'tox.ini', 'se
 const SITE_CUSTOMIZATION = new Set(['sitecustomize', 'usercustomize']);
 /** Modules a test run imports from the path: a new one of these names in the repository takes over the runner. */
 const RUNNER_MODULES = new Set(['unittest', 'pytest', '_pytest', 'pluggy', 'py', 'iniconfig', 'doctest']);
-const TEST_DIRECTORY = /^(tests?|testing)$|^test_|_tests?$/;
+/** Test folders wherever they are: tests/, test_*, *_test(s)/. */
+const TEST_DIRECTORY = /^tests$|^test_|_tests?$/;
+/**
+ * test/ and testing/ are test folders at the top of the tree (pytest's testing/, sqlfluff's test/)
+ * or inside one, but inside a package they are usually the library's testing API, which fixes do
+ * change: django/test/, sympy/testing/, matplotlib/testing/, sphinx/testing/, numpy/testing/.
+ */
+const TOP_TEST_DIRECTORY = /^(test|testing)$/;
 const TEST_FILE = /^test_.*\.py$|_tests?\.py$/;
 
 /** Modules importable from the top of the tree or a src/ layout: the first name under either. */
@@ -76,7 +83,9 @@ export function runnerFileKind(path: string, baseTopLevel: ReadonlySet<string> =
     return 'runner-shadow';
   }
   if (RUNNER_CONFIG_FILES.has(name)) return 'runner-config';
-  const inTestDirectory = directories.some((part) => TEST_DIRECTORY.test(part));
+  const inTestDirectory = directories.some(
+    (part, index) => TEST_DIRECTORY.test(part) || (TOP_TEST_DIRECTORY.test(part) && (index === 0 || directories.slice(0, index).some((above) => TEST_DIRECTORY.test(above)))),
+  );
   if (name === '__init__.py' && inTestDirectory) return 'test-package-init';
   if (inTestDirectory || TEST_FILE.test(name)) return 'test-file';
   return undefined;
