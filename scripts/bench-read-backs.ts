@@ -10,6 +10,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { RUNNER_REPORT_LIMITS } from '../src/eval/read-back-limits.js';
@@ -41,8 +43,6 @@ async function benchImage(docker: Docker): Promise<string> {
 }
 
 async function localRepository(): Promise<string> {
-  const { mkdtemp } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
   const dir = await mkdtemp(`${tmpdir()}/swe-srl-bench-read-backs-`);
   execFileSync('bash', ['-c', SETUP.replace('cd /testbed', `cd ${dir}`)]);
   return dir;
@@ -54,11 +54,13 @@ const rssBytes = (): number => process.resourceUsage().maxRSS * 1024;
 async function runScenario(scenario: Scenario): Promise<void> {
   const [backend, what, caps] = scenario.split('-') as ['docker' | 'local', 'report' | 'diff', 'capped' | 'uncapped'];
   let sandbox: Sandbox;
+  let localRepo: string | undefined;
   if (backend === 'docker') {
     const docker = new Docker();
     sandbox = await DockerSandbox.create({ type: 'docker', image: await benchImage(docker), runId: `bench-read-backs-${randomBytes(3).toString('hex')}` }, DockerEngines.fromEnvironment());
   } else {
-    sandbox = await LocalSandbox.create({ type: 'local', repoPath: await localRepository(), onWarning: () => undefined });
+    localRepo = await localRepository();
+    sandbox = await LocalSandbox.create({ type: 'local', repoPath: localRepo, onWarning: () => undefined });
   }
   try {
     const prepare = what === 'report' ? 'truncate -s 1G /tmp/junit.xml' : "head -c 450000000 /dev/zero | tr '\\0' 'a' > /testbed/huge.txt";
@@ -80,6 +82,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
     console.log(JSON.stringify({ scenario, beforeMiB: before / MIB, peakMiB: rssBytes() / MIB, seconds: (Date.now() - started) / 1000, outcome }));
   } finally {
     await sandbox.close();
+    if (localRepo !== undefined) await rm(localRepo, { recursive: true, force: true });
   }
 }
 
