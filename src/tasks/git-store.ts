@@ -9,7 +9,7 @@
  * repositories as a branch `tasks/<instance_id>` (the instance images fetch that commit and nothing
  * else).
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -48,10 +48,20 @@ export async function git(args: readonly string[], options: { env?: Record<strin
   return String(result.stdout);
 }
 
-/** A bare repository with no hooks or sample files, HEAD on an unborn `main`. */
+/**
+ * A bare repository with no hooks or sample files, HEAD on an unborn `main`. It is made next to
+ * its place and renamed there, so a failure part way (a full disk) never leaves half a repository.
+ */
 export async function initBareRepository(path: string): Promise<void> {
-  await mkdir(path, { recursive: true });
-  await git(['init', '--quiet', '--bare', '--template=', '--initial-branch=main', path]);
+  await mkdir(dirname(path), { recursive: true });
+  const staging = `${path}.${process.pid}.init`;
+  await rm(staging, { recursive: true, force: true });
+  try {
+    await git(['init', '--quiet', '--bare', '--template=', '--initial-branch=main', staging]);
+    await rename(staging, path);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 /** Writes `files` as a tree object of the repository at `gitDir` and returns its id. */

@@ -29,7 +29,7 @@ import { Random } from './random.js';
 import type { TaskInstance, TeacherRecord } from './task-records.js';
 import { DOMAINS, TEMPLATE_IDS } from './templates/domains.js';
 import { tasksLayout, type TasksLayout } from './output-layout.js';
-import { validateTasks } from './validate.js';
+import { TasksInterruptedError, validateTasks } from './validate.js';
 
 export const SPLITS = ['train', 'heldout'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -38,7 +38,7 @@ export type Split = (typeof SPLITS)[number];
 export const GENERATOR_VERSION = 1;
 
 /** Less free space than this under the output directory is refused before any work. */
-export const MIN_FREE_BYTES = 1024 * 1024;
+export const MIN_FREE_BYTES = 128 * 1024;
 
 export interface MakeTasksOptions {
   count: number;
@@ -120,9 +120,16 @@ interface Plan {
   templates: string[];
 }
 
-function isNoSpace(error: unknown): boolean {
+/**
+ * Whether a failure came from a full disk. Node says so (ENOSPC); git often does not ("could not
+ * write config"), so a failure while the output's file system has next to nothing left counts too.
+ */
+async function isNoSpace(error: unknown, outDir: string): Promise<boolean> {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT' || /ENOSPC|No space left on device/i.test(error instanceof Error ? error.message : String(error));
+  if (code === 'ENOSPC' || code === 'EDQUOT' || /ENOSPC|EDQUOT|No space left on device/i.test(error instanceof Error ? error.message : String(error))) return true;
+  if (error instanceof InputError || error instanceof TasksInterruptedError) return false;
+  const stats = await statfs(outDir).catch(() => undefined);
+  return stats !== undefined && stats.bavail * stats.bsize < 64 * 1024;
 }
 
 function checkOptions(options: MakeTasksOptions): Plan {
@@ -355,12 +362,12 @@ export async function makeTasks(options: MakeTasksOptions, events: MakeTasksEven
 
     let next = 0;
     while (made() < options.count && next < maxCandidates) {
-      if (options.signal?.aborted) throw new SweSrlError('interrupted; run the same command again to resume');
+      if (options.signal?.aborted) throw new TasksInterruptedError();
       // Enough candidates for what is still needed at the acceptance rate seen so far (most validate).
       const needed = options.count - made();
       const decidedSoFar = [...decisions.values()];
-      const rate = (decidedSoFar.filter((decision) => decision.status === 'accepted').length + 4) / (decidedSoFar.length + 5);
-      const batchSize = Math.min(16, Math.ceil(needed / rate));
+      const rate = (decidedSoFar.filter((decision) => decision.status === 'accepted').length + 19) / (decidedSoFar.length + 20);
+      const batchSize = Math.min(16, Math.max(needed, Math.round(needed / rate)));
       const batch: number[] = [];
       while (batch.length < batchSize && next < maxCandidates) {
         if (!decisions.has(next)) batch.push(next);
@@ -437,7 +444,7 @@ export async function makeTasks(options: MakeTasksOptions, events: MakeTasksEven
         ...(options.signal ? { signal: options.signal } : {}),
         onRun: (run, tasks) => emit({ type: 'validate', run, tasks }),
       });
-      if (options.signal?.aborted) throw new SweSrlError('interrupted; run the same command again to resume');
+      if (options.signal?.aborted) throw new TasksInterruptedError();
       for (const [id, { draftIndex, bugKind, template, task }] of materialized) {
         const verdict = verdicts.get(id)!;
         const common = { index: draftIndex, instance_id: id, bug_kind: bugKind, template };
@@ -458,7 +465,7 @@ export async function makeTasks(options: MakeTasksOptions, events: MakeTasksEven
     }
     return result;
   } catch (error) {
-    if (isNoSpace(error)) {
+    if (await isNoSpace(error, layout.outDir)) {
       throw new UnavailableError(
         `no space left on the device holding ${layout.outDir} (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); free some space and run the same command again: the tasks made so far are kept and the run resumes`,
         { cause: error },

@@ -7,7 +7,7 @@
  * (an engine failure) is an error that stops the run, so a rerun retries it.
  */
 import { join } from 'node:path';
-import { UnavailableError } from '../errors.js';
+import { SweSrlError, UnavailableError } from '../errors.js';
 import {
   INSTANCE_FILES,
   instanceDirectory,
@@ -53,10 +53,19 @@ export interface ValidationOptions {
 
 export type ValidationVerdict = { valid: true } | { valid: false; reason: DropReason; detail: string };
 
+/** The run was stopped (a signal): what finished is kept, and the same command resumes. */
+export class TasksInterruptedError extends SweSrlError {
+  constructor() {
+    super('interrupted; run the same command again to resume');
+  }
+}
+
 /** The evaluation itself failed for some instances (not the tasks): stop, so a rerun retries them. */
 export class ValidationRunError extends UnavailableError {}
 
-function failIfErrors(run: RunEvaluationResult, label: string): void {
+function failIfErrors(run: RunEvaluationResult, label: string, signal: AbortSignal | undefined): void {
+  // An interrupted run leaves instances unevaluated, which the summary counts as errors.
+  if (signal?.aborted) throw new TasksInterruptedError();
   const errors = run.summary.error_ids;
   if (errors.length === 0) return;
   const details = run.results.filter((result) => result.status === 'error').map((result) => `${result.instanceId}: ${result.detail ?? 'error'}`);
@@ -87,7 +96,7 @@ export async function validateTasks(options: ValidationOptions): Promise<Map<str
   const goldRun = `${options.runIdPrefix}-gold`;
   options.onRun?.('gold', options.instances.length);
   const gold = await runEvaluation({ ...common, instances: options.instances, predictions: 'gold', runId: goldRun, provider: options.provider(goldRun) });
-  failIfErrors(gold, 'gold-patch');
+  failIfErrors(gold, 'gold-patch', options.signal);
   for (const instance of options.instances) {
     const id = instance.instance_id;
     if (!gold.summary.resolved_ids.includes(id)) rejected(id, 'gold_patch_does_not_resolve', `gold run: ${gold.summary.unresolved_ids.includes(id) ? 'unresolved' : 'not completed'}`);
@@ -103,7 +112,7 @@ export async function validateTasks(options: ValidationOptions): Promise<Map<str
     options.onRun?.('noop', noopInstances.length);
     const predictions: Prediction[] = noopInstances.map((instance) => ({ instance_id: instance.instance_id, model_name_or_path: VALIDATION_MODELS.noop, model_patch: NOOP_PATCH }));
     const noop = await runEvaluation({ ...common, instances: noopInstances, predictions, runId: noopRun, provider: options.provider(noopRun) });
-    failIfErrors(noop, 'no-op');
+    failIfErrors(noop, 'no-op', options.signal);
     for (const instance of noopInstances) {
       const status = (await reportOf(noopRun, VALIDATION_MODELS.noop, instance.instance_id))?.tests_status;
       if (!status) rejected(instance.instance_id, 'pass_to_pass_failed_before', 'the no-op patch run left no test results');
@@ -122,7 +131,7 @@ export async function validateTasks(options: ValidationOptions): Promise<Map<str
     options.onRun?.('single-edit', instances.length);
     const predictions: Prediction[] = instances.map((instance) => ({ instance_id: instance.instance_id, model_name_or_path: model, model_patch: options.singleEditPatches.get(instance.instance_id)![edit]! }));
     const run = await runEvaluation({ ...common, instances, predictions, runId, provider: options.provider(runId) });
-    failIfErrors(run, `single-edit ${edit + 1}`);
+    failIfErrors(run, `single-edit ${edit + 1}`, options.signal);
     for (const instance of instances) {
       if (run.summary.resolved_ids.includes(instance.instance_id)) rejected(instance.instance_id, 'one_edit_resolves', `edit ${edit + 1} alone resolves the task`);
     }
