@@ -110,7 +110,10 @@ test('teacher records are complete: the search finds the symptom, the reproduce 
   for (const { task, teacher } of judged) {
     teacherRecordSchema.parse(teacher);
     assert.ok(teacher.search[0]!.found_in.includes(teacher.symptom.file), `${teacher.instance_id}: ${teacher.search[0]!.query}`);
-    if (teacher.tier === 'medium') assert.equal(teacher.search[0]!.kind, 'phrase');
+    if (teacher.tier === 'medium') {
+      assert.equal(teacher.search[0]!.kind, 'phrase');
+      assert.ok(task.problemStatement.includes(teacher.search[0]!.query), `${teacher.instance_id}: the statement mentions "${teacher.search[0]!.query}"`);
+    }
     if (teacher.tier === 'hard') {
       assert.ok(teacher.namesakes.length > 0);
       for (const site of teacher.sites) {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { BUG_KINDS } from '../../src/tasks/bugs/bug-kinds.js';
 import { draftCandidate } from '../../src/tasks/candidate.js';
 import { symptomRecipes, TIERS } from '../../src/tasks/package/plan.js';
+import { RECIPES } from '../../src/tasks/recipes/index.js';
 import { DOMAINS } from '../../src/tasks/templates/domains.js';
 import { preferSystemPython } from './helpers/system-python.js';
 
@@ -69,4 +70,22 @@ test('names, layout and domain vary with the seed', () => {
   assert.ok(packages.size >= 8, `${packages.size} package names`);
   assert.ok(functions.size >= 5, `${functions.size} symptom names`);
   assert.ok(files.size >= 20, `${files.size} module paths`);
+});
+
+test("each function's descriptive phrase is in its docstring and in what a statement calls its result", () => {
+  const seen = new Set<string>();
+  for (const domain of DOMAINS) {
+    for (const tier of TIERS) {
+      for (const [k, kind] of BUG_KINDS.entries()) {
+        const draft = draftCandidate({ seed: 3, split: 'train', tier, index: k, domain, bugKind: kind, instanceId: 'x' })!;
+        for (const fn of draft.plan.modules.flatMap((module) => module.functions)) {
+          seen.add(fn.recipe);
+          const docstring = fn.source.split('"""')[1]!;
+          assert.ok(docstring.includes(fn.phrase), `${fn.recipe}: "${fn.phrase}" in ${docstring}`);
+          assert.ok(fn.resultNoun.includes(fn.phrase), `${fn.recipe}: "${fn.phrase}" in "${fn.resultNoun}"`);
+        }
+      }
+    }
+  }
+  assert.deepEqual([...seen].sort(), RECIPES.map((recipe) => recipe.id).sort());
 });

@@ -76,7 +76,7 @@ export const limitSummary: Recipe = {
       params: [n.records, n.limit],
       source,
       phrase,
-      resultNoun: `the summary of ${v.many} reaching the limit`,
+      resultNoun: `the ${phrase} the limit`,
       calls: [count, percent],
       cases: count.cases.map((item) => ({ label: item.label, args: item.args })),
     });

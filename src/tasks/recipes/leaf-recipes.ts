@@ -251,7 +251,7 @@ export const percentage: Recipe = {
       constants: [],
       constantNames: [],
       phrase,
-      resultNoun: 'the percentage',
+      resultNoun: `the part ${phrase} the whole`,
       calls: [],
       cases: [
         { label: 'repeating', args: [1, whole] },
@@ -294,7 +294,7 @@ export const clamp: Recipe = {
       constants: [],
       constantNames: [],
       phrase,
-      resultNoun: 'the limited value',
+      resultNoun: `the value ${phrase}`,
       calls: [],
       cases: [
         { label: 'below', args: [u0!, u1!, u3!] },
@@ -405,11 +405,11 @@ export const paginate: Recipe = {
   build(context) {
     const v = context.vocabulary;
     const n = pickNames(context, { items: [v.many, 'rows', 'entries'], page: ['page', 'page_number', 'number'], size: ['size', 'per_page', 'page_size'], start: ['start', 'first', 'offset'] });
-    const phrase = 'pages count from 1';
+    const phrase = `one page of ${v.many}`;
     const source = fill(
       dedent(`
         def $fn($items, $page, $size):
-            """The $items on page $page, $size per page ($phrase)."""
+            """Return $phrase: the $items on page $page, $size per page (pages count from 1)."""
             $start = ($page ⟦op:-⟧ ⟦obo:1⟧) * $size
             return $items[$start:⟦obo:$start + $size⟧]
       `),
@@ -424,7 +424,7 @@ export const paginate: Recipe = {
       constants: [],
       constantNames: [],
       phrase,
-      resultNoun: `the ${v.many} on the page`,
+      resultNoun: phrase,
       calls: [],
       cases: [
         { label: 'first_page', args: [labels, 1, 3] },
@@ -516,7 +516,7 @@ export const longestStreak: Recipe = {
       constants: [],
       constantNames: [],
       phrase,
-      resultNoun: `the longest run of ${v.series.one}s`,
+      resultNoun: `the longest run of ${v.series.one}s ${phrase} the goal`,
       calls: [],
       cases: [
         // The longest run holds a day exactly at the goal and is followed by a shorter one.
@@ -559,7 +559,7 @@ export const spread: Recipe = {
       constants: [],
       constantNames: [],
       phrase,
-      resultNoun: `the range of the ${v.series.noun}`,
+      resultNoun: `the range of the ${v.series.noun} (${phrase})`,
       calls: [],
       cases: [
         { label: 'several', args: [[r.int(3, 6), r.int(10, 14), r.int(0, 2), r.int(7, 9)]] },
