@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
 import { registerDemoCommand } from './demo.js';
 import { registerEvalCommand } from './eval.js';
+import { registerExportCommand } from './export.js';
 import { registerImageCommand } from './image.js';
 import { registerRewardCommand, rewardCommandOf } from './reward.js';
 import { registerRewardGroupsCommand } from './reward-groups.js';
@@ -31,6 +32,7 @@ const program = new Command()
 // Command registrations; `reward` and `traj` are groups whose subcommands live in several files.
 registerDemoCommand(program);
 registerEvalCommand(program);
+registerExportCommand(program);
 registerImageCommand(program);
 registerRewardCommand(program);
 registerRewardGroupsCommand(rewardCommandOf(program));
