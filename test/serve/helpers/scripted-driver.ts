@@ -15,6 +15,8 @@ export class ScriptedDriver implements EpisodeDriver {
   leftovers = 0;
   closedDriver = false;
   startDelayMs = 0;
+  /** Starts that ignore cancellation (a driver deep in an engine call), to test what arrives late. */
+  startIgnoresAbort = false;
   /** Steps that ran to their end (a client gone or not). */
   finishedSteps = 0;
 
@@ -31,7 +33,7 @@ export class ScriptedDriver implements EpisodeDriver {
   async start(request: EpisodeStartRequest, signal: AbortSignal): Promise<StartedEpisode> {
     if (request.instanceId === 'unknown-instance') throw new InputError(`no instance ${request.instanceId} in the instances file`);
     if (request.instanceId === 'no-engine') throw new UnavailableError('no Docker engine answers at unix:///nowhere');
-    if (this.startDelayMs > 0) await sleep(this.startDelayMs, signal);
+    if (this.startDelayMs > 0) await sleep(this.startDelayMs, this.startIgnoresAbort ? new AbortController().signal : signal);
     const sandbox = `sandbox-${++this.started}`;
     this.holding.add(sandbox);
     let submitted = false;
