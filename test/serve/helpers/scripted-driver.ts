@@ -50,7 +50,7 @@ export class ScriptedDriver implements EpisodeDriver {
         }
         if (command === 'bad') throw new InputError('no action: the output holds no fenced command');
         this.finishedSteps += 1;
-        submitted = command === 'submit';
+        submitted = command === 'submit' || action.toolCalls[0]?.name === 'submit';
         return {
           observation: submitted ? '' : `ran ${command}`,
           done: submitted,
