@@ -102,7 +102,8 @@ export class ToolEpisodeDriver implements EpisodeDriver {
         WINDOW: session.config.window,
         command_docs: renderCommandDocs(session.specs),
       });
-      const state = await session.state();
+      // A fresh sandbox's shell is in the work directory with no file open: no round trip needed.
+      const state: ToolState = { openFile: 'n/a', workingDir: sandbox.workdir };
       const messages: EpisodeMessage[] = [
         { role: 'system', content: renderTemplate(templates.system_template, variables(state)) },
         { role: 'user', content: renderTemplate(templates.instance_template, variables(state)) },
