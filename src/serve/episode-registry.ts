@@ -89,7 +89,7 @@ export class EpisodeRegistry {
     return count;
   }
 
-  async start(instanceId: string, sample: number | undefined): Promise<{ id: string; messages: EpisodeMessage[]; tools?: unknown[] }> {
+  async start(instanceId: string, sample: number | undefined): Promise<{ id: string; messages: EpisodeMessage[]; tools?: unknown[]; warm?: boolean }> {
     if (this.shuttingDown) throw new HttpError(503, 'the server is shutting down', { headers: this.retryAfter() });
     if (this.live >= this.limits.maxEpisodes) {
       throw new HttpError(429, `${this.limits.maxEpisodes} episodes are running, the most this server runs at once; retry later`, { headers: this.retryAfter() });
@@ -130,7 +130,7 @@ export class EpisodeRegistry {
       record.state = 'live';
       this.metrics.episodesStarted.inc();
       this.metrics.episodeStartSeconds.observe({ sandbox: result.warm === undefined ? 'unknown' : result.warm ? 'warm' : 'cold' }, (Date.now() - started) / 1000);
-      return { id: record.id, messages: result.messages, ...(result.tools ? { tools: result.tools } : {}) };
+      return { id: record.id, messages: result.messages, ...(result.tools ? { tools: result.tools } : {}), ...(result.warm !== undefined ? { warm: result.warm } : {}) };
     } catch (error) {
       if (record.state === 'starting') this.records.delete(record.id);
       this.updateLiveGauge();

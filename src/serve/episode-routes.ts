@@ -32,7 +32,12 @@ export function registerEpisodeRoutes(app: FastifyInstance, registry: EpisodeReg
     const body = parseBody(episodeStartBodySchema, request.body);
     const started = await registry.start(body.instance_id, body.sample);
     reply.code(201);
-    return { episode_id: started.id, messages: started.messages, ...(started.tools ? { tools: started.tools } : {}) };
+    return {
+      episode_id: started.id,
+      messages: started.messages,
+      ...(started.tools ? { tools: started.tools } : {}),
+      ...(started.warm !== undefined ? { sandbox: started.warm ? 'warm' : 'cold' } : {}),
+    };
   });
 
   app.post<{ Params: IdParams }>('/episodes/:id/step', async (request, reply) => {
