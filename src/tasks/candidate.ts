@@ -12,7 +12,7 @@ import { editBetween, type StrReplaceEdit } from './edits.js';
 import type { CallOutcome, ProbeRequest, ProbeResults, VariantOutcome } from './probe/probe.js';
 import { distractorFiles, packageInitFiles } from './package/distractors.js';
 import { functionAt, markModule, type MarkedModule } from './package/modules.js';
-import { moduleOf, planPackage, type PackagePlan, type Tier } from './package/plan.js';
+import { planPackage, type PackagePlan, type Tier } from './package/plan.js';
 import { argumentTuple, renderTestFile, testCases, testFileOf, type TestCaseRef } from './package/test-files.js';
 import { writeProblemStatement, type Outcome, type SymptomExample } from './problem-statement.js';
 import { Random } from './random.js';
@@ -306,4 +306,3 @@ export function judgeCandidate(draft: CandidateDraft, results: ProbeResults): Ju
   };
 }
 
-export { moduleOf };

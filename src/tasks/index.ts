@@ -5,7 +5,7 @@ export { BUG_KINDS, isBugKind, parseBugKinds, type BugKind } from './bugs/bug-ki
 export { TIERS, TEST_FRAMEWORKS, type Tier, type TestFramework } from './package/plan.js';
 export { TEMPLATE_IDS } from './templates/domains.js';
 export { FAMILY_REPO, FAMILY_SPEC_FILE, FAMILY_SPEC_YAML, familySpecFile, familyEnvironment } from './family-spec.js';
-export { teacherRecordSchema, type TaskInstance, type TeacherRecord } from './task-records.js';
+export { loadTeacherRecords, teacherRecordSchema, type TaskInstance, type TeacherRecord } from './task-records.js';
 export { applyEdits, countOccurrences, type StrReplaceEdit } from './edits.js';
 export { DROP_REASONS, type DropReason } from './candidate.js';
 export { NOOP_PATCH } from './validate.js';

@@ -6,8 +6,7 @@
  * rerun (after a crash, a full disk, a Ctrl-C) resumes where the last one stopped and ends with the
  * same bytes as a run that was never interrupted.
  */
-import { statfs } from 'node:fs/promises';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import Docker from 'dockerode';

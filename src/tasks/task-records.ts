@@ -5,6 +5,8 @@
  * kept out of the instance so no prompt built from instances can leak it.
  */
 import { z } from 'zod';
+import { validateRecord } from '../eval/validate-record.js';
+import { readRecords } from '../io/json-records.js';
 import { BUG_KINDS } from './bugs/bug-kinds.js';
 import { TEST_FRAMEWORKS, TIERS } from './package/plan.js';
 
@@ -59,3 +61,8 @@ export const teacherRecordSchema = z.object({
 });
 
 export type TeacherRecord = z.infer<typeof teacherRecordSchema>;
+
+/** Reads teacher.jsonl (or JSON); a bad record is named by file, line and field. */
+export async function loadTeacherRecords(file: string): Promise<TeacherRecord[]> {
+  return (await readRecords(file)).map((record) => validateRecord(teacherRecordSchema, record, file, 'teacher record'));
+}

@@ -63,6 +63,13 @@ test("the teacher's edits, applied in order to the base files, give exactly the 
   }
 });
 
+test('distractor data files are JSON and every Python file of the base tree is what the package renders', () => {
+  for (const { task } of judged) {
+    for (const [path, content] of task.files.base) if (path.endsWith('.json')) assert.doesNotThrow(() => JSON.parse(content), path);
+    for (const [path, content] of task.draft.variants.get('buggy')!) assert.equal(task.files.base.get(path), content);
+  }
+});
+
 test('FAIL_TO_PASS tests come only with the test patch; PASS_TO_PASS tests are in the repository already', () => {
   for (const { task } of judged) {
     assert.ok(task.failToPass.length > 0);

@@ -13,7 +13,7 @@ import { InputError, UnavailableError } from '../../src/errors.js';
 import { loadInstances } from '../../src/eval/instances.js';
 import type { InstanceSandboxProvider } from '../../src/eval/sandbox-provider.js';
 import { findEnvironmentSpec, loadEnvironmentSpecs } from '../../src/sandbox/images/environment-spec.js';
-import { makeTasks, NotEnoughTasksError, teacherRecordSchema, BUG_KINDS, TEMPLATE_IDS, type MakeTasksEvent, type MakeTasksOptions } from '../../src/tasks/index.js';
+import { makeTasks, NotEnoughTasksError, loadTeacherRecords, BUG_KINDS, TEMPLATE_IDS, type MakeTasksEvent, type MakeTasksOptions } from '../../src/tasks/index.js';
 import { removeTree, tempDir } from '../helpers/temp-dir.js';
 import { forbiddenSandboxes, hostSandboxes } from './helpers/host-tasks.js';
 import { preferSystemPython } from './helpers/system-python.js';
@@ -51,11 +51,14 @@ test('the output holds SWE-bench instances, local repositories, an environment s
     assert.equal(tip, instance.base_commit);
     assert.ok(!('bug_kind' in instance) && !JSON.stringify(instance).includes('old_str'), 'no teacher metadata in the instance');
   }
-  const teacher = (await readFile(join(reference, 'teacher.jsonl'), 'utf8')).trim().split('\n').map((line) => teacherRecordSchema.parse(JSON.parse(line)));
+  const teacher = await loadTeacherRecords(join(reference, 'teacher.jsonl'));
   assert.deepEqual(teacher.map((record) => record.instance_id), instances.map((instance) => instance.instance_id));
   const validation = JSON.parse(await readFile(join(reference, 'validation.json'), 'utf8'));
   assert.equal(validation.made, 2);
   assert.equal(validation.candidates, validation.made + validation.dropped);
+  const broken = join(root, 'broken-teacher.jsonl');
+  await writeFile(broken, `${JSON.stringify(teacher[0])}\n${JSON.stringify({ ...teacher[1], edits: [{ path: 'x.py' }] })}\n`);
+  await assert.rejects(loadTeacherRecords(broken), /broken-teacher\.jsonl:2: edits\.0\.old_str: .*\(in teacher record "swe-srl__tasks-/);
 });
 
 test('an interrupted run, run again, resumes and ends byte for byte like an uninterrupted one (repositories included)', async () => {

@@ -3,16 +3,16 @@
  * project metadata, a script, sample data, docs. They mention function names (so a search finds
  * more than the target) but never the bug or its fix.
  */
-import { pyLiteral } from '../code/python-values.js';
+import { isRecordList, pyLiteral } from '../code/python-values.js';
 import type { Random } from '../random.js';
 import { makeRecords } from '../templates/vocabulary.js';
 import type { BuiltFunction } from '../recipes/index.js';
 import type { PackagePlan } from './plan.js';
 import { callSource } from './test-files.js';
 
+/** A function of one argument, a list of records: what a script reading sample data can call. */
 function takesRecords(fn: BuiltFunction): boolean {
-  const first = fn.cases[0]?.args[0];
-  return Array.isArray(first) && fn.params.length === 1 && fn.cases.some((item) => Array.isArray(item.args[0]) && item.args[0].length > 0 && typeof item.args[0][0] === 'object');
+  return fn.params.length === 1 && fn.cases.some((item) => isRecordList(item.args[0] ?? null));
 }
 
 function version(random: Random): string {
@@ -71,7 +71,8 @@ export function distractorFiles(plan: PackagePlan, random: Random): Map<string, 
   if (recordUser) {
     const dataFile = `data/sample_${vocabulary.many}.json`;
     const sample = makeRecords(vocabulary, random, 3);
-    files.set(dataFile, `[\n${sample.map((record) => `  ${pyLiteral(record).replace(/: True/g, ': true')}`).join(',\n')}\n]\n`);
+    // Records hold only strings and numbers, so their Python literal is also JSON.
+    files.set(dataFile, `[\n${sample.map((record) => `  ${pyLiteral(record)}`).join(',\n')}\n]\n`);
     const script = random.pick(['show_report', 'print_totals', 'summarize']);
     files.set(
       `scripts/${script}.py`,
