@@ -7,7 +7,9 @@ import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
 import { registerDemoCommand } from './demo.js';
 import { registerEvalCommand } from './eval.js';
+import { registerEvalMathCommand } from './eval-math.js';
 import { registerImageCommand } from './image.js';
+import { registerMathCommand } from './math.js';
 import { registerRewardCommand, rewardCommandOf } from './reward.js';
 import { registerRewardGroupsCommand } from './reward-groups.js';
 import { registerRolloutCommand } from './rollout.js';
@@ -31,7 +33,9 @@ const program = new Command()
 // Command registrations; `reward` and `traj` are groups whose subcommands live in several files.
 registerDemoCommand(program);
 registerEvalCommand(program);
+registerEvalMathCommand(program);
 registerImageCommand(program);
+registerMathCommand(program);
 registerRewardCommand(program);
 registerRewardGroupsCommand(rewardCommandOf(program));
 registerRolloutCommand(program);

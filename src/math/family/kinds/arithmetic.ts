@@ -43,7 +43,7 @@ function buyPacks(random: SeededRandom, amount: number, items: string, pronoun: 
 
 function giveAway(random: SeededRandom, amount: number, items: string, pronoun: string): Event {
   const friend = random.pick(FRIENDS);
-  const given = random.int(1, Math.max(1, Math.floor(amount / 2)));
+  const given = random.int(2, Math.max(2, Math.floor(amount / 2)));
   const after = amount - given;
   return {
     sentence: `${pronoun} gives ${given} ${items} to ${friend}.`,
