@@ -97,7 +97,7 @@ export function generateMathFamily(options: MathFamilyOptions): MathFamilyRow[] 
       throw new InputError(`count: could not make ${options.count} distinct ${tier} ${kind.name} problems for the ${options.split} split (ran out at problem ${i + 1}); ask for fewer`);
     }
     rows.push({
-      id: `math-${options.split}-s${options.seed}-${String(i).padStart(4, '0')}`,
+      id: `math-${options.split}-${options.tier}-s${options.seed}-${String(i).padStart(4, '0')}`,
       problem: made.problem,
       solution: solutionText(made),
       answer: made.answer,
