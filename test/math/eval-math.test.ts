@@ -87,7 +87,7 @@ function samplingModel(answers: ReadonlyMap<string, string>) {
     const correct = random.chance(0.6);
     right.set(problem, (right.get(problem) ?? 0) + (correct ? 1 : 0));
     if (correct) return random.pick([`Step by step... so the result is $\\boxed{${answer}}$.`, `<think>scratch</think>\nThe answer is $${answer.replace('\\frac', '\\dfrac')}$.`, `Therefore $x = \\boxed{${answer}}$`]);
-    return random.pick([`So $\\boxed{${answer} + 1}$.`, `Hence \\boxed{${answer}`, 'I am not sure.', `The answer is $2(${answer})+1$.`]);
+    return random.pick([`So $\\boxed{${answer} + 1}$.`, `Hence \\boxed{${answer}`, 'I am not sure.', `The answer is $${answer} + 1$.`]);
   };
   return { right, asked, respond };
 }
