@@ -26,7 +26,7 @@ export function registerRewardCommand(program: Command): Command {
   reward
     .command('srl')
     .description('SRL step reward per response: -1 (with the reason) for a format violation, else difflib similarity to the expert action')
-    .requiredOption('--steps <file>', 'steps JSONL written by `swe-srl traj steps` (raw or chat form)')
+    .requiredOption('--steps <file>', 'steps JSONL written by `swe-srl traj steps` (raw or chat form) or `swe-srl math steps`')
     .requiredOption('--responses <file>', 'JSONL lines {"step_id": ..., "response": "<think>...</think> action"}; other fields are copied to the output')
     .option('-o, --output <file>', 'write reward lines here instead of standard output')
     .option('--mode <mode>', 'canonical: compare parsed actions in one canonical rendering; raw: compare the text after </think>', oneOf('--mode', SRL_REWARD_MODES), 'canonical')
