@@ -5,11 +5,10 @@
  * and `answer` is what the RLVR reward checks a whole solution against.
  */
 import { z } from 'zod';
+import { chatMessageSchema } from '../../trajectories/steps/schema.js';
 import { SPLIT_RULES } from '../solution/steps.js';
 
 export const MATH_DOMAIN = 'math';
-
-const chatMessageSchema = z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
 
 export const mathStepRowSchema = z.looseObject({
   step_id: z.string().min(1),

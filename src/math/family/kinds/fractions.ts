@@ -4,16 +4,9 @@
  * reduced fractions (or whole numbers).
  */
 import { Rational } from '../../answer/rational.js';
+import { gcd, lcm } from '../integers.js';
 import type { SeededRandom } from '../random.js';
 import type { ExpertStep, GeneratedProblem, MathTier, ProblemKind } from '../problem-kind.js';
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? Math.abs(a) : gcd(b, a % b);
-}
-
-function lcm(a: number, b: number): number {
-  return (a / gcd(a, b)) * b;
-}
 
 /** A proper-looking fraction with a denominator in [2, maxDen], not always in lowest terms' form. */
 function drawFraction(random: SeededRandom, maxDen: number): { num: number; den: number } {

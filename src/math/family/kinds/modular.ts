@@ -3,16 +3,9 @@
  * (medium), and the solution of a linear congruence or a pair of congruences by the Chinese
  * remainder theorem (hard). Answers are least non-negative (or least positive) residues.
  */
+import { gcd, mod } from '../integers.js';
 import type { SeededRandom } from '../random.js';
 import type { ExpertStep, GeneratedProblem, MathTier, ProblemKind } from '../problem-kind.js';
-
-function mod(a: number, m: number): number {
-  return ((a % m) + m) % m;
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? Math.abs(a) : gcd(b, a % b);
-}
 
 /** The inverse of a modulo m (gcd 1), with the extended-Euclid lines that find it. */
 function inverseWithWork(a: number, m: number): { inverse: number; work: string } {
