@@ -40,10 +40,14 @@ function permutationsCount(items: readonly string[]): number {
 
 function subsetsOfSize(n: number, k: number): number[][] {
   const result: number[][] = [];
-  for (let mask = 0; mask < 1 << n; mask += 1) {
-    const members = [...Array(n).keys()].filter((i) => (mask & (1 << i)) !== 0);
-    if (members.length === k) result.push(members);
-  }
+  const walk = (start: number, chosen: number[]): void => {
+    if (chosen.length === k) {
+      result.push(chosen);
+      return;
+    }
+    for (let i = start; i <= n - (k - chosen.length); i += 1) walk(i + 1, [...chosen, i]);
+  };
+  walk(0, []);
   return result;
 }
 
@@ -78,6 +82,7 @@ function independentAnswer(row: MathFamilyRow): string | { check: (answer: Ratio
     case 'combinatorics':
       if (spec.count === 'arrangements') return String(permutationsCount([...Array(spec.n).keys()].map(String)));
       if (spec.count === 'word') return String(permutationsCount([...(spec.word as string)]));
+      if (spec.count === 'product') return String((spec.choices as number[]).reduce((count, options) => count * [...Array(options).keys()].length, 1));
       if (spec.count === 'choose') return String(subsetsOfSize(spec.n, spec.k).length);
       if (spec.count === 'permutations') return String(subsetsOfSize(spec.n, spec.k).length * permutationsCount([...Array(spec.k).keys()].map(String)));
       if (spec.count === 'committee') return String(subsetsOfSize(spec.girls, spec.takeGirls).length * subsetsOfSize(spec.boys, spec.takeBoys).length);

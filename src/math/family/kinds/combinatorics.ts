@@ -1,5 +1,5 @@
 /**
- * Counting problems: arrangements and selections (easy), committees from two groups and ordered
+ * Counting problems: arrangements, selections and independent choices (easy), committees from two groups and ordered
  * offices (medium), arrangements of a word with repeated letters and "at least one" counts by the
  * complement (hard). Small enough that a test can count them by brute force.
  */
@@ -18,7 +18,11 @@ function choose(n: number, k: number): bigint {
 }
 
 const THINGS = ['books', 'paintings', 'trophies', 'plants', 'photos', 'mugs'];
-const WORDS = ['BANANA', 'LETTER', 'COFFEE', 'PEPPER', 'BALLOON', 'CHEESE', 'SUCCESS', 'TOFFEE', 'ASSESS', 'RADAR', 'LEVEL', 'COOKBOOK'];
+// Words with repeated letters, at most 8 long (so a test can list every arrangement).
+const WORDS = ['BANANA', 'LETTER', 'COFFEE', 'PEPPER', 'BALLOON', 'CHEESE', 'SUCCESS', 'TOFFEE', 'ASSESS', 'RADAR',
+  'LEVEL', 'COOKBOOK', 'APPLE', 'LLAMA', 'GIRAFFE', 'PUZZLE', 'BUBBLE', 'MAMMAL', 'TATTOO', 'ADDRESS', 'ALFALFA',
+  'BOTTLE', 'KETTLE', 'PARROT', 'CARROT', 'MIRROR', 'REFEREE', 'TEEPEE', 'NOODLE', 'BALLET', 'RATTLE', 'MUFFIN',
+  'HAMMER', 'SUMMER', 'MISSES', 'PAPAYA'];
 
 function arrangements(random: SeededRandom): GeneratedProblem {
   const n = random.int(3, 8);
@@ -34,8 +38,8 @@ function arrangements(random: SeededRandom): GeneratedProblem {
 }
 
 function selections(random: SeededRandom): GeneratedProblem {
-  const n = random.int(5, 16);
-  const k = random.int(2, Math.min(5, n - 1));
+  const n = random.int(5, 20);
+  const k = random.int(2, Math.min(6, n - 1));
   const total = choose(n, k);
   const steps: ExpertStep[] = [
     { title: 'Recognise a selection', action: `The order of the chosen students does not matter, so we count combinations: $\\binom{${n}}{${k}}$.` },
@@ -43,6 +47,22 @@ function selections(random: SeededRandom): GeneratedProblem {
     { title: 'State the answer', action: `There are $\\boxed{${total}}$ ways.` },
   ];
   return { problem: `In how many ways can a teacher choose ${k} students from a class of ${n} to form a team?`, steps, answer: String(total), spec: { count: 'choose', n, k } };
+}
+
+function menuChoices(random: SeededRandom): GeneratedProblem {
+  const [starters, mains, desserts] = [random.int(2, 8), random.int(2, 8), random.int(2, 8)];
+  const total = starters * mains * desserts;
+  const steps: ExpertStep[] = [
+    { title: 'Recognise independent choices', action: 'A meal is one starter, one main course and one dessert, each chosen regardless of the others.' },
+    { title: 'Multiply the numbers of options', action: `By the multiplication principle: $${starters} \\times ${mains} \\times ${desserts} = ${total}$.` },
+    { title: 'State the answer', action: `There are $\\boxed{${total}}$ different meals.` },
+  ];
+  return {
+    problem: `A café offers ${starters} starters, ${mains} main courses and ${desserts} desserts. How many different meals of one starter, one main course and one dessert can be ordered?`,
+    steps,
+    answer: String(total),
+    spec: { count: 'product', choices: [starters, mains, desserts] },
+  };
 }
 
 function committees(random: SeededRandom): GeneratedProblem {
@@ -99,9 +119,9 @@ function wordArrangements(random: SeededRandom): GeneratedProblem {
 }
 
 function atLeastOne(random: SeededRandom): GeneratedProblem {
-  const women = random.int(2, 6);
-  const men = random.int(3, 7);
-  const size = random.int(2, Math.min(4, men));
+  const women = random.int(2, 8);
+  const men = random.int(3, 9);
+  const size = random.int(2, Math.min(5, men));
   const all = choose(women + men, size);
   const none = choose(men, size);
   const steps: ExpertStep[] = [
@@ -121,7 +141,7 @@ function atLeastOne(random: SeededRandom): GeneratedProblem {
 export const combinatoricsKind: ProblemKind = {
   name: 'combinatorics',
   generate(random: SeededRandom, tier: MathTier): GeneratedProblem {
-    if (tier === 'easy') return random.chance(0.5) ? arrangements(random) : selections(random);
+    if (tier === 'easy') return random.pick([arrangements, selections, menuChoices])(random);
     if (tier === 'medium') return random.chance(0.5) ? committees(random) : offices(random);
     return random.chance(0.5) ? wordArrangements(random) : atLeastOne(random);
   },
