@@ -138,3 +138,13 @@ test('the answer reward is 1 for an equivalent final answer and 0 otherwise', ()
   assert.equal(answerReward('It is \\boxed{5}', '4').reward, 0);
   assert.equal(answerReward('I cannot tell.', '4').reward, 0);
 });
+
+test('pathological answers are refused quickly instead of hanging or overflowing the stack', () => {
+  const deep = `${'('.repeat(50_000)}1${')'.repeat(50_000)}`;
+  assert.equal(answersEquivalent(deep, '1'), false);
+  assert.equal(answersEquivalent('2^{2^{2^{100}}}', '1'), false);
+  assert.equal(answersEquivalent('\\binom{1000000}{500000}', '1'), false);
+  assert.equal(answersEquivalent('10^{100000}', '10^{100000}'), true);
+  assert.equal(answersEquivalent('10^{100000}', '10^{100001}'), false);
+  assert.equal(extractAnswer(`\\boxed{${'{'.repeat(100_000)}`).answer, null);
+});

@@ -143,8 +143,9 @@ function structuresEqual(predicted: Structure, reference: Structure, percent: Pe
 
 /** Python's `math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE)`. */
 function isClose(a: number, b: number): boolean {
-  if (a === b) return true;
+  // An infinite value here is an overflow (exact values too large to keep), which decides nothing.
   if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+  if (a === b) return true;
   return Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
 }
 

@@ -258,9 +258,13 @@ function mixedNumber(left: ExpressionNode, right: ExpressionNode): ExpressionNod
   return left.type === 'negate' ? { type: 'negate', operand: sum } : sum;
 }
 
+const MAX_EXPRESSION_LENGTH = 2000;
+
 /** The expression tree of `text`, or undefined when it is not an expression this parser reads. */
 export function parseExpression(text: string): ExpressionNode | undefined {
-  if (text === '') return undefined;
+  // No real answer is this long; a pathological one (thousands of nested brackets) must not
+  // exhaust the stack of this recursive parser.
+  if (text === '' || text.length > MAX_EXPRESSION_LENGTH) return undefined;
   const tokens = tokenize(text);
   if (!tokens) return undefined;
   try {
@@ -381,7 +385,7 @@ export function evaluateExpression(node: ExpressionNode, env: ReadonlyMap<string
     case 'binomial': {
       const n = evaluateExpression(node.n, env);
       const k = evaluateExpression(node.k, env);
-      if (!n?.exact?.isInteger() || !k?.exact?.isInteger() || n.exact.num < 0n || n.exact.num > 100_000n) return undefined;
+      if (!n?.exact?.isInteger() || !k?.exact?.isInteger() || n.exact.num < 0n || n.exact.num > 10_000n) return undefined;
       if (k.exact.num < 0n || k.exact.num > n.exact.num) return exactValue(Rational.ZERO);
       let result = 1n;
       for (let i = 1n; i <= k.exact.num; i += 1n) result = (result * (n.exact.num - k.exact.num + i)) / i;
