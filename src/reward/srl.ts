@@ -12,9 +12,8 @@
  *   format's markup (`<function=…>` tags, JSON braces) inflates the similarity of unrelated actions;
  * - `raw`: the text after `</think>` against the expert's action text, character for character.
  *
- * A target with no tool call (`ExpertText`, the math setting's solution steps) is always compared
- * as text: the step after `</think>` against the expert's step. Only the `<think>` split decides
- * its format; the mode changes nothing for it.
+ * Math solution steps are text targets (`srlTextReward`, at the end): the same splitter and the
+ * same similarity, without an action to parse; `srlStepReward` takes either kind of target.
  */
 import { canonicalAction, parseAction, type FormatErrorCode, type ParsedAction } from '../tools/parsers/index.js';
 import type { ExpertAction } from '../trajectories/steps/schema.js';
@@ -27,19 +26,6 @@ export type { ExpertAction } from '../trajectories/steps/schema.js';
 export const SRL_REWARD_MODES = ['canonical', 'raw'] as const;
 export type SrlRewardMode = (typeof SRL_REWARD_MODES)[number];
 
-/** A target compared as plain text (a math solution step): there is no action to parse. */
-export interface ExpertText {
-  kind: 'text';
-  text: string;
-}
-
-/** What a step row's response is scored against. */
-export type SrlTarget = ExpertAction | ExpertText;
-
-export function isTextTarget(target: SrlTarget): target is ExpertText {
-  return (target as Partial<ExpertText>).kind === 'text';
-}
-
 export interface SrlRewardOptions {
   mode: SrlRewardMode;
 }
@@ -48,26 +34,15 @@ export type SrlRewardResult =
   | { reward: number; formatOk: true; monologue: string; action: ParsedAction; compared: { response: string; expert: string } }
   | { reward: -1; formatOk: false; reason: string };
 
-export type SrlTextRewardResult =
-  | { reward: number; formatOk: true; monologue: string; compared: { response: string; expert: string } }
-  | { reward: -1; formatOk: false; reason: string };
-
 const VIOLATION_PREFIX: Readonly<Record<FormatErrorCode, string>> = {
   no_action: 'no action',
   multiple_actions: 'more than one action',
   unparseable: 'unparseable tool call',
 };
 
-export function srlReward(response: string, expert: ExpertAction, options?: SrlRewardOptions): SrlRewardResult;
-export function srlReward(response: string, expert: ExpertText, options?: SrlRewardOptions): SrlTextRewardResult;
-export function srlReward(response: string, expert: SrlTarget, options?: SrlRewardOptions): SrlRewardResult | SrlTextRewardResult;
-export function srlReward(response: string, expert: SrlTarget, options: SrlRewardOptions = { mode: 'canonical' }): SrlRewardResult | SrlTextRewardResult {
+export function srlReward(response: string, expert: ExpertAction, options: SrlRewardOptions = { mode: 'canonical' }): SrlRewardResult {
   const split = splitResponse(response);
   if (!split.ok) return { reward: -1, formatOk: false, reason: split.reason };
-  if (isTextTarget(expert)) {
-    const compared = { response: split.actionText, expert: expert.text.trim() };
-    return { reward: sequenceMatcherRatio(compared.response, compared.expert), formatOk: true, monologue: split.monologue, compared };
-  }
   const parsed = parseAction(expert.toolFormat, split.actionText);
   if (!parsed.ok) return { reward: -1, formatOk: false, reason: `${VIOLATION_PREFIX[parsed.error.code]}: ${parsed.error.reason}` };
   // An empty command in a function call is no action, as an empty fenced block is in thought-action.
@@ -85,4 +60,37 @@ export function srlReward(response: string, expert: SrlTarget, options: SrlRewar
     action: parsed.action,
     compared,
   };
+}
+
+/**
+ * A target compared as plain text: a math solution step. There is no tool call to parse, so only
+ * the `<think>` split decides the format, and the reward mode changes nothing.
+ */
+export interface ExpertText {
+  kind: 'text';
+  text: string;
+}
+
+/** What a step row's responses are scored against: a SWE expert action or a text step. */
+export type SrlTarget = ExpertAction | ExpertText;
+
+export type SrlTextRewardResult =
+  | { reward: number; formatOk: true; monologue: string; compared: { response: string; expert: string } }
+  | { reward: -1; formatOk: false; reason: string };
+
+export function isTextTarget(target: SrlTarget): target is ExpertText {
+  return (target as Partial<ExpertText>).kind === 'text';
+}
+
+/** The SRL reward of a text step: −1 for a broken `<think>` format, else the difflib ratio of the text after `</think>`. */
+export function srlTextReward(response: string, expert: ExpertText): SrlTextRewardResult {
+  const split = splitResponse(response);
+  if (!split.ok) return { reward: -1, formatOk: false, reason: split.reason };
+  const compared = { response: split.actionText, expert: expert.text.trim() };
+  return { reward: sequenceMatcherRatio(compared.response, compared.expert), formatOk: true, monologue: split.monologue, compared };
+}
+
+/** The SRL reward for any step row's target: `srlReward` for an action, `srlTextReward` for a text step. */
+export function srlStepReward(response: string, target: SrlTarget, options?: SrlRewardOptions): SrlRewardResult | SrlTextRewardResult {
+  return isTextTarget(target) ? srlTextReward(response, target) : srlReward(response, target, options);
 }

@@ -18,7 +18,7 @@ import { MATH_TIERS } from '../../src/math/family/problem-kind.js';
 import { writeMathFamily } from '../../src/math/family/write-family.js';
 import { readMathProblems } from '../../src/math/solution/problems-file.js';
 import { mathStepRows } from '../../src/math/steps/step-rows.js';
-import { srlReward } from '../../src/reward/srl.js';
+import { srlStepReward } from '../../src/reward/srl.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 function rowsOfAllTiers(seed: number, split: 'train' | 'held-out', count: number): MathFamilyRow[] {
@@ -174,13 +174,13 @@ test("every step instance's teacher step scores 1.0 and any other step scores ex
         assert.equal(rows.length, problem.steps.length - 1);
         for (const row of rows) {
           instances += 1;
-          const teacher = srlReward(`<think>I follow the expert.</think>\n${row.target}`, { kind: 'text', text: row.target });
+          const teacher = srlStepReward(`<think>I follow the expert.</think>\n${row.target}`, { kind: 'text', text: row.target });
           assert.equal(teacher.reward, 1, row.step_id);
           // Another step of the same solution, and the target with a slip in it, as a policy might write them.
           const other = problem.steps[(row.step_index + 1) % problem.steps.length]!.text;
           const slipped = row.target.replace(/\d/, (digit) => String((Number(digit) + 1) % 10));
           for (const response of [other, slipped]) {
-            const result = srlReward(`<think>plan</think>\n\n${response}\n`, { kind: 'text', text: row.target });
+            const result = srlStepReward(`<think>plan</think>\n\n${response}\n`, { kind: 'text', text: row.target });
             assert.ok(result.formatOk);
             ours.push(result.reward);
             pairs.push([response.trim(), row.target.trim()]);

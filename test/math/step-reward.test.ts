@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { registerMathCommand } from '../../src/cli/math.js';
 import { registerRewardCommand } from '../../src/cli/reward.js';
 import { sequenceMatcherRatio } from '../../src/reward/similarity.js';
-import { srlReward, type ExpertText } from '../../src/reward/srl.js';
+import { srlStepReward, type ExpertText } from '../../src/reward/srl.js';
 import { readJsonlFile, writeJsonlFile } from '../helpers/jsonl-files.js';
 import { runInProcess } from '../helpers/cli.js';
 import { withTempDir } from '../helpers/temp-dir.js';
@@ -18,7 +18,7 @@ const step: ExpertText = { kind: 'text', text: '2. **Multiply** $3 \\times 4 = 1
 
 test('a math response that breaks the <think> format scores -1 with the reason', () => {
   const reason = (response: string): string => {
-    const result = srlReward(response, step);
+    const result = srlStepReward(response, step);
     assert.equal(result.reward, -1);
     assert.ok(!result.formatOk);
     return result.reason;
@@ -30,15 +30,15 @@ test('a math response that breaks the <think> format scores -1 with the reason',
 });
 
 test("a math response scores the difflib ratio of its step to the expert's, whatever the monologue says", () => {
-  assert.equal(srlReward(`<think>3 times 4</think>\n${step.text}\n`, step).reward, 1);
-  assert.equal(srlReward(`missing open tag</think>${step.text}`, step).reward, 1);
+  assert.equal(srlStepReward(`<think>3 times 4</think>\n${step.text}\n`, step).reward, 1);
+  assert.equal(srlStepReward(`missing open tag</think>${step.text}`, step).reward, 1);
   const other = '2. **Multiply** $4 \\times 3 = 12$, as before.';
-  const result = srlReward(`<think>${step.text}</think>\n${other}`, step);
+  const result = srlStepReward(`<think>${step.text}</think>\n${other}`, step);
   assert.ok(result.formatOk);
   assert.equal(result.reward, sequenceMatcherRatio(other, step.text));
   assert.deepEqual(result.compared, { response: other, expert: step.text });
   // The mode only matters for tool calls.
-  assert.equal(srlReward(`<think>x</think>${other}`, step, { mode: 'raw' }).reward, result.reward);
+  assert.equal(srlStepReward(`<think>x</think>${other}`, step, { mode: 'raw' }).reward, result.reward);
 });
 
 test('math make, math steps and reward srl chain: the teacher scores 1, a broken format -1', async (t) => {

@@ -5,17 +5,19 @@
  * and `answer` is what the RLVR reward checks a whole solution against.
  */
 import { z } from 'zod';
-import { chatMessageSchema } from '../../trajectories/steps/schema.js';
 import { SPLIT_RULES } from '../solution/steps.js';
 
 export const MATH_DOMAIN = 'math';
+
+// Math prompts are plain text turns: no tool calls, no tool messages.
+const mathMessageSchema = z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
 
 export const mathStepRowSchema = z.looseObject({
   step_id: z.string().min(1),
   instance_id: z.string(),
   step_index: z.int().positive(),
   domain: z.literal(MATH_DOMAIN),
-  messages: z.array(chatMessageSchema).min(1),
+  messages: z.array(mathMessageSchema).min(1),
   /** The expert's step as the policy should write it after </think>. */
   target: z.string().min(1),
   answer: z.string(),

@@ -16,7 +16,7 @@ import { readJsonLines } from '../../io/json-lines.js';
 import { formatIssues } from '../../trajectories/schema.js';
 import { isMathRow, mathStepRowSchema } from '../../math/steps/step-row-schema.js';
 import { chatStepRowSchema, expertOfRow, rawStepRowSchema } from '../../trajectories/steps/schema.js';
-import { srlReward, type SrlRewardMode, type SrlTarget } from '../srl.js';
+import { srlStepReward, type SrlRewardMode, type SrlTarget } from '../srl.js';
 
 const responseLineSchema = z.looseObject({
   step_id: z.string({ error: 'expected the step_id of a row of the steps file' }).min(1),
@@ -67,7 +67,7 @@ export async function* scoreResponses(responsesPath: string, experts: ReadonlyMa
     const { response, ...rest } = parsed.data;
     const expert = experts.get(parsed.data.step_id);
     if (!expert) throw new InputError(`${describeLocation(responsesPath, line, 'step_id')}: ${JSON.stringify(parsed.data.step_id)} is not in the steps file`);
-    const result = srlReward(response, expert, { mode });
+    const result = srlStepReward(response, expert, { mode });
     yield result.formatOk
       ? { ...rest, step_id: parsed.data.step_id, reward: result.reward, format_ok: true }
       : { ...rest, step_id: parsed.data.step_id, reward: -1, format_ok: false, reason: result.reason };

@@ -7,7 +7,7 @@ import { TOOL_FORMATS, type ParsedAction, type ToolFormat } from '../../tools/pa
 import { parsedActionSchema } from '../schema.js';
 import { expertActionText } from './decompose.js';
 
-export const chatMessageSchema = z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+const chatMessageSchema = z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
 
 export const rawStepRowSchema = z.looseObject({
   step_id: z.string().min(1),
