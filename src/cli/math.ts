@@ -37,15 +37,15 @@ interface MakeFlags {
   output: string;
 }
 
-interface StepsFlags {
+export interface MathStepsFlags {
   output: string;
-  format: FieldMapPreset;
+  format?: FieldMapPreset;
   field?: string[];
   split?: FallbackSplitRule | 'none';
-  stepsFrom: 'solution' | 'trace';
-  history: number | 'all';
+  stepsFrom?: 'solution' | 'trace';
+  history?: number | 'all';
   nextTitle?: boolean;
-  prefixBudget: number;
+  prefixBudget?: number;
   skipInvalid?: boolean;
 }
 
@@ -61,6 +61,38 @@ interface SampleFlags {
   apiKey?: string;
   requestTimeout?: number;
   maxRetries?: number;
+}
+
+/** `math steps` (and `traj steps --domain math`): reads the problems, writes the rows, reports on stderr. */
+export async function runMathSteps(inputs: string[], flags: MathStepsFlags): Promise<void> {
+  if (flags.history === 0) throw new InputError('--history: a math prompt shows at least 1 earlier step (or "all")');
+  const format = flags.format ?? 'plain';
+  const fallback = flags.split ?? (format === 's1k' ? 'paragraphs' : 'none');
+  const report = await writeMathStepFile(inputs, {
+    output: flags.output,
+    fields: fieldMapFrom(format, flags.field ?? []),
+    stepsFrom: flags.stepsFrom ?? 'solution',
+    ...(fallback !== 'none' ? { fallbackSplit: fallback } : {}),
+    history: flags.history ?? 'all',
+    nextTitle: flags.nextTitle === true,
+    prefixBudget: flags.prefixBudget ?? DEFAULT_PREFIX_BUDGET,
+    skipInvalid: flags.skipInvalid === true,
+    onInvalid: (error) => console.error(`swe-srl: skipped: ${error.message}`),
+    onRejected: (rejection) => console.error(`swe-srl: rejected: ${rejection.file}:${rejection.line} (${rejection.id}): ${rejection.reason}`),
+  });
+  const rules = Object.entries(report.rules).filter(([, n]) => n > 0).map(([rule, n]) => `${rule} ${n}`).join(', ') || 'none';
+  console.error(
+    `wrote ${report.instances} math step rows from ${report.problems} problems to ${flags.output}; steps cut by: ${rules}` +
+      `; rejected ${report.rejected} rows whose steps could not be parsed${report.skipped > 0 ? `; skipped ${report.skipped} invalid rows` : ''}`,
+  );
+}
+
+/** The math settings `traj steps --domain math` accepts too. */
+export function withMathStepFlags(command: Command): Command {
+  return command
+    .option('--next-title', "math: give the next step's number and title in the prompt; the target is then the rest of the step")
+    .option('--prefix-budget <tokens>', `math: longest partial solution in a prompt (approximate tokens); longer ones lose their oldest steps, with a marker (default ${DEFAULT_PREFIX_BUDGET})`, integerAtLeast('--prefix-budget', 1))
+    .option('--skip-invalid', 'math: report rows without an answer or with an empty solution (or not JSON) and go on instead of stopping');
 }
 
 /** The `math` command, created on first use so several files can add subcommands to it. */
@@ -94,7 +126,7 @@ export function registerMathCommand(program: Command): Command {
       console.error(`wrote ${manifest.count} ${flags.split} problems (seed ${flags.seed}, tier ${flags.tier}: ${kinds}) to ${problemsPath}; they give ${manifest.instances} step instances`);
     });
 
-  math
+  const steps = math
     .command('steps')
     .description('cut worked solutions into SRL step rows: N steps give N-1 rows, each the problem and the steps so far, targeting the next step')
     .argument('<inputs...>', 'JSONL of {problem, solution, answer} (or other fields, see --format and --field)')
@@ -103,30 +135,8 @@ export function registerMathCommand(program: Command): Command {
     .option('--field <FIELD=NAME>', 'read FIELD (id, problem, solution, answer, trace, dataset) from column NAME; repeatable', collect)
     .option('--split <rule>', `how to cut a solution with no numbered steps: ${[...FALLBACK_SPLIT_RULES, 'none'].join(' | ')} (default: none for plain, paragraphs for s1k)`, oneOf('--split', [...FALLBACK_SPLIT_RULES, 'none'] as const))
     .option('--steps-from <field>', 'cut the solution or the reasoning trace: solution | trace', oneOf('--steps-from', ['solution', 'trace'] as const), 'solution')
-    .option('--history <n|all>', 'earlier steps shown in each prompt', parseMathHistory, 'all')
-    .option('--next-title', "give the next step's number and title in the prompt; the target is then the rest of the step")
-    .option('--prefix-budget <tokens>', 'longest partial solution in a prompt (approximate tokens); longer ones lose their oldest steps, with a marker', integerAtLeast('--prefix-budget', 1), DEFAULT_PREFIX_BUDGET)
-    .option('--skip-invalid', 'report rows without an answer or with an empty solution (or not JSON) and go on instead of stopping')
-    .action(async (inputs: string[], flags: StepsFlags) => {
-      const fallback = flags.split ?? (flags.format === 's1k' ? 'paragraphs' : 'none');
-      const report = await writeMathStepFile(inputs, {
-        output: flags.output,
-        fields: fieldMapFrom(flags.format, flags.field ?? []),
-        stepsFrom: flags.stepsFrom,
-        ...(fallback !== 'none' ? { fallbackSplit: fallback } : {}),
-        history: flags.history,
-        nextTitle: flags.nextTitle === true,
-        prefixBudget: flags.prefixBudget,
-        skipInvalid: flags.skipInvalid === true,
-        onInvalid: (error) => console.error(`swe-srl: skipped: ${error.message}`),
-        onRejected: (rejection) => console.error(`swe-srl: rejected: ${rejection.file}:${rejection.line} (${rejection.id}): ${rejection.reason}`),
-      });
-      const rules = Object.entries(report.rules).filter(([, n]) => n > 0).map(([rule, n]) => `${rule} ${n}`).join(', ') || 'none';
-      console.error(
-        `wrote ${report.instances} math step rows from ${report.problems} problems to ${flags.output}; steps cut by: ${rules}` +
-          `; rejected ${report.rejected} rows whose steps could not be parsed${report.skipped > 0 ? `; skipped ${report.skipped} invalid rows` : ''}`,
-      );
-    });
+    .option('--history <n|all>', 'earlier steps shown in each prompt', parseMathHistory, 'all');
+  withMathStepFlags(steps).action(async (inputs: string[], flags: MathStepsFlags) => runMathSteps(inputs, flags));
 
   math
     .command('sample')

@@ -83,3 +83,20 @@ test('math steps reports each rejected row with its line, and stops at an invali
     assert.match(strict.at(-1)!, /from 1 problems .*numbered 1; rejected 2 rows/);
   });
 });
+
+test('traj steps --domain math writes the same rows as math steps; math-only flags are refused for trajectories', async (t) => {
+  const { registerTrajCommand } = await import('../../src/cli/traj.js');
+  await withTempDir(async (dir) => {
+    await runInProcess(t, [registerMathCommand], ['math', 'make', '--count', '4', '--seed', '9', '-o', join(dir, 'family')]);
+    const problems = join(dir, 'family', 'problems.jsonl');
+    const viaMath = join(dir, 'math.jsonl');
+    const viaTraj = join(dir, 'traj.jsonl');
+    await runInProcess(t, [registerMathCommand], ['math', 'steps', problems, '-o', viaMath, '--history', '2', '--next-title', '--prefix-budget', '50']);
+    const messages = await runInProcess(t, [registerTrajCommand], ['traj', 'steps', '--domain', 'math', problems, '-o', viaTraj, '--history', '2', '--next-title', '--prefix-budget', '50']);
+    assert.match(messages.at(-1)!, /^wrote \d+ math step rows from 4 problems/);
+    assert.deepEqual(await readJsonlFile(viaTraj), await readJsonlFile(viaMath));
+    await assert.rejects(runInProcess(t, [registerTrajCommand], ['traj', 'steps', '--domain', 'math', problems, '-o', viaTraj, '--form', 'raw']), /--form: math step rows come in chat form only/);
+    await assert.rejects(runInProcess(t, [registerTrajCommand], ['traj', 'steps', '--domain', 'math', problems, '-o', viaTraj, '--history', '0']), /--history: a math prompt shows at least 1/);
+    await assert.rejects(runInProcess(t, [registerTrajCommand], ['traj', 'steps', problems, '-o', viaTraj, '--next-title']), /--next-title: applies to --domain math only/);
+  });
+});
