@@ -100,3 +100,15 @@ test('traj steps --domain math writes the same rows as math steps; math-only fla
     await assert.rejects(runInProcess(t, [registerTrajCommand], ['traj', 'steps', problems, '-o', viaTraj, '--next-title']), /--next-title: applies to --domain math only/);
   });
 });
+
+test('readers of SWE steps only (the reward server) refuse a math row by its line; the step-target reader takes both', async (t) => {
+  const { loadExpertActions, loadStepTargets } = await import('../../src/reward/srl/score-file.js');
+  await withTempDir(async (dir) => {
+    await runInProcess(t, [registerMathCommand], ['math', 'make', '--count', '2', '--seed', '1', '-o', join(dir, 'family')]);
+    const steps = join(dir, 'steps.jsonl');
+    await runInProcess(t, [registerMathCommand], ['math', 'steps', join(dir, 'family', 'problems.jsonl'), '-o', steps]);
+    const targets = await loadStepTargets(steps);
+    assert.ok([...targets.values()].every((target) => 'kind' in target && target.kind === 'text'));
+    await assert.rejects(loadExpertActions(steps), new RegExp(`${steps.replace(/[.]/g, '\\.')}:1: domain: a math step row`));
+  });
+});

@@ -16,7 +16,7 @@ import { readJsonLines } from '../../io/json-lines.js';
 import { formatIssues } from '../../trajectories/schema.js';
 import { isMathRow, mathStepRowSchema } from '../../math/steps/step-row-schema.js';
 import { chatStepRowSchema, expertOfRow, rawStepRowSchema } from '../../trajectories/steps/schema.js';
-import { srlStepReward, type SrlRewardMode, type SrlTarget } from '../srl.js';
+import { isTextTarget, srlStepReward, type ExpertAction, type SrlRewardMode, type SrlTarget } from '../srl.js';
 
 const responseLineSchema = z.looseObject({
   step_id: z.string({ error: 'expected the step_id of a row of the steps file' }).min(1),
@@ -44,12 +44,14 @@ function targetOfRow(value: unknown, where: string): { id: string; target: SrlTa
   return { id: parsed.data.step_id, target: expertOfRow(parsed.data) };
 }
 
-/** The expert target of every step, by step id. */
-export async function loadExpertActions(stepsPath: string): Promise<Map<string, SrlTarget>> {
+async function loadTargets(stepsPath: string, allowText: boolean): Promise<Map<string, SrlTarget>> {
   const experts = new Map<string, SrlTarget>();
   const firstLine = new Map<string, number>();
   for await (const { line, value } of readJsonLines(stepsPath)) {
     const { id, target } = targetOfRow(value, describeLocation(stepsPath, line));
+    if (!allowText && isTextTarget(target)) {
+      throw new InputError(`${describeLocation(stepsPath, line, 'domain')}: a math step row; this reader takes SWE step rows (traj steps), whose targets are actions`);
+    }
     const earlier = firstLine.get(id);
     if (earlier !== undefined) throw new InputError(`${describeLocation(stepsPath, line, 'step_id')}: ${JSON.stringify(id)} already used on line ${earlier}`);
     firstLine.set(id, line);
@@ -57,6 +59,16 @@ export async function loadExpertActions(stepsPath: string): Promise<Map<string, 
   }
   if (experts.size === 0) throw new InputError(`${stepsPath}: no step rows`);
   return experts;
+}
+
+/** The target of every step, by step id: SWE expert actions and math text steps alike. */
+export function loadStepTargets(stepsPath: string): Promise<Map<string, SrlTarget>> {
+  return loadTargets(stepsPath, true);
+}
+
+/** The expert action of every SWE step, by step id; a math row is an error naming its line. */
+export async function loadExpertActions(stepsPath: string): Promise<Map<string, ExpertAction>> {
+  return (await loadTargets(stepsPath, false)) as Map<string, ExpertAction>;
 }
 
 /** One reward line per response line, in order. */
