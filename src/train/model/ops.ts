@@ -102,7 +102,7 @@ function embedWithMatmulGradient(table: Tensor, ids: Tensor): Tensor {
         return tf.matMul(oneHot, dy as tf.Tensor2D, true, false);
       },
     };
-  }) as unknown as tf.CustomGradientFunc<Tensor>);
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (gather(table) as Tensor).reshape([...ids.shape, width]);
 }
 
