@@ -76,7 +76,7 @@ export class Transformer {
       const values = new Float32Array(size);
       if (spec.init === 'ones') values.fill(1);
       else for (let i = 0; i < size; i += 1) values[i] = rng.normal() * spec.init;
-      params.set(spec.name, tf.variable(tf.tensor(values, spec.shape, 'float32'), true, spec.name));
+      params.set(spec.name, tf.variable(tf.tensor(values, spec.shape, 'float32'), true));
     }
     return new Transformer(config, params, ops);
   }
@@ -99,12 +99,26 @@ export class Transformer {
     const extra = [...tensors.keys()].filter((name) => !wanted.has(name) && !(config.tieEmbeddings && name === 'lm_head.weight'));
     if (extra.length > 0) throw new InputError(`${source}: tensor "${extra[0]}" is not part of this model config (${extra.length} unexpected tensor${extra.length === 1 ? '' : 's'})`);
     const params = new Map<string, tf.Variable>();
-    for (const spec of specs) params.set(spec.name, tf.variable(tensors.get(spec.name)!.toFloat(), true, spec.name));
+    for (const spec of specs) params.set(spec.name, tf.variable(tensors.get(spec.name)!.toFloat(), true));
     return new Transformer(config, params, ops);
   }
 
   get variables(): tf.Variable[] {
     return [...this.params.values()];
+  }
+
+  /**
+   * Gradients of `loss` with respect to every parameter, keyed by parameter name. (Variables keep
+   * tfjs's own unique names, so several models can live in one process.)
+   */
+  gradients(loss: () => tf.Scalar): { value: number; grads: Record<string, Tensor> } {
+    const byVariable = new Map([...this.params].map(([name, variable]) => [variable.name, name]));
+    const { value, grads } = tf.variableGrads(loss, this.variables);
+    const named: Record<string, Tensor> = {};
+    for (const [variableName, grad] of Object.entries(grads)) named[byVariable.get(variableName)!] = grad;
+    const loss0 = value.dataSync()[0]!;
+    value.dispose();
+    return { value: loss0, grads: named };
   }
 
   private param(name: string): Tensor {
