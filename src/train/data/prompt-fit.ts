@@ -8,7 +8,7 @@
 import { InputError } from '../../errors.js';
 import type { ChatMessage } from '../../policy/types.js';
 import type { ToolSpec } from '../../tools/types.js';
-import { truncateObservation } from '../../trajectories/steps/truncate.js';
+import { truncateObservation, truncationMarker } from '../../trajectories/steps/truncate.js';
 import type { ChatTemplate } from '../tokenizer/chat-template.js';
 
 export interface FittedPrompt {
@@ -59,9 +59,9 @@ export function fitPrompt(template: ChatTemplate, messages: readonly ChatMessage
     const target = current[longest]!;
     if (target.content.length < 64) break;
     const excess = ids.length - budget;
-    // Tokens to characters at this turn's own density, with a margin for the marker.
+    // Tokens to characters at this turn's own density, with room for the marker the cut adds.
     const perToken = target.content.length / Math.max(1, template.tokenizer.encode(target.content).length);
-    const keep = Math.max(0, Math.floor(target.content.length - (excess + 16) * perToken));
+    const keep = Math.max(0, Math.floor(target.content.length - excess * perToken * 1.1 - truncationMarker(target.content.length).length - 8));
     current = current.map((message, index) => (index === longest ? ({ ...message, content: truncateObservation(message.content, keep) } as ChatMessage) : message));
     shortened += 1;
     ids = render(current);
