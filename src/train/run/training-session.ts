@@ -52,6 +52,20 @@ export interface SessionSetup {
   keepCheckpoints: number;
 }
 
+/**
+ * The settings a resumed run must share with the checkpoint's: whatever changes what the steps
+ * compute. How often to checkpoint or validate, and how many checkpoints to keep, may change.
+ */
+export function resumeSettings(config: TrainConfig, stage: Record<string, unknown>): Record<string, unknown> {
+  const { validationMax: _validationMax, ...data } = config.data;
+  return { seed: config.seed, model: config.model, tokenizer: config.tokenizer, data, ...stage };
+}
+
+export function omitBookkeeping<T extends { checkpointEvery: number; evalEvery: number; keepCheckpoints: number }>(stage: T): Omit<T, 'checkpointEvery' | 'evalEvery' | 'keepCheckpoints'> {
+  const { checkpointEvery: _c, evalEvery: _e, keepCheckpoints: _k, ...rest } = stage;
+  return rest;
+}
+
 export class TrainingSession {
   readonly template: ChatTemplate;
   readonly metrics: MetricsLog;

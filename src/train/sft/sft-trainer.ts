@@ -15,7 +15,7 @@ import { NoTrainingDataError } from '../errors.js';
 import { nextTokenLogprobs, padBatch } from '../model/logprobs.js';
 import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
 import { learningRateAt } from '../optim/schedule.js';
-import { TrainingSession, type TrainRunOptions } from '../run/training-session.js';
+import { omitBookkeeping, resumeSettings, TrainingSession, type TrainRunOptions } from '../run/training-session.js';
 
 /** Where SFT examples come from. */
 export type SftSource =
@@ -84,7 +84,7 @@ export async function trainSft(options: SftOptions): Promise<SftResult> {
   const examples = await readSource(options.data, config);
   const validationExamples = options.validation ? await readSource(options.validation, config) : undefined;
   const session = await TrainingSession.open('sft', options, {
-    settings: { seed: config.seed, model: config.model, tokenizer: config.tokenizer, data: config.data, sft, init: options.init ?? null, source: options.data.kind },
+    settings: resumeSettings(config, { sft: omitBookkeeping(sft), init: options.init ?? null, source: options.data.kind }),
     tokenizerTexts: textsOf(examples, config.tokenizer.trainingChars),
     weightDecay: sft.weightDecay,
     keepCheckpoints: sft.keepCheckpoints,
