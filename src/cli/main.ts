@@ -13,6 +13,7 @@ import { registerRewardGroupsCommand } from './reward-groups.js';
 import { registerRolloutCommand } from './rollout.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerSimilarityCommand } from './similarity.js';
+import { registerTrainCommand } from './train.js';
 import { registerTrajCommand, trajCommandOf } from './traj.js';
 import { registerTrajReplaySubcommand } from './traj-replay.js';
 
@@ -37,6 +38,7 @@ registerRewardGroupsCommand(rewardCommandOf(program));
 registerRolloutCommand(program);
 registerSandboxCommand(program);
 registerSimilarityCommand(program);
+registerTrainCommand(program);
 registerTrajCommand(program);
 registerTrajReplaySubcommand(trajCommandOf(program));
 

@@ -5,5 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+// Production mode silences tfjs's console banner suggesting tfjs-node whenever the cpu backend
+// first runs: the backend ladder already says which backend runs and why.
+tf.enableProdMode();
+
 export { tf };
 export type Tensor = tf.Tensor;
