@@ -7,16 +7,17 @@
  *     swe-srl train backend
  *
  * Progress goes to stderr, one line per step; Ctrl-C checkpoints and stops, and the same command
- * again resumes from the last checkpoint.
+ * again resumes from the last checkpoint. TensorFlow.js is loaded only when a train command runs,
+ * so the other commands start as fast as before.
  */
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { BACKEND_SETTINGS, describeSelection, resolveBackendSetting, selectBackend, type BackendSetting } from '../train/backends/ladder.js';
+import { BACKEND_SETTINGS, describeSelection, type BackendSetting } from '../train/backends/backend-names.js';
 import { loadTrainConfig, mergeTrainConfig, parseTrainConfig, type TrainConfig, type TrainConfigInput } from '../train/config.js';
 import type { TrainEvent } from '../train/events.js';
 import { MODEL_PRESET_NAMES, type ModelPreset } from '../train/model/config.js';
-import { trainSft, type SftSource } from '../train/sft/sft-trainer.js';
-import { trainSrl, type SrlSource } from '../train/srl/srl-trainer.js';
+import type { SftSource } from '../train/sft/sft-trainer.js';
+import type { SrlSource } from '../train/srl/srl-trainer.js';
 import { integerAtLeast, oneOf } from './option-values.js';
 
 interface TrainFlags {
@@ -135,6 +136,7 @@ export function registerTrainCommand(program: Command): void {
       const { config, source } = await configOf(flags);
       const data = sourceOf(flags, true);
       const validation = validationOf(flags, data);
+      const { trainSft } = await import('../train/sft/sft-trainer.js');
       const { signal, release } = interruptSignal();
       try {
         const result = await trainSft({
@@ -159,6 +161,7 @@ export function registerTrainCommand(program: Command): void {
       const { config, source } = await configOf(flags);
       const data = sourceOf(flags, false) as SrlSource;
       const validation = validationOf(flags, data) as SrlSource | undefined;
+      const { trainSrl } = await import('../train/srl/srl-trainer.js');
       const { signal, release } = interruptSignal();
       try {
         const result = await trainSrl({
@@ -184,6 +187,7 @@ export function registerTrainCommand(program: Command): void {
     .description('say which TensorFlow.js backend training would use, and why not the others')
     .option('--backend <name>', `force one: ${BACKEND_SETTINGS.join(', ')}`, oneOf('--backend', BACKEND_SETTINGS))
     .action(async (flags: { backend?: BackendSetting }) => {
+      const { resolveBackendSetting, selectBackend } = await import('../train/backends/ladder.js');
       const selection = await selectBackend(resolveBackendSetting(flags.backend));
       process.stdout.write(`${selection.backend}\n`);
       for (const line of describeSelection(selection)) process.stderr.write(`${line}\n`);

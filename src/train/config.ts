@@ -12,7 +12,7 @@ import { fileReadError } from '../io/read-error.js';
 import { DEFAULT_ADVANTAGE_EPSILON, DEFAULT_GROUP_SIZE } from '../reward/group-stats.js';
 import { SRL_REWARD_MODES } from '../reward/srl.js';
 import { formatIssues } from '../trajectories/schema.js';
-import { BACKEND_SETTINGS, type BackendSetting } from './backends/ladder.js';
+import { BACKEND_SETTINGS, type BackendSetting } from './backends/backend-names.js';
 import { MODEL_PRESETS, MODEL_PRESET_NAMES, checkFitsContext, validateModelConfig, type ModelConfig, type ModelPreset } from './model/config.js';
 
 /** Tokenizer size per preset: the tiny model's vocabulary is small so its output head stays cheap. */

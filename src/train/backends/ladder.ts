@@ -12,29 +12,11 @@
  * an error, never a silent fallback.
  */
 import { UnavailableError, InputError } from '../../errors.js';
+import { BACKEND_ENV_VAR, BACKEND_LADDER, BACKEND_SETTINGS, type BackendAttempt, type BackendName, type BackendSelection, type BackendSetting } from './backend-names.js';
 import { loadNativeBackend } from './native/index.js';
 import { tf } from './tf.js';
 
-export const BACKEND_LADDER = ['tfjs-node-gpu', 'tfjs-node', 'native', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_LADDER)[number];
-export type BackendSetting = BackendName | 'auto';
-export const BACKEND_SETTINGS: readonly BackendSetting[] = ['auto', ...BACKEND_LADDER];
-export const BACKEND_ENV_VAR = 'SWE_SRL_TRAIN_BACKEND';
-
-export interface BackendAttempt {
-  backend: BackendName;
-  /** Loaded and chosen, failed (with the reason), or not tried because a better one was chosen. */
-  outcome: 'chosen' | 'failed' | 'not-tried';
-  reason: string;
-}
-
-export interface BackendSelection {
-  backend: BackendName;
-  /** The name TensorFlow.js knows the backend by (`tensorflow`, `wasm`, `cpu`, …). */
-  tfBackend: string;
-  forced: boolean;
-  attempts: BackendAttempt[];
-}
+export { BACKEND_LADDER, BACKEND_SETTINGS, BACKEND_ENV_VAR, describeSelection, type BackendName, type BackendSetting, type BackendAttempt, type BackendSelection } from './backend-names.js';
 
 type Load = { ok: true; tfBackend: string; note: string } | { ok: false; reason: string };
 
@@ -134,12 +116,4 @@ export async function selectBackend(setting: BackendSetting = resolveBackendSett
   }
   if (!chosen) throw new UnavailableError(`no TensorFlow.js backend could be loaded: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
   return { ...chosen, forced: false, attempts };
-}
-
-/** One line per rung, for logs and `swe-srl train backend`. */
-export function describeSelection(selection: BackendSelection): string[] {
-  return selection.attempts.map((attempt) => {
-    const mark = attempt.outcome === 'chosen' ? '→' : attempt.outcome === 'failed' ? '✗' : '·';
-    return `${mark} ${attempt.backend.padEnd(13)} ${attempt.outcome === 'chosen' ? 'chosen: ' : ''}${attempt.reason}`;
-  });
 }
