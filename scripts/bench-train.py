@@ -5,6 +5,8 @@ same batch, timed for training, sampling with and without a KV cache, and OpenBL
 
     /usr/bin/python3 scripts/bench-train.py MODEL_DIR BATCH SEQ STEPS NEW_TOKENS CHECK.json
 
+Threads: all cores (BENCH_TORCH_THREADS overrides).
+
 Prints one JSON object. Needs Debian's python3-torch and libopenblas0-pthread (without OpenBLAS,
 Debian's torch falls back to the reference BLAS, about 30x slower).
 """
@@ -109,6 +111,8 @@ class Llama(torch.nn.Module):
 def main():
     model_dir, batch, seq, steps, new_tokens, check_path = sys.argv[1], *map(int, sys.argv[2:6]), sys.argv[6]
     torch.manual_seed(0)
+    # All cores, as OpenBLAS would use them; tfjs's wasm backend has one thread in Node.
+    torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", os.cpu_count() or 1)))
     threads = torch.get_num_threads()
     blas = blas_library()
     with open(os.path.join(model_dir, "config.json")) as handle:

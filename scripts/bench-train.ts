@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type * as TF from '@tensorflow/tfjs';
 import { BACKEND_LADDER, type BackendName } from '../src/train/backends/backend-names.js';
 import { MODEL_PRESETS, forwardFlops, parameterCount, type ModelConfig, type ModelPreset } from '../src/train/model/config.js';
 
@@ -69,7 +70,7 @@ async function child(backend: BackendName, modelDir: string): Promise<Figures> {
   const ids = Int32Array.from({ length: batch * seq }, () => rng.int(model.config.vocabSize));
   const optimizer = new AdamW(model.params, DEFAULT_ADAMW);
   const trainStep = (): void => {
-    const { grads } = model.gradients(() => tf.tidy(() => tf.neg(tf.mean(nextTokenLogprobs(model, tf.tensor2d(ids, [batch, seq], 'int32')))) as tf.Scalar));
+    const { grads } = model.gradients(() => tf.tidy(() => tf.neg(tf.mean(nextTokenLogprobs(model, tf.tensor2d(ids, [batch, seq], 'int32')))) as TF.Scalar));
     clipByGlobalNorm(grads, 1);
     optimizer.apply(grads, 1e-4);
     for (const grad of Object.values(grads)) grad.dispose();
