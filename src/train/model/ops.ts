@@ -51,30 +51,35 @@ function causalMask(tq: number, tk: number): Tensor {
   return mask;
 }
 
+/**
+ * cos and sin of the rotary angles for positions offset..offset+length−1, [length, dim]: sliced
+ * from one table per (backend, dim, theta) that grows by doubling, so decoding token by token does
+ * not build a table per position.
+ */
 function ropeTables(offset: number, length: number, dim: number, theta: number): { cos: Tensor; sin: Tensor } {
-  const key = `${tf.getBackend()}:${offset}:${length}:${dim}:${theta}`;
+  const key = `${tf.getBackend()}:${dim}:${theta}`;
   let tables = ropeCache.get(key);
-  if (!tables) {
+  const needed = offset + length;
+  if (!tables || tables.cos.shape[0]! < needed) {
+    const positions = Math.max(needed, 2 * (tables?.cos.shape[0] ?? 64));
     const half = dim / 2;
-    const cos = new Float32Array(length * dim);
-    const sin = new Float32Array(length * dim);
-    for (let t = 0; t < length; t += 1) {
+    const cos = new Float32Array(positions * dim);
+    const sin = new Float32Array(positions * dim);
+    for (let t = 0; t < positions; t += 1) {
       for (let i = 0; i < half; i += 1) {
-        const angle = (offset + t) / theta ** ((2 * i) / dim);
+        const angle = t / theta ** ((2 * i) / dim);
         cos[t * dim + i] = cos[t * dim + i + half] = Math.cos(angle);
         sin[t * dim + i] = sin[t * dim + i + half] = Math.sin(angle);
       }
     }
-    tables = { cos: tf.keep(tf.tensor2d(cos, [length, dim])), sin: tf.keep(tf.tensor2d(sin, [length, dim])) };
-    if (ropeCache.size > 256) {
-      const [oldKey, old] = ropeCache.entries().next().value as [string, { cos: Tensor; sin: Tensor }];
-      ropeCache.delete(oldKey);
-      old.cos.dispose();
-      old.sin.dispose();
+    if (tables) {
+      tables.cos.dispose();
+      tables.sin.dispose();
     }
+    tables = { cos: tf.keep(tf.tensor2d(cos, [positions, dim])), sin: tf.keep(tf.tensor2d(sin, [positions, dim])) };
     ropeCache.set(key, tables);
   }
-  return tables;
+  return { cos: tf.slice(tables.cos, [offset, 0], [length, dim]), sin: tf.slice(tables.sin, [offset, 0], [length, dim]) };
 }
 
 /** Frees the cached masks and rotary tables (they are per backend; tests switch backends). */
@@ -140,7 +145,8 @@ export const tfjsOps: ModelOps = {
     const tk = k.shape[2]!;
     const depth = q.shape[3]!;
     const scores = tf.mul(tf.matMul(q as tf.Tensor4D, k as tf.Tensor4D, false, true), 1 / Math.sqrt(depth));
-    const weights = tfjsOps.softmax(tf.add(scores, causalMask(tq, tk)));
+    // One query at the newest position (a decoding step) sees every key: no mask needed.
+    const weights = tfjsOps.softmax(tq === 1 ? scores : tf.add(scores, causalMask(tq, tk)));
     return tf.matMul(weights as tf.Tensor4D, v as tf.Tensor4D);
   },
   embed(table, ids) {
