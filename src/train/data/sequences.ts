@@ -4,6 +4,7 @@
  * a conversation is rendered whole and learned on its assistant turns, cut at the context.
  */
 import type { TokenBudget } from '../config.js';
+import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
 import type { ChatTemplate } from '../tokenizer/chat-template.js';
 import type { ConversationExample, StepExample } from './examples.js';
 import { fitPrompt } from './prompt-fit.js';
@@ -58,4 +59,16 @@ export function batchIndices(count: number, batchSize: number, step: number, shu
     position += 1;
   }
   return indices;
+}
+
+/**
+ * Splits examples into training and held-out ones: a seeded `fraction` of them, at most `max`,
+ * none when there are fewer than two examples.
+ */
+export function holdOut<T>(items: readonly T[], fraction: number, max: number, seed: number): { train: T[]; validation: T[] } {
+  const count = Math.min(max, Math.floor(items.length * fraction));
+  if (count === 0 || items.length < 2) return { train: [...items], validation: [] };
+  const order = shuffledIndices(items.length, new Rng(deriveSeed(seed, 0x5f7)));
+  const held = new Set(order.slice(0, count));
+  return { train: items.filter((_, i) => !held.has(i)), validation: items.filter((_, i) => held.has(i)) };
 }

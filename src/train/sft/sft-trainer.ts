@@ -10,7 +10,7 @@ import { InputError } from '../../errors.js';
 import { tf } from '../backends/tf.js';
 import { tokenBudgetOf, type TrainConfig } from '../config.js';
 import { readStepRows, readTrajectoryConversations, readTrajectorySteps, type ConversationExample, type StepExample } from '../data/examples.js';
-import { batchIndices, conversationSequence, emptyStats, stepSequence, type TrainingSequence } from '../data/sequences.js';
+import { batchIndices, conversationSequence, emptyStats, holdOut, stepSequence, type TrainingSequence } from '../data/sequences.js';
 import { NoTrainingDataError } from '../errors.js';
 import { nextTokenLogprobs, padBatch } from '../model/logprobs.js';
 import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
@@ -69,14 +69,6 @@ function textsOf(examples: Examples, limit: number): () => Iterable<string> {
   };
 }
 
-function split<T>(items: T[], fraction: number, max: number, seed: number): { train: T[]; validation: T[] } {
-  const count = Math.min(max, Math.floor(items.length * fraction));
-  if (count === 0 || items.length < 2) return { train: items, validation: [] };
-  const order = shuffledIndices(items.length, new Rng(deriveSeed(seed, 0x5f7)));
-  const held = new Set(order.slice(0, count));
-  return { train: items.filter((_, i) => !held.has(i)), validation: items.filter((_, i) => held.has(i)) };
-}
-
 export async function trainSft(options: SftOptions): Promise<SftResult> {
   const { config } = options;
   const sft = config.sft;
@@ -97,7 +89,7 @@ export async function trainSft(options: SftOptions): Promise<SftResult> {
       'steps' in from ? from.steps.map((e) => stepSequence(template, e, budget, stats)) : from.conversations.map((e) => conversationSequence(template, e, model.config.contextLength, stats));
     let train = toSequences(examples);
     let validation = validationExamples ? toSequences(validationExamples).slice(0, config.data.validationMax) : [];
-    if (!validationExamples) ({ train, validation } = split(train, config.data.validationFraction, config.data.validationMax, config.seed));
+    if (!validationExamples) ({ train, validation } = holdOut(train, config.data.validationFraction, config.data.validationMax, config.seed));
     train = train.filter((sequence) => sequence.learn.some(Boolean));
     if (train.length === 0) throw new NoTrainingDataError(`${options.data.path}: no example has an answer token to learn`);
     session.emit({ type: 'data', train: train.length, validation: validation.length, ...stats });

@@ -6,13 +6,14 @@
  * unless `klCoef` > 0 (then against the starting model, frozen). Validation samples one answer per
  * held-out step and reports the mean SRL reward; the best model on it is kept as `best/`.
  */
-import { mean as arrayMean } from './stats.js';
+import { groupStatistics } from '../../reward/group-stats.js';
 import { srlReward } from '../../reward/srl.js';
 import { tf } from '../backends/tf.js';
 import { loadModelDir } from '../checkpoint/model-dir.js';
 import { tokenBudgetOf } from '../config.js';
 import { readStepRows, readTrajectorySteps, type StepExample } from '../data/examples.js';
 import { fitPrompt } from '../data/prompt-fit.js';
+import { holdOut } from '../data/sequences.js';
 import { NoTrainingDataError } from '../errors.js';
 import { generate } from '../model/generate.js';
 import { continuationLogprobs, nextTokenLogprobs, padBatch } from '../model/logprobs.js';
@@ -51,15 +52,7 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
   const source = options.configSource ?? 'config';
   let train = await readSource(options.data, config.data.observationBudget);
   let validation = options.validation ? await readSource(options.validation, config.data.observationBudget) : [];
-  if (!options.validation) {
-    const count = Math.min(config.data.validationMax, Math.floor(train.length * config.data.validationFraction));
-    if (count > 0 && train.length > 1) {
-      const order = shuffledIndices(train.length, new Rng(deriveSeed(config.seed, 0x5f7)));
-      const held = new Set(order.slice(0, count));
-      validation = train.filter((_, i) => held.has(i));
-      train = train.filter((_, i) => !held.has(i));
-    }
-  }
+  if (!options.validation) ({ train, validation } = holdOut(train, config.data.validationFraction, config.data.validationMax, config.seed));
   validation = validation.slice(0, config.data.validationMax);
   if (train.length === 0) throw new NoTrainingDataError(`${options.data.path}: no step examples to train on`);
 
@@ -130,14 +123,16 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
       const update = grpoUpdate(session, batch.kept, reference, padId, schedule, step);
       session.state.step = step;
       const seconds = (performance.now() - started) / 1000;
-      const keptRewards = batch.kept.flatMap((group) => group.rewards);
+      // Mean and population std over every sampled response, kept or not, and over the kept ones.
+      const sampled = groupStatistics(batch.rewards);
+      const kept = groupStatistics(batch.kept.flatMap((group) => group.rewards));
       session.record({
         loss: update.loss,
         lr: update.learningRate,
         grad_norm: update.gradNorm,
-        reward_mean: arrayMean(batch.rewards),
-        reward_std: std(batch.rewards),
-        kept_reward_mean: arrayMean(keptRewards),
+        reward_mean: sampled.mean,
+        reward_std: sampled.std,
+        kept_reward_mean: kept.mean,
         format_ok_fraction: 1 - batch.formatViolations / batch.rewards.length,
         groups_kept: batch.kept.length,
         groups_sampled: batch.sampledGroups,
@@ -178,11 +173,6 @@ function resultOf(session: TrainingSession, interrupted: boolean): SrlResult {
     keptFraction: (counters.groups_kept ?? 0) / Math.max(1, counters.groups_sampled ?? 0),
     backend: session.selection.backend,
   };
-}
-
-function std(values: readonly number[]): number {
-  const m = arrayMean(values);
-  return Math.sqrt(arrayMean(values.map((v) => (v - m) ** 2)));
 }
 
 interface UpdateStats {
@@ -271,5 +261,5 @@ export function validationReward(
     const [sample] = generate(session.model, prompt, { n: 1, maxNewTokens, temperature, topP: 1, stopTokenIds: session.template.stopTokenIds, rng });
     return srlReward(responseText(session.template, sample!), example.expert, { mode }).reward;
   });
-  return { reward: arrayMean(rewards), formatOk: rewards.filter((r) => r !== -1).length / rewards.length };
+  return { reward: groupStatistics(rewards).mean, formatOk: rewards.filter((r) => r !== -1).length / rewards.length };
 }
