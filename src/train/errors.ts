@@ -24,5 +24,5 @@ export class TrainingOutOfMemoryError extends SweSrlError {}
 /** Whether an error thrown by a backend is a failed allocation. */
 export function isOutOfMemory(error: unknown): boolean {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return /out of memory|allocation failed|Array buffer allocation|Invalid typed array length|Cannot enlarge memory|RangeError: Invalid array length|OOM/i.test(message);
+  return /out of memory|allocation failed|Array buffer allocation|Invalid typed array length|Cannot enlarge memory|RangeError: Invalid array length/i.test(message);
 }
