@@ -146,7 +146,7 @@ for (const backend of wanted) {
   try {
     figures = JSON.parse(line) as Figures;
   } catch {
-    figures = { available: false, reason: `the run failed: ${(run.stderr.trim().split('\n').pop() ?? '').slice(0, 200)}` };
+    figures = { available: false, reason: run.signal ? `the run was stopped by ${run.signal}` : `the run failed: ${(run.stderr.trim().split('\n').pop() ?? '').slice(0, 200)}` };
   }
   results.set(backend, figures);
   console.log(figures.available ? `${backend}: measured` : `${backend}: not available (${figures.reason})`);
