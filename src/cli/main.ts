@@ -17,6 +17,7 @@ import { registerRolloutCommand } from './rollout.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerServeCommand } from './serve.js';
 import { registerSimilarityCommand } from './similarity.js';
+import { registerTrainCommand } from './train.js';
 import { registerTrajCommand, trajCommandOf } from './traj.js';
 import { registerTrajReplaySubcommand } from './traj-replay.js';
 
@@ -45,6 +46,7 @@ registerRolloutCommand(program);
 registerSandboxCommand(program);
 registerServeCommand(program);
 registerSimilarityCommand(program);
+registerTrainCommand(program);
 registerTrajCommand(program);
 registerTrajReplaySubcommand(trajCommandOf(program));
 
