@@ -1,7 +1,7 @@
 /**
  * The steps SWE-bench's eval script runs before the tests, in the same shell: the spec's
  * `eval_commands` (here `pre_test`: locale exports, a `locale-gen`), then its `install` again (here
- * `reinstall: true` repeats `instance_install`), so compiled extensions and non-editable installs
+ * `reinstall`: `instance_install` or the commands it lists), so compiled extensions and non-editable installs
  * pick up the model's change. They run in the sandbox's persistent session, not a subshell, so
  * what they export reaches the test command. As in SWE-bench's script (`set -uxo pipefail`, no
  * `-e`), a failing step does not stop the others or the tests; its exit status is logged.
@@ -26,7 +26,7 @@ export interface PreTestResult {
 
 /** The commands to run before the tests, in SWE-bench's order. */
 export function preTestCommands(environment: TestEnvironment): string[] {
-  return [...(environment.preTest ?? []), ...(environment.reinstall ? (environment.instanceInstall ?? []) : [])];
+  return [...(environment.preTest ?? []), ...(environment.reinstall ?? [])];
 }
 
 export async function runPreTestSteps(sandbox: Sandbox, environment: TestEnvironment, options: { timeoutMs: number }): Promise<PreTestResult> {

@@ -13,7 +13,7 @@
  *   log_parser: pytest                 # see LOG_PARSERS
  *   timeout: 1800                      # seconds the test command may run
  *   pre_test: ["export LANG=C.UTF-8"]  # run in the test session before the tests (SWE-bench's eval_commands)
- *   reinstall: true                    # run instance_install again before the tests, as SWE-bench's eval script does
+ *   reinstall: true                    # run instance_install (or the commands listed) again before the tests, as SWE-bench's eval script does
  *   test_directives: paths             # paths | django: how the test patch's files become test arguments
  *   runner_report: true                # have the runner write its own report for the cross-check
  *   eval_type: pass_and_fail           # pass_and_fail | fail_only (SWE-bench's FAIL_ONLY_REPOS)
@@ -109,7 +109,8 @@ const overridableFields = {
   log_parser: z.enum(LOG_PARSERS),
   timeout: z.number().positive().max(24 * 3600),
   pre_test: z.array(shellCommand),
-  reinstall: z.boolean(),
+  // true repeats instance_install; a list names the commands (SWE-bench repeats its `install` only).
+  reinstall: z.union([z.boolean(), z.array(shellCommand)]),
   test_directives: z.enum(TEST_DIRECTIVE_STYLES),
   runner_report: z.boolean(),
   eval_type: z.enum(['pass_and_fail', 'fail_only']),
@@ -180,8 +181,8 @@ export interface EnvironmentSpec {
   timeoutSeconds: number;
   /** Commands run in the test session before the tests (SWE-bench's eval_commands). */
   preTest: string[];
-  /** Run instanceInstall again before the tests (SWE-bench's eval script re-runs its install). */
-  reinstall: boolean;
+  /** Commands run again before the tests, after preTest (SWE-bench's eval script re-runs its install). */
+  reinstall: string[];
   testDirectives: TestDirectiveStyle;
   /** Have the runner write its own report (false where the test command hides it, e.g. tox). */
   runnerReport: boolean;
@@ -303,7 +304,7 @@ export function resolveEnvironmentSpec(spec: EnvironmentSpecFile, version?: stri
     logParser: merged.log_parser,
     timeoutSeconds: merged.timeout,
     preTest: merged.pre_test,
-    reinstall: merged.reinstall,
+    reinstall: merged.reinstall === true ? merged.instance_install : merged.reinstall === false ? [] : merged.reinstall,
     testDirectives: merged.test_directives,
     runnerReport: merged.runner_report,
     ...(merged.eval_type !== undefined ? { evalType: merged.eval_type } : {}),
