@@ -89,4 +89,12 @@ test('a killed run resumes: only the instances without a report are evaluated ag
   assert.equal(summary.completed_instances, 4);
   // The killed process could not remove its container; the resumed run did.
   assert.deepEqual(containersOfRun(runId), []);
+
+  // Grading the run's logs again starts nothing and changes no verdict.
+  const regraded = runCli([...common2, '--regrade'], fixture.root);
+  assert.equal(regraded.status, 0, regraded.stderr);
+  assert.match(regraded.stderr, /regraded 4 instance\(s\) of run \S+: 0 verdict\(s\) changed/);
+  const again = JSON.parse(await readFile(join(fixture.root, 'reports', `cli-test.${runId}.json`), 'utf8'));
+  assert.deepEqual(again, summary);
+  assert.deepEqual(containersOfRun(runId), []);
 });

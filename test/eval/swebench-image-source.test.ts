@@ -61,7 +61,9 @@ before(async () => {
   await mkdir(swebenchEnvironments, { recursive: true });
   await writeFile(
     join(swebenchEnvironments, 'clamp.yaml'),
-    'name: swebench-clamp\nrepo: swe-srl/clamp-pytest\ntest_cmd: pytest -rA\nlog_parser: swebench-pytest\npre_test: [\'echo "conda env: $CONDA_DEFAULT_ENV"\']\n',
+    // What a pre-test step exports reaches the test command (SWE-bench's eval_commands export locales).
+    'name: swebench-clamp\nrepo: swe-srl/clamp-pytest\ntest_cmd: echo "greeting=$GREETING"; pytest -rA\nlog_parser: swebench-pytest\n' +
+      'pre_test: [\'echo "conda env: $CONDA_DEFAULT_ENV"\', \'export GREETING=from-pre-test\']\n',
   );
 });
 
@@ -96,6 +98,7 @@ test('with SWE-bench image source, the gold patch resolves in the conda environm
   assert.deepEqual(result.summary.resolved_ids, [INSTANCE_ID], JSON.stringify(result.results));
   const log = await readFile(join(fixture.root, 'logs', runId, 'swebench-source', INSTANCE_ID, 'test_output.txt'), 'utf8');
   assert.match(log, /^conda env: testbed$/m);
+  assert.match(log, />>>>> Start Test Output\ngreeting=from-pre-test\n/);
   assert.match(log, /^PASSED tests\/test_mathlib\.py::test_clamp_high$/m);
   assert.deepEqual(containersOfRun(runId), []);
 });
