@@ -95,6 +95,8 @@ test('a killed run resumes: only the instances without a report are evaluated ag
   assert.equal(regraded.status, 0, regraded.stderr);
   assert.match(regraded.stderr, /regraded 4 instance\(s\) of run \S+: 0 verdict\(s\) changed/);
   const again = JSON.parse(await readFile(join(fixture.root, 'reports', `cli-test.${runId}.json`), 'utf8'));
-  assert.deepEqual(again, summary);
+  // What the engine held at the end is known only to a run that used one.
+  const { unstopped_instances: _a, unstopped_containers: _b, unremoved_images: _c, ...graded } = summary;
+  assert.deepEqual(again, graded);
   assert.deepEqual(containersOfRun(runId), []);
 });
