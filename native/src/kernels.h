@@ -1,0 +1,59 @@
+// The numeric kernels, on raw float buffers. addon.cc turns JavaScript arguments into these calls;
+// nothing here knows about Node. Every output buffer is allocated by the caller and fully written.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace native {
+
+// out[b] = op(a[aIndex[b]]) · op(b[bIndex[b]]) for b in [0, batch), each matrix row-major;
+// op transposes when asked. aIndex/bIndex may be null, meaning the batch index itself.
+void batchedGemm(const float* a, const float* b, float* out, int batch, int m, int n, int k,
+                 bool transposeA, bool transposeB, const std::int32_t* aIndex,
+                 const std::int32_t* bIndex);
+
+enum class BinaryOp { Add, Sub, Mul, Div, Maximum, Minimum, SquaredDifference, Pow };
+// Broadcasting as NumPy does: shapes are aligned on the right, size-1 dimensions repeat.
+void binary(BinaryOp op, const float* a, const std::int32_t* aShape, int aRank, const float* b,
+            const std::int32_t* bShape, int bRank, float* out, const std::int32_t* outShape,
+            int outRank);
+
+enum class UnaryOp { Neg, Exp, Log, Sqrt, Rsqrt, Square, Tanh, Sigmoid, Relu, Abs, Reciprocal,
+                     Erf, Log1p };
+void unary(UnaryOp op, const float* x, float* out, std::size_t size);
+
+enum class ReduceOp { Sum, Mean, Max, Min, Prod };
+// x viewed as [outer, reduced, inner]; out is [outer, inner].
+void reduce(ReduceOp op, const float* x, float* out, std::size_t outer, std::size_t reduced,
+            std::size_t inner);
+
+void transpose(const float* x, const std::int32_t* shape, const std::int32_t* perm, int rank,
+               float* out);
+
+// Row-wise softmax of [rows, cols].
+void softmax(const float* x, float* out, std::size_t rows, std::size_t cols);
+
+// Layer norm over the last axis of [rows, cols]; mean and rstd (1/sqrt(var + eps)) are per row
+// and kept for the backward pass.
+void layerNorm(const float* x, const float* gamma, const float* beta, float* y, float* mean,
+               float* rstd, std::size_t rows, std::size_t cols, float epsilon);
+void layerNormGrad(const float* dy, const float* x, const float* gamma, const float* mean,
+                   const float* rstd, float* dx, float* dgamma, float* dbeta, std::size_t rows,
+                   std::size_t cols);
+
+enum class Activation { GeluTanh, GeluErf, Silu };
+void activation(Activation kind, const float* x, float* y, std::size_t size);
+void activationGrad(Activation kind, const float* x, const float* dy, float* dx,
+                    std::size_t size);
+
+// Scaled dot-product attention over heads: q [heads, tq, d], k [heads, tk, d], v [heads, tk, dv].
+// With causal set, query i sees keys j ≤ i + (tk - tq): the queries are the last tq positions of
+// the key sequence, which covers both training (tq = tk) and decoding with a KV cache.
+// probs [heads, tq, tk] is written for the backward pass.
+void attention(const float* q, const float* k, const float* v, float* out, float* probs,
+               int heads, int tq, int tk, int d, int dv, float scale, bool causal);
+void attentionGrad(const float* dout, const float* q, const float* k, const float* v,
+                   const float* probs, float* dq, float* dk, float* dvOut, int heads, int tq,
+                   int tk, int d, int dv, float scale);
+
+}  // namespace native
