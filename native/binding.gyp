@@ -11,6 +11,7 @@
         "src/normalization.cc",
         "src/activations.cc",
         "src/attention.cc",
+        "src/llama.cc",
         "src/thread-pool.cc"
       ],
       "include_dirs": ["<!(node locate-openblas.cjs include)"],

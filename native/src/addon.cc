@@ -338,6 +338,84 @@ napi_value AttentionGrad(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+// rmsNorm(x, weight, y, rrms, rows, cols, epsilon)
+napi_value RmsNorm(napi_env env, napi_callback_info info) {
+  Args args(env, info, 7, "rmsNorm");
+  std::size_t rows = args.integer(4), cols = args.integer(5);
+  float epsilon = static_cast<float>(args.number(6));
+  rmsNorm(args.floats(0, rows * cols), args.floats(1, cols), args.floats(2, rows * cols),
+          args.floats(3, rows), rows, cols, epsilon);
+  return undefinedValue(env);
+}
+
+// rmsNormGrad(dy, x, weight, rrms, dx, dweight, rows, cols)
+napi_value RmsNormGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, 8, "rmsNormGrad");
+  std::size_t rows = args.integer(6), cols = args.integer(7);
+  rmsNormGrad(args.floats(0, rows * cols), args.floats(1, rows * cols), args.floats(2, cols),
+              args.floats(3, rows), args.floats(4, rows * cols), args.floats(5, cols), rows, cols);
+  return undefinedValue(env);
+}
+
+// logSoftmax(x, out, rows, cols)
+napi_value LogSoftmax(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4, "logSoftmax");
+  std::size_t rows = args.integer(2), cols = args.integer(3);
+  logSoftmax(args.floats(0, rows * cols), args.floats(1, rows * cols), rows, cols);
+  return undefinedValue(env);
+}
+
+// logSoftmaxGrad(dy, y, dx, rows, cols)
+napi_value LogSoftmaxGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, 5, "logSoftmaxGrad");
+  std::size_t rows = args.integer(3), cols = args.integer(4);
+  logSoftmaxGrad(args.floats(0, rows * cols), args.floats(1, rows * cols),
+                 args.floats(2, rows * cols), rows, cols);
+  return undefinedValue(env);
+}
+
+const std::int32_t* checkedIds(Args& args, std::size_t i, std::size_t vocab, std::size_t* count,
+                               const char* function) {
+  const std::int32_t* ids = args.ints(i, count);
+  for (std::size_t j = 0; j < *count; ++j)
+    if (ids[j] < 0 || static_cast<std::size_t>(ids[j]) >= vocab)
+      throw ArgumentError(std::string(function) + ": id " + std::to_string(ids[j]) +
+                          " at position " + std::to_string(j) + " is outside the table's " +
+                          std::to_string(vocab) + " rows");
+  return ids;
+}
+
+// gatherRows(table, ids, out, vocab, width)
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, 5, "gatherRows");
+  std::size_t vocab = args.integer(3), width = args.integer(4), count = 0;
+  const std::int32_t* ids = checkedIds(args, 1, vocab, &count, "gatherRows");
+  gatherRows(args.floats(0, vocab * width), ids, args.floats(2, count * width), count, width);
+  return undefinedValue(env);
+}
+
+// scatterAddRows(dy, ids, dtable, vocab, width)
+napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, 5, "scatterAddRows");
+  std::size_t vocab = args.integer(3), width = args.integer(4), count = 0;
+  const std::int32_t* ids = checkedIds(args, 1, vocab, &count, "scatterAddRows");
+  scatterAddRows(args.floats(0, count * width), ids, args.floats(2, vocab * width), count, width);
+  return undefinedValue(env);
+}
+
+// rope(x, out, rows, length, dim, offset, theta, inverse)
+napi_value Rope(napi_env env, napi_callback_info info) {
+  Args args(env, info, 8, "rope");
+  std::size_t rows = args.integer(2), length = args.integer(3), dim = args.integer(4),
+              offset = args.integer(5);
+  double theta = args.number(6);
+  bool inverse = args.flag(7);
+  if (dim % 2 != 0) throw ArgumentError("rope: the last dimension must be even");
+  rope(args.floats(0, rows * length * dim), args.floats(1, rows * length * dim), rows, length,
+       dim, offset, theta, inverse);
+  return undefinedValue(env);
+}
+
 napi_value makeString(napi_env env, const char* text) {
   napi_value value;
   check(env, napi_create_string_utf8(env, text ? text : "", NAPI_AUTO_LENGTH, &value));
@@ -394,6 +472,13 @@ napi_value Init(napi_env env, napi_value exports) {
       {"activationGrad", nullptr, guarded<ActivationBackward>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"attention", nullptr, guarded<Attention>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"attentionGrad", nullptr, guarded<AttentionGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rmsNorm", nullptr, guarded<RmsNorm>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rmsNormGrad", nullptr, guarded<RmsNormGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"logSoftmax", nullptr, guarded<LogSoftmax>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"logSoftmaxGrad", nullptr, guarded<LogSoftmaxGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gatherRows", nullptr, guarded<GatherRows>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scatterAddRows", nullptr, guarded<ScatterAddRows>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rope", nullptr, guarded<Rope>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, guarded<Info>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, guarded<SetThreads>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -57,3 +57,31 @@ void attentionGrad(const float* dout, const float* q, const float* k, const floa
                    int tk, int d, int dv, float scale);
 
 }  // namespace native
+
+namespace native {
+
+// RMS norm over the last axis (Llama's): y = x · rrms · weight, rrms = 1/sqrt(mean(x²) + eps),
+// kept per row for the backward pass.
+void rmsNorm(const float* x, const float* weight, float* y, float* rrms, std::size_t rows,
+             std::size_t cols, float epsilon);
+void rmsNormGrad(const float* dy, const float* x, const float* weight, const float* rrms,
+                 float* dx, float* dweight, std::size_t rows, std::size_t cols);
+
+// Row-wise log-softmax; the gradient needs only its output: dx = dy − softmax · Σdy.
+void logSoftmax(const float* x, float* out, std::size_t rows, std::size_t cols);
+void logSoftmaxGrad(const float* dy, const float* y, float* dx, std::size_t rows,
+                    std::size_t cols);
+
+// Embedding rows: out[i] = table[ids[i]]; its gradient adds dy[i] into dtable[ids[i]].
+void gatherRows(const float* table, const std::int32_t* ids, float* out, std::size_t count,
+                std::size_t width);
+void scatterAddRows(const float* dy, const std::int32_t* ids, float* dtable, std::size_t count,
+                    std::size_t width);
+
+// Rotary position embedding, rotate-half form: for x [rows, length, dim] at positions
+// offset..offset+length−1, pairs (i, i + dim/2) turn by angle position / theta^(2i/dim).
+// inverse turns the other way, which is the gradient (a rotation's transpose).
+void rope(const float* x, float* out, std::size_t rows, std::size_t length, std::size_t dim,
+          std::size_t offset, double theta, bool inverse);
+
+}  // namespace native

@@ -4,12 +4,36 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace native {
 namespace {
+
+// One parallelFor call. Workers take chunks from `next`; the caller waits only until every
+// chunk is finished, never for a worker to wake up: on a busy machine a sleeping worker may
+// not run for a whole scheduler slice, and the caller then simply does all the chunks itself.
+struct Job {
+  const std::function<void(std::size_t, std::size_t)>* body;
+  std::size_t count;
+  std::size_t chunk;
+  std::size_t chunks;
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> finished{0};
+
+  // Runs chunks until none is left.
+  void drain() {
+    for (;;) {
+      std::size_t index = next.fetch_add(1);
+      if (index >= chunks) return;
+      std::size_t begin = index * chunk;
+      (*body)(begin, std::min(count, begin + chunk));
+      finished.fetch_add(1, std::memory_order_release);
+    }
+  }
+};
 
 class Pool {
  public:
@@ -34,44 +58,38 @@ class Pool {
 
   void run(std::size_t count, std::size_t chunk,
            const std::function<void(std::size_t, std::size_t)>& body) {
-    std::lock_guard<std::mutex> runLock(runMutex_);
+    auto job = std::make_shared<Job>();
+    job->body = &body;
+    job->count = count;
+    job->chunk = chunk;
+    job->chunks = (count + chunk - 1) / chunk;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      body_ = &body;
-      count_ = count;
-      chunk_ = chunk;
-      next_.store(0);
-      busy_.store(static_cast<int>(workers_.size()));
+      current_ = job;
       ++generation_;
     }
     wake_.notify_all();
-    drain();
-    // The workers finish their last chunk, then report; spinning is cheap here because the
-    // whole range is already claimed.
-    while (busy_.load(std::memory_order_acquire) > 0) std::this_thread::yield();
-    body_ = nullptr;
+    job->drain();
+    // The remaining chunks were claimed by workers that are running them now.
+    while (job->finished.load(std::memory_order_acquire) < job->chunks) std::this_thread::yield();
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (current_ == job) current_.reset();
   }
 
  private:
-  void drain() {
-    for (;;) {
-      std::size_t begin = next_.fetch_add(chunk_);
-      if (begin >= count_) return;
-      (*body_)(begin, std::min(count_, begin + chunk_));
-    }
-  }
-
   void workerLoop() {
     std::uint64_t seen = 0;
     for (;;) {
+      std::shared_ptr<Job> job;
       {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
         if (stopping_) return;
         seen = generation_;
+        job = current_;
       }
-      drain();
-      busy_.fetch_sub(1, std::memory_order_release);
+      // A job that ended before this worker woke has no chunks left; drain returns at once.
+      if (job) job->drain();
     }
   }
 
@@ -86,16 +104,11 @@ class Pool {
   }
 
   std::vector<std::thread> workers_;
-  std::mutex runMutex_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
   std::uint64_t generation_ = 0;
-  const std::function<void(std::size_t, std::size_t)>* body_ = nullptr;
-  std::size_t count_ = 0;
-  std::size_t chunk_ = 1;
-  std::atomic<std::size_t> next_{0};
-  std::atomic<int> busy_{0};
+  std::shared_ptr<Job> current_;
 };
 
 Pool& pool() {

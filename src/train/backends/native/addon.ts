@@ -79,6 +79,13 @@ export interface NativeAddon {
     dvSize: number,
     scale: number,
   ): void;
+  rmsNorm(x: Float32Array, weight: Float32Array, y: Float32Array, rrms: Float32Array, rows: number, cols: number, epsilon: number): void;
+  rmsNormGrad(dy: Float32Array, x: Float32Array, weight: Float32Array, rrms: Float32Array, dx: Float32Array, dweight: Float32Array, rows: number, cols: number): void;
+  logSoftmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  logSoftmaxGrad(dy: Float32Array, y: Float32Array, dx: Float32Array, rows: number, cols: number): void;
+  gatherRows(table: Float32Array, ids: Int32Array, out: Float32Array, vocab: number, width: number): void;
+  scatterAddRows(dy: Float32Array, ids: Int32Array, dtable: Float32Array, vocab: number, width: number): void;
+  rope(x: Float32Array, out: Float32Array, rows: number, length: number, dim: number, offset: number, theta: number, inverse: boolean): void;
   info(): { blasThreads: number; poolThreads: number; blasConfig: string; blasCore: string };
   setThreads(blasThreads: number, poolThreads: number): void;
   /** Operation names in the order of their codes. */

@@ -3,7 +3,22 @@
 // fusedOps() in index.ts hands them out when that backend is active.
 import * as tf from '@tensorflow/tfjs';
 
-import { ACTIVATION, ACTIVATION_GRAD, ATTENTION, ATTENTION_GRAD, LAYER_NORM, LAYER_NORM_GRAD, type ActivationKind } from './kernels/fused.js';
+import {
+  ACTIVATION,
+  ACTIVATION_GRAD,
+  ATTENTION,
+  ATTENTION_GRAD,
+  EMBED,
+  EMBED_GRAD,
+  LAYER_NORM,
+  LAYER_NORM_GRAD,
+  LOG_SOFTMAX,
+  LOG_SOFTMAX_GRAD,
+  RMS_NORM,
+  RMS_NORM_GRAD,
+  ROPE,
+  type ActivationKind,
+} from './kernels/fused.js';
 
 export interface AttentionOptions {
   /** Multiplies q·k before the softmax; 1/√d when absent. */
@@ -12,13 +27,29 @@ export interface AttentionOptions {
   causal?: boolean;
 }
 
+/**
+ * The names and signatures follow the trainer's ModelOps (src/train/model/ops.ts), so the model
+ * takes them as they are: `{ ...tfjsOps, ...fusedOps() }`.
+ */
 export interface FusedOps {
+  /** RMS norm over the last axis (Llama's): x / √(mean(x²) + epsilon) · weight. */
+  rmsNorm(x: tf.Tensor, weight: tf.Tensor, epsilon: number): tf.Tensor;
   /** Layer norm over the last axis: (x − mean) / √(var + epsilon) · gamma + beta. */
   layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon?: number): tf.Tensor;
   /** GELU; 'tanh' is GPT-2's approximation (PyTorch's approximate='tanh'), 'none' the erf form. */
   gelu(x: tf.Tensor, approximate?: 'tanh' | 'none'): tf.Tensor;
   /** x · sigmoid(x). */
   silu(x: tf.Tensor): tf.Tensor;
+  /** Softmax over the last axis. */
+  softmax(x: tf.Tensor): tf.Tensor;
+  /** x − logsumexp(x) over the last axis. */
+  logSoftmax(x: tf.Tensor): tf.Tensor;
+  /** Causal attention with scale 1/√d: q [B, H, Tq, D], k and v [B, H, Tk, D]; the queries are the last Tq positions. */
+  causalAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor;
+  /** Rows of table [V, d] for int32 ids of any shape → [...ids.shape, d]; the gradient adds rows back (no one-hot matmul). */
+  embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor;
+  /** Rotary positions (rotate-half, as Llama in Hugging Face) of x [..., T, D] at positions offset..offset+T−1. */
+  rope(x: tf.Tensor, offset: number, theta: number): tf.Tensor;
   /**
    * softmax(q kᵀ · scale, masked) v for q [..., tq, d], k [..., tk, d], v [..., tk, dv] with
    * the same leading dimensions (batch and heads); returns [..., tq, dv]. With tq < tk this is
@@ -90,9 +121,76 @@ function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionO
   return op(q, k, v);
 }
 
+function rmsNorm(x: tf.Tensor, weight: tf.Tensor, epsilon: number): tf.Tensor {
+  if (!tf.engine().isTapeOn()) {
+    const [y, rrms] = run(RMS_NORM, { x, weight }, { epsilon });
+    rrms!.dispose();
+    return y!;
+  }
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, scale, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [y, rrms] = run(RMS_NORM, { x: input, weight: scale }, { epsilon });
+    save([input, scale, rrms!]);
+    return {
+      value: y!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [savedX, savedWeight, savedRrms] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        return run(RMS_NORM_GRAD, { dy: dy as tf.Tensor, x: savedX, weight: savedWeight, rrms: savedRrms }, {});
+      },
+    };
+  });
+  return op(x, weight);
+}
+
+function logSoftmax(x: tf.Tensor): tf.Tensor {
+  if (!tf.engine().isTapeOn()) return run(LOG_SOFTMAX, { x }, {})[0]!;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const y = run(LOG_SOFTMAX, { x: input }, {})[0]!;
+    save([y]);
+    return { value: y, gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => run(LOG_SOFTMAX_GRAD, { dy: dy as tf.Tensor, y: saved[0]! }, {})[0]! };
+  });
+  return op(x);
+}
+
+function embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  const vocab = table.shape[0]!;
+  if (!tf.engine().isTapeOn()) return run(EMBED, { table, ids }, {})[0]!;
+  // customGrad differentiates with respect to every input, so the ids stay outside it; they are
+  // saved, since the loss function's own tensors are disposed before the backward pass.
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [rows, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([ids]);
+    return {
+      value: run(EMBED, { table: rows, ids }, {})[0]!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => run(EMBED_GRAD, { dy: dy as tf.Tensor, ids: saved[0]! }, { vocab })[0]!,
+    };
+  });
+  return op(table);
+}
+
+function rope(x: tf.Tensor, offset: number, theta: number): tf.Tensor {
+  if (!tf.engine().isTapeOn()) return run(ROPE, { x }, { offset, theta, inverse: false })[0]!;
+  // A rotation's gradient is the opposite rotation.
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input] = args as [tf.Tensor, tf.GradSaveFunc];
+    return {
+      value: run(ROPE, { x: input }, { offset, theta, inverse: false })[0]!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => run(ROPE, { x: dy as tf.Tensor }, { offset, theta, inverse: true })[0]!,
+    };
+  });
+  return op(x);
+}
+
 export const nativeFusedOps: FusedOps = {
+  rmsNorm,
   layerNorm,
   gelu: (x, approximate = 'tanh') => activation(x, approximate === 'tanh' ? 'GeluTanh' : 'GeluErf'),
   silu: (x) => activation(x, 'Silu'),
+  softmax: (x) => tf.softmax(x),
+  logSoftmax,
+  causalAttention: (q, k, v) => attention(q, k, v, { causal: true }),
+  embed,
+  rope,
   attention,
 };

@@ -12,8 +12,27 @@ export const ACTIVATION = 'SweNativeActivation';
 export const ACTIVATION_GRAD = 'SweNativeActivationGrad';
 export const ATTENTION = 'SweNativeAttention';
 export const ATTENTION_GRAD = 'SweNativeAttentionGrad';
+export const RMS_NORM = 'SweNativeRmsNorm';
+export const RMS_NORM_GRAD = 'SweNativeRmsNormGrad';
+export const LOG_SOFTMAX = 'SweNativeLogSoftmax';
+export const LOG_SOFTMAX_GRAD = 'SweNativeLogSoftmaxGrad';
+export const EMBED = 'SweNativeEmbed';
+export const EMBED_GRAD = 'SweNativeEmbedGrad';
+export const ROPE = 'SweNativeRope';
 
 export type ActivationKind = 'GeluTanh' | 'GeluErf' | 'Silu';
+
+/** Rows and columns of a tensor normalised over its last axis. */
+function rowsAndCols(x: tf.TensorInfo): [number, number] {
+  const cols = x.shape[x.shape.length - 1] ?? 1;
+  return [cols === 0 ? 0 : sizeOf(x.shape) / cols, cols];
+}
+
+function ids(backend: NativeBackend, tensor: tf.TensorInfo, kernel: string): Int32Array {
+  const values = backend.data.get(tensor.dataId).values;
+  if (tensor.dtype !== 'int32' || !(values instanceof Int32Array)) throw new Error(`${kernel}: ids must be int32, not ${tensor.dtype}`);
+  return values;
+}
 
 function requireFloat32(kernel: string, tensors: Record<string, tf.TensorInfo | undefined>): void {
   for (const [name, tensor] of Object.entries(tensors)) {
@@ -135,5 +154,70 @@ export const fusedKernels: tf.KernelConfig[] = [
       scale,
     );
     return [backend.output(q!.shape, dq), backend.output(k!.shape, dk), backend.output(v!.shape, dvValues)];
+  }),
+  nativeKernel(RMS_NORM, ({ inputs, backend, attrs }) => {
+    const { x, weight } = inputs as Record<string, tf.TensorInfo>;
+    requireFloat32(RMS_NORM, { x, weight });
+    const [rows, cols] = rowsAndCols(x!);
+    if (sizeOf(weight!.shape) !== cols) throw new Error(`rmsNorm: weight [${weight!.shape}] must have the last dimension of x [${x!.shape}]`);
+    const y = new Float32Array(rows * cols);
+    const rrms = new Float32Array(rows);
+    backend.addon.rmsNorm(backend.floats(x!), backend.floats(weight!), y, rrms, rows, cols, (attrs as { epsilon: number }).epsilon);
+    return [backend.output(x!.shape, y), backend.output(x!.shape.slice(0, -1), rrms)];
+  }),
+  nativeKernel(RMS_NORM_GRAD, ({ inputs, backend }) => {
+    const { dy, x, weight, rrms } = inputs as Record<string, tf.TensorInfo>;
+    requireFloat32(RMS_NORM_GRAD, { dy, x, weight, rrms });
+    const [rows, cols] = rowsAndCols(x!);
+    const dx = new Float32Array(rows * cols);
+    const dweight = new Float32Array(cols);
+    backend.addon.rmsNormGrad(backend.floats(dy!), backend.floats(x!), backend.floats(weight!), backend.floats(rrms!), dx, dweight, rows, cols);
+    return [backend.output(x!.shape, dx), backend.output(weight!.shape, dweight)];
+  }),
+  nativeKernel(LOG_SOFTMAX, ({ inputs, backend }) => {
+    const { x } = inputs as Record<string, tf.TensorInfo>;
+    requireFloat32(LOG_SOFTMAX, { x });
+    const [rows, cols] = rowsAndCols(x!);
+    const out = new Float32Array(rows * cols);
+    backend.addon.logSoftmax(backend.floats(x!), out, rows, cols);
+    return backend.output(x!.shape, out);
+  }),
+  nativeKernel(LOG_SOFTMAX_GRAD, ({ inputs, backend }) => {
+    const { dy, y } = inputs as Record<string, tf.TensorInfo>;
+    requireFloat32(LOG_SOFTMAX_GRAD, { dy, y });
+    const [rows, cols] = rowsAndCols(y!);
+    const dx = new Float32Array(rows * cols);
+    backend.addon.logSoftmaxGrad(backend.floats(dy!), backend.floats(y!), dx, rows, cols);
+    return backend.output(y!.shape, dx);
+  }),
+  nativeKernel(EMBED, ({ inputs, backend }) => {
+    const { table, ids: idTensor } = inputs as Record<string, tf.TensorInfo>;
+    requireFloat32(EMBED, { table });
+    const [vocab, width] = table!.shape as [number, number];
+    const values = ids(backend, idTensor!, EMBED);
+    const out = new Float32Array(values.length * width);
+    backend.addon.gatherRows(backend.floats(table!), values, out, vocab, width);
+    return backend.output([...idTensor!.shape, width], out);
+  }),
+  nativeKernel(EMBED_GRAD, ({ inputs, backend, attrs }) => {
+    const { dy, ids: idTensor } = inputs as Record<string, tf.TensorInfo>;
+    requireFloat32(EMBED_GRAD, { dy });
+    const { vocab } = attrs as { vocab: number };
+    const width = dy!.shape[dy!.shape.length - 1]!;
+    const dtable = new Float32Array(vocab * width);
+    backend.addon.scatterAddRows(backend.floats(dy!), ids(backend, idTensor!, EMBED_GRAD), dtable, vocab, width);
+    return backend.output([vocab, width], dtable);
+  }),
+  nativeKernel(ROPE, ({ inputs, backend, attrs }) => {
+    const { x } = inputs as Record<string, tf.TensorInfo>;
+    requireFloat32(ROPE, { x });
+    const { offset, theta, inverse } = attrs as { offset: number; theta: number; inverse: boolean };
+    const rank = x!.shape.length;
+    if (rank < 2) throw new Error(`rope: x [${x!.shape}] needs a position and a feature axis`);
+    const [length, dim] = x!.shape.slice(-2) as [number, number];
+    const rows = sizeOf(x!.shape.slice(0, -2));
+    const out = new Float32Array(rows * length * dim);
+    backend.addon.rope(backend.floats(x!), out, rows, length, dim, offset, theta, inverse);
+    return backend.output(x!.shape, out);
   }),
 ];
