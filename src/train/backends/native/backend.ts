@@ -20,11 +20,17 @@ export class NativeBackend extends MathBackendCPU {
 
   /** The values of a float32 tensor, as the Float32Array the backend stores. */
   floats(tensor: tf.TensorInfo): Float32Array {
-    const values = this.data.get(tensor.dataId).values;
-    if (!(values instanceof Float32Array)) {
-      throw new Error(`native backend: expected float32 values for a ${tensor.dtype} tensor of shape [${tensor.shape}]`);
+    const entry = this.data.get(tensor.dataId);
+    const values = entry.values;
+    if (values instanceof Float32Array) return values;
+    // Some cpu kernels (Cast from bool, for one) leave a float32 tensor's values in another
+    // array type; they are converted once and stored back, so later kernels read them in place.
+    if (tensor.dtype === 'float32' && values !== undefined && (ArrayBuffer.isView(values) || Array.isArray(values))) {
+      const converted = Float32Array.from(values as ArrayLike<number>);
+      entry.values = converted;
+      return converted;
     }
-    return values;
+    throw new Error(`native backend: expected float32 values for a ${tensor.dtype} tensor of shape [${tensor.shape}]`);
   }
 
   /** A new float32 tensor owning values. */
