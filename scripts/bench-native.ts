@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { fusedOps, loadNativeBackend, nativeGemm, nativeKernelTimer, nativeRuntimeInfo, type KernelTime } from '../src/train/backends/native/index.js';
 import { loadAddon } from '../src/train/backends/native/addon.js';
+import { FusedAdam } from '../src/train/backends/native/adam.js';
 import { referenceOps } from '../src/train/backends/native/reference-ops.js';
 import { ProbeModel, TINY_MODEL, TRAINER_DEFAULT_MODEL, seededRandom, type ProbeModelConfig } from '../src/train/backends/native/probe-model.js';
 
@@ -101,12 +102,15 @@ async function measureTfjs(backend: string, options: Options): Promise<Measured>
   const ops = fusedOps() ?? referenceOps;
   const { model: config, batch, length } = options;
   const model = ProbeModel.create(config, 1);
-  const optimizer = tf.train.adam(1e-3);
+  // Adam through FusedOps.adamStep: one native pass per variable on the native backend, the
+  // composed update (what tf.train.adam computes) on the others.
+  const optimizer = new FusedAdam(ops, { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 });
   const trainIds = randomIds(batch * (length + 1), config.vocabSize, 2);
   const step = () => {
-    const loss = optimizer.minimize(() => tf.tidy(() => model.loss(tf.tensor2d(trainIds, [batch, length + 1], 'int32'), ops)), true)!;
-    loss.dataSync();
-    loss.dispose();
+    const { value, grads } = tf.variableGrads(() => model.loss(tf.tensor2d(trainIds, [batch, length + 1], 'int32'), ops));
+    optimizer.apply(model.variables, grads);
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
   };
   // The slow backends get one timed step with no warmup: a cpu step of the default model takes a minute.
   const slow = backend === 'cpu';

@@ -416,6 +416,18 @@ napi_value Rope(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+// adamStep(param, grad, m, v, paramOut, mOut, vOut, lr, beta1, beta2, epsilon, weightDecay, correction1, correction2)
+napi_value AdamStep(napi_env env, napi_callback_info info) {
+  Args args(env, info, 14, "adamStep");
+  std::size_t n = 0;
+  const float* param = args.typed<float>(0, napi_float32_array, "Float32Array", &n);
+  auto number = [&](std::size_t i) { return static_cast<float>(args.number(i)); };
+  adamStep(param, args.floats(1, n), args.floats(2, n), args.floats(3, n), args.floats(4, n),
+           args.floats(5, n), args.floats(6, n), n, number(7), number(8), number(9), number(10),
+           number(11), number(12), number(13));
+  return undefinedValue(env);
+}
+
 napi_value makeString(napi_env env, const char* text) {
   napi_value value;
   check(env, napi_create_string_utf8(env, text ? text : "", NAPI_AUTO_LENGTH, &value));
@@ -479,6 +491,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"gatherRows", nullptr, guarded<GatherRows>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scatterAddRows", nullptr, guarded<ScatterAddRows>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"rope", nullptr, guarded<Rope>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamStep", nullptr, guarded<AdamStep>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, guarded<Info>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, guarded<SetThreads>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

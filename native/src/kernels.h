@@ -85,3 +85,16 @@ void rope(const float* x, float* out, std::size_t rows, std::size_t length, std:
           std::size_t offset, double theta, bool inverse);
 
 }  // namespace native
+
+namespace native {
+
+// One Adam(W) step over n parameters, as PyTorch's Adam/AdamW and tfjs's adam compute it:
+// m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², p ← p·(1 − lr·weightDecay) − lr·(m/c1)/(√(v/c2) + ε),
+// with the bias corrections c1 = 1 − β1^t and c2 = 1 − β2^t given by the caller. Outputs may
+// be the inputs' own buffers.
+void adamStep(const float* param, const float* grad, const float* m, const float* v,
+              float* paramOut, float* mOut, float* vOut, std::size_t n, float lr, float beta1,
+              float beta2, float epsilon, float weightDecay, float correction1,
+              float correction2);
+
+}  // namespace native

@@ -155,3 +155,28 @@ void rope(const float* x, float* out, std::size_t rows, std::size_t length, std:
 }
 
 }  // namespace native
+
+namespace native {
+
+void adamStep(const float* param, const float* grad, const float* m, const float* v,
+              float* paramOut, float* mOut, float* vOut, std::size_t n, float lr, float beta1,
+              float beta2, float epsilon, float weightDecay, float correction1,
+              float correction2) {
+  const float decay = 1.0f - lr * weightDecay;
+  const float inverseCorrection1 = 1.0f / correction1;
+  const float inverseCorrection2 = 1.0f / correction2;
+  parallelFor(n, 1 << 15, [&](std::size_t begin, std::size_t end) {
+#pragma omp simd
+    for (std::size_t i = begin; i < end; ++i) {
+      float g = grad[i];
+      float first = beta1 * m[i] + (1.0f - beta1) * g;
+      float second = beta2 * v[i] + (1.0f - beta2) * g * g;
+      mOut[i] = first;
+      vOut[i] = second;
+      paramOut[i] = param[i] * decay -
+                    lr * (first * inverseCorrection1) / (std::sqrt(second * inverseCorrection2) + epsilon);
+    }
+  });
+}
+
+}  // namespace native

@@ -237,6 +237,17 @@ describe('native backend', { skip: skipReason }, () => {
       await compareWithCpu('embed', (ops, table, ids) => ops.embed(table!, ids!), [random.floats([11, 6]), random.ids([3, 8], 11)]);
     });
 
+    it('one Adam(W) step: parameter and both moments', async () => {
+      const shape = [37, 5];
+      const options = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.1, step: 3 };
+      await compareWithCpu(
+        'adamStep',
+        (ops, p, g, m, v) => tf.concat(ops.adamStep(p!, g!, m!, v!, options).map((t) => t.reshape([-1]))),
+        [random.floats(shape), random.floats(shape), random.floats(shape, -0.1, 0.1), random.floats(shape, 0, 0.1)],
+        { gradients: false },
+      );
+    });
+
     it('rotary positions at an offset, with the gradient', async () => {
       await compareWithCpu('rope offset 0', (ops, x) => ops.rope(x!, 0, 10000), [random.floats([2, 3, 5, 8])]);
       await compareWithCpu('rope offset 37', (ops, x) => ops.rope(x!, 37, 500), [random.floats([1, 2, 3, 16])]);

@@ -86,6 +86,22 @@ export interface NativeAddon {
   gatherRows(table: Float32Array, ids: Int32Array, out: Float32Array, vocab: number, width: number): void;
   scatterAddRows(dy: Float32Array, ids: Int32Array, dtable: Float32Array, vocab: number, width: number): void;
   rope(x: Float32Array, out: Float32Array, rows: number, length: number, dim: number, offset: number, theta: number, inverse: boolean): void;
+  adamStep(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    paramOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    weightDecay: number,
+    correction1: number,
+    correction2: number,
+  ): void;
   info(): { blasThreads: number; poolThreads: number; blasConfig: string; blasCore: string };
   setThreads(blasThreads: number, poolThreads: number): void;
   /** Operation names in the order of their codes. */

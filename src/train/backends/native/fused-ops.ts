@@ -17,6 +17,7 @@ import {
   RMS_NORM,
   RMS_NORM_GRAD,
   ROPE,
+  ADAM_STEP,
   type ActivationKind,
 } from './kernels/fused.js';
 
@@ -31,6 +32,17 @@ export interface AttentionOptions {
  * The names and signatures follow the trainer's ModelOps (src/train/model/ops.ts), so the model
  * takes them as they are: `{ ...tfjsOps, ...fusedOps() }`.
  */
+export interface AdamStepOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Decoupled weight decay (AdamW); 0 is Adam. */
+  weightDecay: number;
+  /** The step number, from 1, for the bias corrections. */
+  step: number;
+}
+
 export interface FusedOps {
   /** RMS norm over the last axis (Llama's): x / √(mean(x²) + epsilon) · weight. */
   rmsNorm(x: tf.Tensor, weight: tf.Tensor, epsilon: number): tf.Tensor;
@@ -56,6 +68,11 @@ export interface FusedOps {
    * a decoding step over a KV cache.
    */
   attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options?: AttentionOptions): tf.Tensor;
+  /**
+   * One Adam(W) update in a single pass: returns the new parameter and moments (the caller
+   * assigns them and disposes the old ones). Not differentiable; for optimizers.
+   */
+  adamStep(param: tf.Tensor, grad: tf.Tensor, m: tf.Tensor, v: tf.Tensor, options: AdamStepOptions): [tf.Tensor, tf.Tensor, tf.Tensor];
 }
 
 function run(kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap): tf.Tensor[] {
@@ -193,4 +210,5 @@ export const nativeFusedOps: FusedOps = {
   embed,
   rope,
   attention,
+  adamStep: (param, grad, m, v, options) => run(ADAM_STEP, { param, grad, m, v }, { ...options }) as [tf.Tensor, tf.Tensor, tf.Tensor],
 };

@@ -78,4 +78,11 @@ export const referenceOps: FusedOps = {
       return tf.add(tf.mul(x, tf.tensor2d(cos, [length, dim])), tf.mul(rotated, tf.tensor2d(sin, [length, dim])));
     }),
   attention,
+  adamStep: (param, grad, m, v, { lr, beta1, beta2, epsilon, weightDecay, step }) =>
+    tf.tidy(() => {
+      const first = tf.add(tf.mul(m, beta1), tf.mul(grad, 1 - beta1));
+      const second = tf.add(tf.mul(v, beta2), tf.mul(tf.square(grad), 1 - beta2));
+      const update = tf.div(tf.div(first, 1 - beta1 ** step), tf.add(tf.sqrt(tf.div(second, 1 - beta2 ** step)), epsilon));
+      return [tf.sub(tf.mul(param, 1 - lr * weightDecay), tf.mul(update, lr)), first, second] as [tf.Tensor, tf.Tensor, tf.Tensor];
+    }),
 };

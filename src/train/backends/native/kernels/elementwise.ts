@@ -63,7 +63,7 @@ function binaryKernel(kernelName: string, op: string): tf.KernelConfig {
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     if (!allFloat32(a, b)) return fallback({ inputs, backend, attrs });
     const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    const out = new Float32Array(sizeOf(outShape));
+    const out = backend.allocate(sizeOf(outShape));
     binaryInto(backend, op, a, b, out, outShape);
     return backend.output(outShape, out);
   });
@@ -75,7 +75,7 @@ function unaryKernel(kernelName: string): tf.KernelConfig {
     const { x } = inputs as { x: tf.TensorInfo };
     if (!allFloat32(x)) return fallback({ inputs, backend, attrs });
     const values = backend.floats(x);
-    const out = new Float32Array(values.length);
+    const out = backend.allocate(values.length);
     applyUnary(backend, kernelName, values, out);
     return backend.output(x.shape, out);
   });
@@ -90,7 +90,9 @@ export const elementwiseKernels: tf.KernelConfig[] = [
     const tensors = Object.values(inputs) as tf.TensorInfo[];
     if (!allFloat32(...tensors) || tensors.length === 0) return cpuAddN({ inputs, backend, attrs });
     const first = tensors[0]!;
-    const out = new Float32Array(backend.floats(first));
+    const source = backend.floats(first);
+    const out = backend.allocate(source.length);
+    out.set(source);
     const result = backend.output(first.shape, out);
     for (const tensor of tensors.slice(1)) addInto(backend, result, tensor);
     return result;

@@ -19,6 +19,7 @@ export const LOG_SOFTMAX_GRAD = 'SweNativeLogSoftmaxGrad';
 export const EMBED = 'SweNativeEmbed';
 export const EMBED_GRAD = 'SweNativeEmbedGrad';
 export const ROPE = 'SweNativeRope';
+export const ADAM_STEP = 'SweNativeAdamStep';
 
 export type ActivationKind = 'GeluTanh' | 'GeluErf' | 'Silu';
 
@@ -71,9 +72,9 @@ export const fusedKernels: tf.KernelConfig[] = [
       throw new Error(`layerNorm: gamma [${gamma!.shape}] and beta [${beta!.shape}] must have the last dimension of x [${x!.shape}]`);
     }
     const rows = sizeOf(x!.shape) / Math.max(1, cols);
-    const y = new Float32Array(rows * cols);
-    const mean = new Float32Array(rows);
-    const rstd = new Float32Array(rows);
+    const y = backend.allocate(rows * cols);
+    const mean = backend.allocate(rows);
+    const rstd = backend.allocate(rows);
     const epsilon = (attrs as { epsilon: number }).epsilon;
     backend.addon.layerNorm(backend.floats(x!), backend.floats(gamma!), backend.floats(beta!), y, mean, rstd, rows, cols, epsilon);
     const rowShape = x!.shape.slice(0, -1);
@@ -84,9 +85,9 @@ export const fusedKernels: tf.KernelConfig[] = [
     requireFloat32(LAYER_NORM_GRAD, { dy, x, gamma, mean, rstd });
     const cols = x!.shape[x!.shape.length - 1]!;
     const rows = sizeOf(x!.shape) / Math.max(1, cols);
-    const dx = new Float32Array(rows * cols);
-    const dgamma = new Float32Array(cols);
-    const dbeta = new Float32Array(cols);
+    const dx = backend.allocate(rows * cols);
+    const dgamma = backend.allocate(cols);
+    const dbeta = backend.allocate(cols);
     backend.addon.layerNormGrad(
       backend.floats(dy!),
       backend.floats(x!),
@@ -105,7 +106,7 @@ export const fusedKernels: tf.KernelConfig[] = [
     const { x } = inputs as Record<string, tf.TensorInfo>;
     requireFloat32(ACTIVATION, { x });
     const values = backend.floats(x!);
-    const y = new Float32Array(values.length);
+    const y = backend.allocate(values.length);
     backend.addon.activation(activationCode(backend, (attrs as { kind: string }).kind), values, y);
     return backend.output(x!.shape, y);
   }),
@@ -113,7 +114,7 @@ export const fusedKernels: tf.KernelConfig[] = [
     const { x, dy } = inputs as Record<string, tf.TensorInfo>;
     requireFloat32(ACTIVATION_GRAD, { x, dy });
     const values = backend.floats(x!);
-    const dx = new Float32Array(values.length);
+    const dx = backend.allocate(values.length);
     backend.addon.activationGrad(activationCode(backend, (attrs as { kind: string }).kind), values, backend.floats(dy!), dx);
     return backend.output(x!.shape, dx);
   }),
@@ -123,8 +124,8 @@ export const fusedKernels: tf.KernelConfig[] = [
     const [heads, tq, tk, d, dv] = attentionDims(q!, k!, v!);
     const { scale, causal } = attrs as { scale: number; causal: boolean };
     if (causal && tq > tk) throw new Error(`attention: a causal mask needs at least as many keys (${tk}) as queries (${tq})`);
-    const out = new Float32Array(heads * tq * dv);
-    const probs = new Float32Array(heads * tq * tk);
+    const out = backend.allocate(heads * tq * dv);
+    const probs = backend.allocate(heads * tq * tk);
     backend.addon.attention(backend.floats(q!), backend.floats(k!), backend.floats(v!), out, probs, heads, tq, tk, d, dv, scale, causal);
     const lead = q!.shape.slice(0, -2);
     return [backend.output([...lead, tq, dv], out), backend.output([...lead, tq, tk], probs)];
@@ -133,9 +134,9 @@ export const fusedKernels: tf.KernelConfig[] = [
     const { dy, q, k, v, probs } = inputs as Record<string, tf.TensorInfo>;
     requireFloat32(ATTENTION_GRAD, { dy, q, k, v, probs });
     const [heads, tq, tk, d, dv] = attentionDims(q!, k!, v!);
-    const dq = new Float32Array(heads * tq * d);
-    const dk = new Float32Array(heads * tk * d);
-    const dvValues = new Float32Array(heads * tk * dv);
+    const dq = backend.allocate(heads * tq * d);
+    const dk = backend.allocate(heads * tk * d);
+    const dvValues = backend.allocate(heads * tk * dv);
     const { scale } = attrs as { scale: number };
     backend.addon.attentionGrad(
       backend.floats(dy!),
@@ -160,8 +161,8 @@ export const fusedKernels: tf.KernelConfig[] = [
     requireFloat32(RMS_NORM, { x, weight });
     const [rows, cols] = rowsAndCols(x!);
     if (sizeOf(weight!.shape) !== cols) throw new Error(`rmsNorm: weight [${weight!.shape}] must have the last dimension of x [${x!.shape}]`);
-    const y = new Float32Array(rows * cols);
-    const rrms = new Float32Array(rows);
+    const y = backend.allocate(rows * cols);
+    const rrms = backend.allocate(rows);
     backend.addon.rmsNorm(backend.floats(x!), backend.floats(weight!), y, rrms, rows, cols, (attrs as { epsilon: number }).epsilon);
     return [backend.output(x!.shape, y), backend.output(x!.shape.slice(0, -1), rrms)];
   }),
@@ -169,8 +170,8 @@ export const fusedKernels: tf.KernelConfig[] = [
     const { dy, x, weight, rrms } = inputs as Record<string, tf.TensorInfo>;
     requireFloat32(RMS_NORM_GRAD, { dy, x, weight, rrms });
     const [rows, cols] = rowsAndCols(x!);
-    const dx = new Float32Array(rows * cols);
-    const dweight = new Float32Array(cols);
+    const dx = backend.allocate(rows * cols);
+    const dweight = backend.allocate(cols);
     backend.addon.rmsNormGrad(backend.floats(dy!), backend.floats(x!), backend.floats(weight!), backend.floats(rrms!), dx, dweight, rows, cols);
     return [backend.output(x!.shape, dx), backend.output(weight!.shape, dweight)];
   }),
@@ -178,7 +179,7 @@ export const fusedKernels: tf.KernelConfig[] = [
     const { x } = inputs as Record<string, tf.TensorInfo>;
     requireFloat32(LOG_SOFTMAX, { x });
     const [rows, cols] = rowsAndCols(x!);
-    const out = new Float32Array(rows * cols);
+    const out = backend.allocate(rows * cols);
     backend.addon.logSoftmax(backend.floats(x!), out, rows, cols);
     return backend.output(x!.shape, out);
   }),
@@ -186,7 +187,7 @@ export const fusedKernels: tf.KernelConfig[] = [
     const { dy, y } = inputs as Record<string, tf.TensorInfo>;
     requireFloat32(LOG_SOFTMAX_GRAD, { dy, y });
     const [rows, cols] = rowsAndCols(y!);
-    const dx = new Float32Array(rows * cols);
+    const dx = backend.allocate(rows * cols);
     backend.addon.logSoftmaxGrad(backend.floats(dy!), backend.floats(y!), dx, rows, cols);
     return backend.output(y!.shape, dx);
   }),
@@ -195,7 +196,7 @@ export const fusedKernels: tf.KernelConfig[] = [
     requireFloat32(EMBED, { table });
     const [vocab, width] = table!.shape as [number, number];
     const values = ids(backend, idTensor!, EMBED);
-    const out = new Float32Array(values.length * width);
+    const out = backend.allocate(values.length * width);
     backend.addon.gatherRows(backend.floats(table!), values, out, vocab, width);
     return backend.output([...idTensor!.shape, width], out);
   }),
@@ -204,7 +205,8 @@ export const fusedKernels: tf.KernelConfig[] = [
     requireFloat32(EMBED_GRAD, { dy });
     const { vocab } = attrs as { vocab: number };
     const width = dy!.shape[dy!.shape.length - 1]!;
-    const dtable = new Float32Array(vocab * width);
+    // Rows no id names get no gradient: the buffer starts at zero.
+    const dtable = backend.allocate(vocab * width, true);
     backend.addon.scatterAddRows(backend.floats(dy!), ids(backend, idTensor!, EMBED_GRAD), dtable, vocab, width);
     return backend.output([vocab, width], dtable);
   }),
@@ -216,8 +218,37 @@ export const fusedKernels: tf.KernelConfig[] = [
     if (rank < 2) throw new Error(`rope: x [${x!.shape}] needs a position and a feature axis`);
     const [length, dim] = x!.shape.slice(-2) as [number, number];
     const rows = sizeOf(x!.shape.slice(0, -2));
-    const out = new Float32Array(rows * length * dim);
+    const out = backend.allocate(rows * length * dim);
     backend.addon.rope(backend.floats(x!), out, rows, length, dim, offset, theta, inverse);
     return backend.output(x!.shape, out);
+  }),
+  nativeKernel(ADAM_STEP, ({ inputs, backend, attrs }) => {
+    const { param, grad, m, v } = inputs as Record<string, tf.TensorInfo>;
+    requireFloat32(ADAM_STEP, { param, grad, m, v });
+    const size = sizeOf(param!.shape);
+    for (const [name, tensor] of [['grad', grad], ['m', m], ['v', v]] as const) {
+      if (sizeOf(tensor!.shape) !== size) throw new Error(`adamStep: ${name} [${tensor!.shape}] does not match the parameter [${param!.shape}]`);
+    }
+    const { lr, beta1, beta2, epsilon, weightDecay, step } = attrs as { lr: number; beta1: number; beta2: number; epsilon: number; weightDecay: number; step: number };
+    const paramOut = backend.allocate(size);
+    const mOut = backend.allocate(size);
+    const vOut = backend.allocate(size);
+    backend.addon.adamStep(
+      backend.floats(param!),
+      backend.floats(grad!),
+      backend.floats(m!),
+      backend.floats(v!),
+      paramOut,
+      mOut,
+      vOut,
+      lr,
+      beta1,
+      beta2,
+      epsilon,
+      weightDecay,
+      1 - beta1 ** step,
+      1 - beta2 ** step,
+    );
+    return [backend.output(param!.shape, paramOut), backend.output(param!.shape, mOut), backend.output(param!.shape, vOut)];
   }),
 ];

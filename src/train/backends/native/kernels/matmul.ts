@@ -78,7 +78,7 @@ export function matMulInto(
   transposeB: boolean,
 ): tf.TensorInfo {
   const plan = planMatMul(a.shape, b.shape, transposeA, transposeB);
-  const out = new Float32Array(plan.batch * plan.m * plan.n);
+  const out = backend.allocate(plan.batch * plan.m * plan.n);
   const aValues = backend.floats(a);
   const bValues = backend.floats(b);
   const bShared = plan.bIndex !== null && plan.bIndex.every((index) => index === 0);

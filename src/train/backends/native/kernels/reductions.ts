@@ -42,7 +42,7 @@ export function reduceValues(backend: NativeBackend, op: string, x: tf.TensorInf
     outer = sizeOf(shape) / Math.max(1, reduced);
     inner = 1;
   }
-  const values = new Float32Array(outer * inner);
+  const values = backend.allocate(outer * inner);
   backend.addon.reduce(code, source, values, outer, reduced, inner);
   return { values, keptShape };
 }
