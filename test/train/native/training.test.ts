@@ -28,7 +28,7 @@ async function lossCurve(backend: string, ids: Int32Array): Promise<number[]> {
     for (let step = 0; step < STEPS; step++) {
       const { value, grads } = tf.variableGrads(() => model.loss(tf.tensor2d(ids, [BATCH, LENGTH], 'int32'), ops));
       if (fused) fused.apply(model.variables, grads);
-      else optimizer.applyGradients(grads as tf.NamedVariableMap);
+      else optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
       losses.push((await value.data())[0]!);
       tf.dispose([value, ...Object.values(grads)]);
     }
