@@ -32,8 +32,47 @@ inline int visibleKeys(int i, int tq, int tk, bool causal) {
 
 }  // namespace
 
+// Decoding (a few queries over a KV cache): dot products in plain loops. Each head is a few
+// thousand multiply-adds, less than what a gemm call and a thread hand-off cost.
+void attentionSmall(const float* q, const float* k, const float* v, float* out, float* probs,
+                    int heads, int tq, int tk, int d, int dv, float scale, bool causal) {
+  for (int h = 0; h < heads; ++h) {
+    for (int i = 0; i < tq; ++i) {
+      const float* query = q + (static_cast<std::size_t>(h) * tq + i) * d;
+      float* row = probs + (static_cast<std::size_t>(h) * tq + i) * tk;
+      float* target = out + (static_cast<std::size_t>(h) * tq + i) * dv;
+      const int visible = visibleKeys(i, tq, tk, causal);
+      float peak = -std::numeric_limits<float>::infinity();
+      for (int j = 0; j < visible; ++j) {
+        const float* key = k + (static_cast<std::size_t>(h) * tk + j) * d;
+        float dot = 0.0f;
+#pragma omp simd reduction(+ : dot)
+        for (int c = 0; c < d; ++c) dot += query[c] * key[c];
+        row[j] = dot * scale;
+        peak = std::max(peak, row[j]);
+      }
+      float total = 0.0f;
+      for (int j = 0; j < visible; ++j) {
+        row[j] = fastExp(row[j] - peak);
+        total += row[j];
+      }
+      const float inverse = visible > 0 ? 1.0f / total : 0.0f;
+      for (int c = 0; c < dv; ++c) target[c] = 0.0f;
+      for (int j = 0; j < visible; ++j) {
+        row[j] *= inverse;
+        const float weight = row[j];
+        const float* value = v + (static_cast<std::size_t>(h) * tk + j) * dv;
+#pragma omp simd
+        for (int c = 0; c < dv; ++c) target[c] += weight * value[c];
+      }
+      for (int j = visible; j < tk; ++j) row[j] = 0.0f;
+    }
+  }
+}
+
 void attention(const float* q, const float* k, const float* v, float* out, float* probs,
                int heads, int tq, int tk, int d, int dv, float scale, bool causal) {
+  if (tq <= 4) return attentionSmall(q, k, v, out, probs, heads, tq, tk, d, dv, scale, causal);
   forEachHead(heads, [&](std::size_t h) {
     const float* qh = q + h * static_cast<std::size_t>(tq) * d;
     const float* kh = k + h * static_cast<std::size_t>(tk) * d;
