@@ -7,11 +7,13 @@ import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
 import { registerDemoCommand } from './demo.js';
 import { registerEvalCommand } from './eval.js';
+import { registerExportCommand } from './export.js';
 import { registerImageCommand } from './image.js';
 import { registerRewardCommand, rewardCommandOf } from './reward.js';
 import { registerRewardGroupsCommand } from './reward-groups.js';
 import { registerRolloutCommand } from './rollout.js';
 import { registerSandboxCommand } from './sandbox.js';
+import { registerServeCommand } from './serve.js';
 import { registerSimilarityCommand } from './similarity.js';
 import { registerTrajCommand, trajCommandOf } from './traj.js';
 import { registerTrajReplaySubcommand } from './traj-replay.js';
@@ -31,11 +33,13 @@ const program = new Command()
 // Command registrations; `reward` and `traj` are groups whose subcommands live in several files.
 registerDemoCommand(program);
 registerEvalCommand(program);
+registerExportCommand(program);
 registerImageCommand(program);
 registerRewardCommand(program);
 registerRewardGroupsCommand(rewardCommandOf(program));
 registerRolloutCommand(program);
 registerSandboxCommand(program);
+registerServeCommand(program);
 registerSimilarityCommand(program);
 registerTrajCommand(program);
 registerTrajReplaySubcommand(trajCommandOf(program));
