@@ -7,12 +7,18 @@ import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
 import { registerDemoCommand } from './demo.js';
 import { registerEvalCommand } from './eval.js';
+import { registerEvalMathCommand } from './eval-math.js';
+import { registerExportCommand } from './export.js';
 import { registerImageCommand } from './image.js';
+import { registerMathCommand } from './math.js';
 import { registerRewardCommand, rewardCommandOf } from './reward.js';
 import { registerRewardGroupsCommand } from './reward-groups.js';
 import { registerRolloutCommand } from './rollout.js';
 import { registerSandboxCommand } from './sandbox.js';
+import { registerServeCommand } from './serve.js';
 import { registerSimilarityCommand } from './similarity.js';
+import { registerTasksCommand } from './tasks.js';
+import { registerTrainCommand } from './train.js';
 import { registerTrajCommand, trajCommandOf } from './traj.js';
 import { registerTrajReplaySubcommand } from './traj-replay.js';
 
@@ -31,12 +37,18 @@ const program = new Command()
 // Command registrations; `reward` and `traj` are groups whose subcommands live in several files.
 registerDemoCommand(program);
 registerEvalCommand(program);
+registerEvalMathCommand(program);
+registerExportCommand(program);
 registerImageCommand(program);
+registerMathCommand(program);
 registerRewardCommand(program);
 registerRewardGroupsCommand(rewardCommandOf(program));
 registerRolloutCommand(program);
 registerSandboxCommand(program);
+registerServeCommand(program);
 registerSimilarityCommand(program);
+registerTasksCommand(program);
+registerTrainCommand(program);
 registerTrajCommand(program);
 registerTrajReplaySubcommand(trajCommandOf(program));
 

@@ -1,11 +1,14 @@
 /**
  * Evaluates one prediction, SWE-bench's run_instance: in a fresh sandbox, apply the model patch,
- * apply the test patch, run the tests under a timeout, grade, and write the instance's files.
+ * run the pre-test steps, apply the test patch, run the tests under a timeout, write
+ * test_output.txt in SWE-bench's shape (markers and exit-code line), grade that log, and write the
+ * instance's files.
  *
- * What the prediction causes is a report (a patch that does not apply, tests that fail or hang:
- * unresolved). What the harness or the engine causes (no environment spec, an image that does not
- * build, a container that does not start, a test patch that does not apply) is an `error`: no
- * report is written, run_instance.log says why, and a later run with the same id tries again.
+ * As in SWE-bench, a patch that does not apply and a test run past its time limit are `error`s:
+ * no report is written, run_instance.log says why, and a later run with the same id tries again
+ * (`modelFailures: 'unresolved'` makes them completed and unresolved instead, swe-srl's earlier
+ * behaviour). What the harness or the engine causes (no environment spec, an image that does not
+ * build, a container that does not start, a test patch that does not apply) is an `error` too.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { SandboxLimitError, SweSrlError } from '../errors.js';
@@ -14,13 +17,15 @@ import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
 import { InstanceLog } from './instance-log.js';
 import { applyPatch } from './patch-apply.js';
+import { runPreTestSteps, type PreTestResult } from './pre-test.js';
 import { isEmptyPatch, type Prediction } from './predictions.js';
-import { writeInstanceReport, type GoldValidation, type InstanceReportBody } from './report.js';
+import { reportBodyForVerdict, writeInstanceReport, type GoldValidation, type InstanceReportBody } from './report.js';
 import { instanceDirectory, instanceFile, type RunLayout } from './run-layout.js';
 import type { InstanceSandboxProvider } from './sandbox-provider.js';
+import { formatTestOutput } from './swebench-log.js';
 import { applyTestPatch, runTests, type TestRun, type TestSelection } from './test-run.js';
-import { judgeTestRun, type TestVerdict } from './test-verdict.js';
-import { getLogParser } from './log-parsers/index.js';
+import { writeTestRunRecord } from './test-run-record.js';
+import { evidenceOf, judgeTestLog, type GradingPolicy, type TestVerdict } from './test-verdict.js';
 import { touchedPaths } from './patch-files.js';
 import { MODEL_PATCH_MAX_BYTES } from './read-back-limits.js';
 import { keepSourceChangesOnly, markWorkTree, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
@@ -52,6 +57,22 @@ export interface InstanceEvaluationContext {
   selection?: TestSelection;
   /** Gold validation: also run the tests before the (gold) patch and check FAIL_TO_PASS failed then. */
   gold?: boolean;
+  /** Where grading departs from SWE-bench (see GradingPolicy). */
+  grading?: GradingPolicy;
+  /**
+   * What a patch that does not apply and a test run past its time limit are: `error` (SWE-bench:
+   * no report, retried by a later run) or `unresolved` (a report saying so; swe-srl before v5).
+   */
+  modelFailures?: 'error' | 'unresolved';
+}
+
+/** One test run with what ran before it, as test_output.txt will hold it. */
+interface LoggedTestRun {
+  run: TestRun;
+  preTest: PreTestResult;
+  /** test_output.txt's content. */
+  log: string;
+  timeoutSeconds: number;
 }
 
 async function withSandbox<T>(
@@ -79,11 +100,13 @@ async function testsAfterTestPatch(
   log: InstanceLog,
   /** The source files the patch changed: the runner guard watches what they do. */
   untrustedFiles: readonly string[] = [],
-): Promise<TestRun> {
+): Promise<LoggedTestRun> {
+  const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
+  const preTest = await runPreTestSteps(sandbox, environment, { timeoutMs });
+  for (const step of preTest.steps) await log.write(`pre-test: ${step.command} (exit ${step.exitCode ?? 'none'}${step.timedOut ? ', timed out' : ''})`);
   const testPatch = await applyTestPatch(sandbox, instance);
   if (!testPatch.applied) throw new EvaluationError(`the test patch does not apply: ${testPatch.failureReason ?? ''}`);
   await log.write(`test patch applied${testPatch.method ? ` with ${testPatch.method}` : ''}`);
-  const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
   const run = await runTests(sandbox, environment, instance, {
     timeoutMs,
     untrustedFiles,
@@ -94,12 +117,20 @@ async function testsAfterTestPatch(
       `exit ${run.exitCode ?? 'none'}${run.timedOut ? `, timed out after ${timeoutMs / 1000} s` : ''}, ${Math.round(run.durationMs)} ms` +
       `${run.truncated ? ', output capped' : ''}; runner report: ${run.structured.state}`,
   );
-  return run;
+  const timeoutSeconds = timeoutMs / 1000;
+  const text = formatTestOutput({ preTest: preTest.output, output: run.output, exitCode: run.exitCode, timedOut: run.timedOut, timeoutSeconds });
+  return { run, preTest, log: text, timeoutSeconds };
+}
+
+/** Grades a logged run as --regrade will grade its files again. */
+function judge(logged: LoggedTestRun, environment: EnvironmentSpec, instance: Instance, context: InstanceEvaluationContext): TestVerdict {
+  return judgeTestLog(logged.log, environment, instance, evidenceOf(logged.run), context.grading);
 }
 
 /**
  * Keeps the applied patch to the source files: what it changed of the test runner's files goes back
- * to the base commit (source-only-patch.ts), and is logged and returned for the report.
+ * to the base commit (source-only-patch.ts), and is logged and returned for the report. This comes
+ * before the pre-test steps, so a re-install runs the base commit's setup files.
  */
 async function confineToSourceFiles(sandbox: Sandbox, instance: Instance, patch: string, marker: string, log: InstanceLog): Promise<SourceOnlyResult> {
   const confined = await keepSourceChangesOnly(sandbox, await baseRef(sandbox, instance), { marker, extraPaths: touchedPaths(patch) });
@@ -109,7 +140,10 @@ async function confineToSourceFiles(sandbox: Sandbox, instance: Instance, patch:
   return confined;
 }
 
-/** A patch too large to take in is the model's failure: unresolved, with the reason, and never applied. */
+/**
+ * A patch too large to take in is the model's failure: unresolved, with the reason, and never
+ * applied (whatever modelFailures says: trying again can only refuse it again).
+ */
 function oversizedPatchReport(patch: string): InstanceReportBody | undefined {
   const bytes = Buffer.byteLength(patch);
   if (bytes <= MODEL_PATCH_MAX_BYTES) return undefined;
@@ -118,6 +152,7 @@ function oversizedPatchReport(patch: string): InstanceReportBody | undefined {
     patch_exists: true,
     patch_successfully_applied: false,
     resolved: false,
+    infra_failure: false,
     swe_srl: { outcome: 'unresolved', patch_apply_failure: `the patch is ${bytes} bytes, larger than the limit of ${MODEL_PATCH_MAX_BYTES} bytes` },
   };
 }
@@ -134,18 +169,24 @@ async function reportSandboxLimit(context: InstanceEvaluationContext, instance: 
     patch_exists: true,
     patch_successfully_applied: true,
     resolved: false,
+    infra_failure: false,
     swe_srl: { outcome: 'unresolved', sandbox_limit: error.message, integrity_issues: [error.message] },
   });
 }
 
-function testOutputText(run: TestRun, timeoutMs: number): string {
-  // SWE-bench appends this line on a timeout; tools grep for it.
-  return run.timedOut ? `${run.output}\n\nTimeout error: ${timeoutMs / 1000} seconds exceeded.\n` : run.output;
+function passedBefore(verdict: TestVerdict): string[] {
+  return verdict.found ? verdict.grade.testsStatus.FAIL_TO_PASS.success : [];
 }
 
-function passedBefore(verdict: TestVerdict, instance: Instance, environment: EnvironmentSpec): string[] {
-  const parser = getLogParser(environment.logParser);
-  return instance.FAIL_TO_PASS.filter((name) => verdict.checked.statuses.get(parser.normalizeTestName(name)) === 'PASSED');
+async function writeLoggedRun(context: InstanceEvaluationContext, model: string, id: string, logged: LoggedTestRun, which: 'before' | 'after'): Promise<void> {
+  const suffix = which === 'before' ? 'BeforePatch' : '';
+  await writeFile(instanceFile(context.layout, model, id, which === 'before' ? 'testOutputBeforePatch' : 'testOutput'), logged.log);
+  await writeTestRunRecord(
+    { record: instanceFile(context.layout, model, id, `testRun${suffix}`), runnerReport: instanceFile(context.layout, model, id, `runnerReport${suffix}`) },
+    logged.run,
+    logged.timeoutSeconds,
+    logged.preTest.steps,
+  );
 }
 
 async function evaluate(
@@ -159,6 +200,7 @@ async function evaluate(
   const model = prediction.model_name_or_path;
   const reportPath = instanceFile(context.layout, model, id, 'report');
   const patch = prediction.model_patch;
+  const modelFailuresUnresolved = context.modelFailures === 'unresolved';
   await writeFile(instanceFile(context.layout, model, id, 'patch'), patch ?? '');
 
   if (isEmptyPatch(patch)) {
@@ -168,6 +210,7 @@ async function evaluate(
       patch_exists: false,
       patch_successfully_applied: false,
       resolved: false,
+      infra_failure: false,
       swe_srl: { outcome: 'empty_patch' },
     });
     return 'empty_patch';
@@ -175,7 +218,6 @@ async function evaluate(
 
   const environment = findEnvironmentSpec(context.environments, instance.repo, instance.version);
   await log.write(`environment ${environment.name}${environment.version ? ` ${environment.version}` : ''} from ${environment.file}`);
-  const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
 
   const oversized = oversizedPatchReport(patch!);
   if (oversized) {
@@ -187,41 +229,50 @@ async function evaluate(
   let before: TestVerdict | undefined;
   if (context.gold) {
     await log.write('gold validation: running the tests before the patch');
-    const run = await withSandbox(context, instance, environment, log, (sandbox) => testsAfterTestPatch(sandbox, instance, environment, context, log));
-    timing.testDurationMs += run.durationMs;
-    await writeFile(instanceFile(context.layout, model, id, 'testOutputBeforePatch'), testOutputText(run, timeoutMs));
-    before = judgeTestRun(run, environment, instance);
+    const logged = await withSandbox(context, instance, environment, log, (sandbox) => testsAfterTestPatch(sandbox, instance, environment, context, log));
+    timing.testDurationMs += logged.run.durationMs;
+    await writeLoggedRun(context, model, id, logged, 'before');
+    before = judge(logged, environment, instance, context);
   }
 
   return withSandbox(context, instance, environment, log, async (sandbox) => {
     const marker = await markWorkTree(sandbox);
-    const application = await applyPatch(sandbox, patch!, { label: 'model-patch' });
+    const application = await applyPatch(sandbox, patch!, { label: 'model-patch', resetBetweenAttempts: 'worktree' });
     for (const attempt of application.attempts) {
       await log.write(`${attempt.method}: exit ${attempt.exitCode ?? 'none'}\n${attempt.output.trim()}`);
     }
     if (!application.applied) {
-      await log.write(`patch did not apply: ${application.failureReason ?? ''}`);
+      await log.write(`>>>>> Patch Apply Failed: ${application.failureReason ?? ''}`);
+      if (!modelFailuresUnresolved) return { status: 'error', detail: 'patch did not apply' };
       const body: InstanceReportBody = {
         patch_is_None: false,
         patch_exists: true,
         patch_successfully_applied: false,
         resolved: false,
+        infra_failure: false,
         swe_srl: { outcome: 'unresolved', ...(application.failureReason ? { patch_apply_failure: application.failureReason } : {}) },
       };
       await writeInstanceReport(reportPath, id, body);
       return { status: 'unresolved', detail: 'patch did not apply' };
     }
+    await log.write(`>>>>> Applied Patch (${application.method ?? 'no change needed'})`);
 
     const confined = await confineToSourceFiles(sandbox, instance, patch!, marker, log);
-    const run = await testsAfterTestPatch(sandbox, instance, environment, context, log, confined.sourceFiles);
+    const logged = await testsAfterTestPatch(sandbox, instance, environment, context, log, confined.sourceFiles);
+    const run = logged.run;
     timing.testDurationMs += run.durationMs;
-    await writeFile(instanceFile(context.layout, model, id, 'testOutput'), testOutputText(run, timeoutMs));
-    const verdict = judgeTestRun(run, environment, instance);
+    await writeLoggedRun(context, model, id, logged, 'after');
+    if (run.timedOut && !modelFailuresUnresolved) {
+      await log.write(`Test timed out after ${logged.timeoutSeconds} seconds.`);
+      return { status: 'error', detail: 'tests timed out' };
+    }
+    const verdict = judge(logged, environment, instance, context);
     for (const issue of verdict.checked.issues) await log.write(`cross-check: ${issue}`);
+    if (!verdict.found) await log.write(`no results to grade: ${verdict.reason ?? ''}`);
 
     let goldValidation: GoldValidation | undefined;
     if (before) {
-      const passed = passedBefore(before, instance, environment);
+      const passed = passedBefore(before);
       goldValidation = {
         // No FAIL_TO_PASS test at all would make any patch that keeps PASS_TO_PASS a fix.
         valid: instance.FAIL_TO_PASS.length > 0 && passed.length === 0 && verdict.grade.resolved,
@@ -231,13 +282,10 @@ async function evaluate(
       await log.write(`gold validation: ${goldValidation.valid ? 'valid' : 'INVALID'}`);
     }
 
-    const resolved = verdict.grade.resolved;
+    const swebench = reportBodyForVerdict(verdict, logged.log);
+    const resolved = swebench.resolved;
     await writeInstanceReport(reportPath, id, {
-      patch_is_None: false,
-      patch_exists: true,
-      patch_successfully_applied: true,
-      resolved,
-      tests_status: verdict.grade.testsStatus,
+      ...swebench,
       swe_srl: {
         outcome: resolved ? 'resolved' : 'unresolved',
         ...(application.method ? { patch_applied_with: application.method } : {}),
@@ -247,6 +295,8 @@ async function evaluate(
         integrity_issues: [...runnerFileIssues(confined), ...verdict.checked.issues],
         ...(confined.flagged.length > 0 ? { runner_files_reset: confined.flagged } : {}),
         fail_to_pass_fraction: verdict.grade.failToPassFraction,
+        ...(verdict.found ? {} : { no_results_reason: verdict.reason ?? '' }),
+        ...(logged.preTest.steps.length > 0 ? { pre_test_exit_codes: logged.preTest.steps.map((step) => step.exitCode) } : {}),
         ...(goldValidation ? { gold_validation: goldValidation } : {}),
       },
     });

@@ -19,12 +19,14 @@ import { isSandboxGone, ReadBackLimitError } from '../errors.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
 import type { TestsStatus } from './grading.js';
+import { tamperingIssues } from './cross-check.js';
 import { applyPatch } from './patch-apply.js';
 import { touchedPaths } from './patch-files.js';
+import { runPreTestSteps } from './pre-test.js';
 import { keepSourceChangesOnly, markWorkTree, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
 import type { TestEnvironment } from './test-environment.js';
 import { applyTestPatch, baseRef, runTests, type TestSelection } from './test-run.js';
-import { judgeTestRun } from './test-verdict.js';
+import { judgeTestRun, type GradingPolicy } from './test-verdict.js';
 
 export const DEFAULT_TEST_TIMEOUT_SECONDS = 1800;
 
@@ -43,6 +45,7 @@ export interface RlvrRewardOptions {
    * closed afterwards. Without it the episode's own sandbox is graded in place.
    */
   freshSandbox?: () => Promise<Sandbox>;
+  grading?: GradingPolicy;
 }
 
 export interface RlvrRewardResult {
@@ -104,7 +107,7 @@ export async function rlvrReward(
   try {
     if (patch.trim() === '') return noTests('fresh-sandbox', 'the episode changed nothing');
     const marker = await markWorkTree(grading);
-    const application = await applyPatch(grading, patch, { label: 'episode-patch' });
+    const application = await applyPatch(grading, patch, { label: 'episode-patch', resetBetweenAttempts: 'worktree' });
     if (!application.applied) return noTests('fresh-sandbox', `the episode's patch does not apply to the base commit: ${application.failureReason ?? ''}`);
     const confined = await keepSourceChangesOnly(grading, await baseRef(grading, instance), { marker, extraPaths: touchedPaths(patch) });
     return await gradeConfined(grading, instance, environment, options, confined, 'fresh-sandbox');
@@ -125,16 +128,19 @@ async function gradeConfined(
   gradedIn: RlvrRewardResult['gradedIn'],
 ): Promise<RlvrRewardResult> {
   const runnerIssues = runnerFileIssues(confined);
+  const timeoutMs = options.timeoutMs ?? (environment.timeoutSeconds ?? DEFAULT_TEST_TIMEOUT_SECONDS) * 1000;
+  // As SWE-bench's eval script: the spec's eval_commands and re-install (of the base commit's
+  // setup files: the patch's were reset), then the test patch.
+  await runPreTestSteps(sandbox, environment, { timeoutMs });
   const testPatch = await applyTestPatch(sandbox, instance);
   if (!testPatch.applied) return noTests(gradedIn, `the test patch did not apply: ${testPatch.failureReason ?? 'unknown reason'}`, runnerIssues);
-  const timeoutMs = options.timeoutMs ?? (environment.timeoutSeconds ?? DEFAULT_TEST_TIMEOUT_SECONDS) * 1000;
   const run = await runTests(sandbox, environment, instance, {
     timeoutMs,
     untrustedFiles: confined.sourceFiles,
     ...(options.selection ? { selection: options.selection } : {}),
   });
-  const { grade, checked } = judgeTestRun(run, environment, instance);
-  const integrityIssues = [...runnerIssues, ...(run.guard?.tampering ?? []).map((finding) => `runner guard: ${finding}`)];
+  const { grade, checked } = judgeTestRun(run, environment, instance, options.grading, timeoutMs / 1000);
+  const integrityIssues = [...runnerIssues, ...tamperingIssues(run.guard?.tampering ?? [])];
   const keptTheRest = grade.testsStatus.PASS_TO_PASS.failure.length === 0;
   const earned = grade.resolved ? 1 : options.partialCredit && keptTheRest ? grade.failToPassFraction : 0;
   const withheld = integrityIssues[0];

@@ -25,12 +25,15 @@ export interface RestoreOptions {
   ref?: string;
   /** Also remove `<path>.rej` and `<path>.orig` (what `git apply --reject` and `patch` leave). */
   withPatchLeftovers?: boolean;
+  /** Only remove `<path>.rej` and `<path>.orig`, leaving the paths themselves as they are. */
+  leftoversOnly?: boolean;
   timeoutMs?: number;
 }
 
 /**
- * Arguments: the work tree, the ref, the NUL-separated list file, 1 to clean patch leftovers. One
- * line per path on stdout: `restored|removed|skipped<TAB>reason<TAB>path`.
+ * Arguments: the work tree, the ref, the NUL-separated list file, and what to do: 0 restore, 1
+ * restore and clean patch leftovers, 2 only clean patch leftovers. One line per path on stdout:
+ * `restored|removed|skipped<TAB>reason<TAB>path`.
  */
 const RESTORE_SCRIPT = `set -u
 cd "$1" || exit 1
@@ -46,6 +49,7 @@ while IFS= read -r -d '' path; do
     *) printf 'skipped\\toutside the work tree\\t%s\\n' "$path"; continue ;;
   esac
   relative=\${real#"$top"/}
+  if [ "$4" = 2 ]; then git clean -fqx -- "$relative.rej" "$relative.orig" >/dev/null 2>&1; continue; fi
   if git cat-file -e "$ref:$relative" 2>/dev/null; then
     git checkout -q "$ref" -- "$relative" && printf 'restored\\t\\t%s\\n' "$path"
   else
@@ -67,7 +71,7 @@ export async function restorePaths(sandbox: Sandbox, paths: readonly string[], o
   await sandbox.writeFile(listFile, `${listed.join('\0')}\0`);
   const command = [
     'bash', '--noprofile', '--norc', '-c', RESTORE_SCRIPT, 'swe-srl-restore',
-    sandbox.workdir, options.ref ?? 'HEAD', listFile, options.withPatchLeftovers ? '1' : '0',
+    sandbox.workdir, options.ref ?? 'HEAD', listFile, options.leftoversOnly ? '2' : options.withPatchLeftovers ? '1' : '0',
   ].map(shellQuote).join(' ');
   const run = await sandbox.run(`${command} < /dev/null`, { timeoutMs: options.timeoutMs ?? 120_000 });
   for (const line of run.output.split('\n')) {
