@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DockerInstanceProvider } from '../../src/eval/docker-provider.js';
+import { regradeRun } from '../../src/eval/regrade.js';
 import { rlvrReward } from '../../src/eval/rlvr-reward.js';
 import { runEvaluation } from '../../src/eval/run-evaluation.js';
 import { applyPatch } from '../../src/eval/patch-apply.js';
@@ -67,10 +68,11 @@ test('no patch that changes how the runner collects or reports is graded resolve
   // One at a time: each patch is computed with git in the project's repository.
   const entries: Entry[] = [];
   for (const [flavour, candidate] of wanted) entries.push(await entry(flavour, candidate));
+  const environments = await loadEnvironmentSpecs(fixture.environmentsDir);
   const result = await runEvaluation({
     instances: entries.map((e) => e.instance),
     predictions: entries.map((e) => e.prediction),
-    environments: await loadEnvironmentSpecs(fixture.environmentsDir),
+    environments,
     provider: new DockerInstanceProvider({ runId, reposDir: fixture.reposDir }),
     runId,
     logsDir: join(fixture.root, 'logs'),
@@ -106,6 +108,20 @@ test('no patch that changes how the runner collects or reports is graded resolve
   assert.ok(flooded.size < 17 * 1024 * 1024, `test_output.txt is ${flooded.size} bytes`);
   assert.ok(result.summary.unresolved_ids.includes('hack-pytest-floodsLog'));
   assert.deepEqual(containersOfRun(runId), []);
+
+  // --regrade reads the logs again with nothing run: what the guard caught and the runner files the
+  // patch changed are kept (test_run.json and report.json hold them), so no trick becomes a pass.
+  const issuesBefore = Object.fromEntries(await Promise.all(expectations.map(async ([id]) => [id, await issuesOf(id)])));
+  const regraded = await regradeRun({
+    instances: entries.map((e) => e.instance),
+    predictions: entries.map((e) => e.prediction),
+    environments,
+    runId,
+    logsDir: join(fixture.root, 'logs'),
+    reportDir: join(fixture.root, 'reports'),
+  });
+  assert.deepEqual(regraded.summary.resolved_ids, result.summary.resolved_ids);
+  for (const [id] of expectations) assert.equal(await issuesOf(id), issuesBefore[id], id);
 });
 
 test('in training, a patch that touched the runner or that the guard caught earns nothing, with the reason; the episode is graded in a fresh sandbox', { skip, timeout: 300_000 }, async () => {
