@@ -12,15 +12,14 @@ import { addUsage, emptyUsage } from '../policy/types.js';
 import { PolicyError, PolicyHttpError } from '../policy/policy-errors.js';
 import { ToolSession } from '../tools/tool-session.js';
 import { renderCommandDocs } from '../tools/tool-specs.js';
-import type { ToolCall, ToolSpec, ToolState } from '../tools/types.js';
-import type { ToolFormat } from '../tools/parsers/index.js';
+import type { ToolSpec, ToolState } from '../tools/types.js';
 import type { AgentTemplates } from './templates.js';
 import { renderTemplate } from './templates.js';
 import { parseAgentConfig, type AgentConfigInput } from './agent-config.js';
 import type { AgentHooks } from './hooks.js';
 import type { AgentResult } from './agent-result.js';
 import type { ExitStatus } from './exit-status.js';
-import { readPolicyOutput, type ReadOutput } from './read-output.js';
+import { readPolicyOutput } from './read-output.js';
 import { elideOldObservations, estimateTokens } from './history.js';
 
 export interface AgentInstance {
@@ -131,7 +130,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       pending = [];
 
       const actionStarted = Date.now();
-      const outcome = await session.execute(executionCall(read, sample, templates.format), { timeoutMs: Math.max(1, deadline - Date.now()) });
+      const outcome = await session.execute(read.action, { timeoutMs: Math.max(1, deadline - Date.now()) });
       const state = await session.state();
       const durationMs = Date.now() - actionStarted;
       const observationText =
@@ -225,26 +224,6 @@ async function ask(
   const response = await policy.complete({ messages: prompt, n: 1, ...(options.tools ? { tools: options.tools } : {}), ...options.sampling, signal });
   if (response.samples.length === 0) throw new PolicyError('the policy returned no sample');
   return response;
-}
-
-/**
- * What the tools run for a read output. A thought-action command runs as SWE-agent runs it, through
- * the shell's word splitting (`edit 'a' 'b' False` is a replace-all there). A native tool call runs
- * with its parsed arguments, except that a `replace-all` the model gave is passed on as given: the
- * parsers drop a false one, but SWE-agent hands it to the tool, which then replaces all.
- */
-function executionCall(read: Extract<ReadOutput, { ok: true }>, sample: PolicySample, format: ToolFormat): ToolCall {
-  if (format === 'thought_action') return { tool: 'bash', args: { command: read.actionText } };
-  if (format === 'function_calling' && read.action.tool === 'edit_replace' && sample.toolCalls[0]) {
-    try {
-      const raw = JSON.parse(sample.toolCalls[0].arguments) as Record<string, unknown>;
-      const given = raw['replace-all'] ?? raw.replace_all;
-      if (given !== undefined && given !== null) return { tool: read.action.tool, args: { ...read.action.args, 'replace-all': given } };
-    } catch {
-      // the parser read these arguments, so they are JSON; nothing to add otherwise
-    }
-  }
-  return read.action;
 }
 
 /** The turns that show a malformed output and the error message, valid for the chat API. */

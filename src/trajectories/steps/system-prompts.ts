@@ -2,7 +2,7 @@
  * The system prompt of an SRL chat step: think inside `<think>…</think>`, then write exactly one
  * action in the trajectory's own syntax, with the tools of the bundle the expert worked with.
  */
-import { isKnownAction, TOOL_SPECS, type KnownTool, type ToolFormat, type ToolSpec } from '../../tools/parsers/index.js';
+import { isKnownAction, TOOL_CATALOGUE, type KnownTool, type ToolFormat, type ToolDeclaration as ToolSpec } from '../../tools/parsers/index.js';
 import type { Trajectory } from '../schema.js';
 
 const WINDOWED: readonly KnownTool[] = ['bash', 'open', 'goto', 'scroll_up', 'scroll_down', 'create', 'find_file', 'search_dir', 'search_file'];
@@ -18,9 +18,9 @@ export function toolsOfTrajectory(trajectory: Trajectory): { specs: ToolSpec[]; 
   else if (used.has('edit_replace') || used.has('insert')) bundle = [...WINDOWED, 'edit_replace', 'insert', 'submit'];
   else bundle = [...WINDOWED, 'edit', 'submit'];
   const others = trajectory.steps.filter((step) => !isKnownAction(step.parsed_action)).map((step) => step.parsed_action.tool);
-  const extra = TOOL_SPECS.filter((spec) => used.has(spec.tool) && !bundle.includes(spec.tool)).map((spec) => spec.tool);
+  const extra = TOOL_CATALOGUE.filter((spec) => used.has(spec.tool) && !bundle.includes(spec.tool)).map((spec) => spec.tool);
   const tools = [...bundle, ...extra];
-  return { specs: TOOL_SPECS.filter((spec) => tools.includes(spec.tool)), others: [...new Set(others)] };
+  return { specs: TOOL_CATALOGUE.filter((spec) => tools.includes(spec.tool)), others: [...new Set(others)] };
 }
 
 function functionDoc(spec: ToolSpec): string {
