@@ -14,7 +14,7 @@ import { OpenAiPolicy } from '../policy/openai/openai-policy.js';
 import { resolveOpenAiConfig } from '../policy/openai/openai-config.js';
 import { ReplayPolicy } from '../policy/replay-policy.js';
 import type { Policy } from '../policy/types.js';
-import { loadAgentTemplates, type AgentTemplates } from '../agent/templates.js';
+import { loadAgentTemplates, type AgentTemplates } from '../prompts/templates.js';
 import { parseAgentConfig, type AgentConfigInput } from '../agent/agent-config.js';
 import { runRollout, type RolloutEvent } from '../agent/rollout/run-rollout.js';
 import { recordedRootOf } from '../agent/replay/replay-trajectory.js';

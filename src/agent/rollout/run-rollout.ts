@@ -11,7 +11,7 @@ import { runAgent } from '../agent-loop.js';
 import type { AgentConfigInput } from '../agent-config.js';
 import type { AgentResult } from '../agent-result.js';
 import type { AgentHooks } from '../hooks.js';
-import type { AgentTemplates } from '../templates.js';
+import type { AgentTemplates } from '../../prompts/templates.js';
 import {
   prepareRolloutDir,
   readFinishedPredictions,

@@ -29,3 +29,4 @@ export { parseJsonToolCallText, parseToolCall, parseToolCalls, renderJsonToolCal
 export { splitShellWords } from '../classic/shell-words.js';
 // `shellQuote` is this index's old name for SWE-agent's (shlex) quoting; it stays for its importers.
 export { shlexQuote, shlexQuote as shellQuote } from '../../util/shell-quote.js';
+export { writeResponse, type WrittenResponse, type ActionToWrite } from './write-response.js';
