@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { toolboxConfigSchema } from '../tools/config.js';
+import { toolboxOverridesSchema } from '../tools/config.js';
 
 /** Node's timers fire at once, not late, for a delay past 2^31 - 1 ms (about 24.8 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -49,7 +49,7 @@ export const agentConfigSchema = z
     limits: agentLimitsSchema.default(agentLimitsSchema.parse({})),
     sampling: samplingSchema.default({}),
     /** Tool settings that override the template's. */
-    tools: toolboxConfigSchema.partial().default({}),
+    tools: toolboxOverridesSchema.default({}),
     /** Show only the last N observations in full; older ones become "(N lines omitted)". */
     keepLastObservations: z.number().int().min(1).optional(),
     /**

@@ -2,6 +2,7 @@ import type { Trajectory } from '../trajectories/schema.js';
 import type { ChatMessage, TokenUsage } from '../policy/types.js';
 import type { ExitStatus } from './exit-status.js';
 import type { TurnRecord } from './episode.js';
+import type { ToolSpec } from '../tools/types.js';
 
 export interface AgentStats {
   /** Actions executed. */
@@ -26,6 +27,8 @@ export interface AgentResult {
   messages: ChatMessage[];
   /** Every model call: its prompt, completion, log-probabilities, finish reason, usage and sampling. */
   turns: TurnRecord[];
+  /** The tools offered for native function calling (absent for the text formats). */
+  tools?: ToolSpec[];
   stats: AgentStats;
   /** What went wrong, for `exit_error` (and the detail behind other exits). */
   error?: string;

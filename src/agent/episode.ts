@@ -348,6 +348,7 @@ export class Episode {
       trajectory,
       messages: this.messages,
       turns: this.turnRecords,
+      ...(this.tools ? { tools: this.tools } : {}),
       stats: { steps: this.steps.length, modelCalls: this.modelCalls, formatErrors: this.formatErrors, usage: this.usage, durationMs: Date.now() - this.started },
       ...(end.detail !== undefined && end.status !== 'submitted' ? { error: end.detail } : {}),
       ...(infrastructure !== undefined ? { infrastructureError: infrastructure } : {}),

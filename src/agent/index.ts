@@ -16,5 +16,6 @@ export { InstanceSandboxes, type InstanceSandboxOptions, type SandboxBackend } f
 export { replayTrajectory, recordedRootOf, type ReplayOptions, type ReplayReport, type StepComparison } from './replay/replay-trajectory.js';
 export { recordedToolbox } from './replay/recorded-toolbox.js';
 export { normalizeObservation, normalizePatch, rootRewriter } from './replay/normalize.js';
-export { runRollout, type RolloutOptions, type RolloutSummary, type RolloutEvent } from './rollout/run-rollout.js';
-export { rolloutPaths, readFinishedPredictions, type RolloutPaths } from './rollout/rollout-output.js';
+export { runRollout, episodeUnits, type RolloutOptions, type RolloutSummary, type RolloutEvent, type EpisodeUnit } from './rollout/run-rollout.js';
+export { episodeRecordSchema, episodeTurnSchema, episodeRecordOf, readEpisodeRecords, turnPrompt, EPISODE_RECORD_SCHEMA, type EpisodeRecord, type EpisodeTurn } from './rollout/episode-record.js';
+export { rolloutPaths, readFinishedPredictions, resolveRolloutRunId, type RolloutPaths } from './rollout/rollout-output.js';

@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { FieldError, InputError } from '../errors.js';
 import { DockerInstanceProvider } from '../eval/docker-provider.js';
 import { loadInstances } from '../eval/instances.js';
 import { loadPredictions } from '../eval/predictions.js';
@@ -17,31 +17,49 @@ import { DEFAULT_LOGS_DIR } from '../eval/run-layout.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
 import type { RunSummary } from '../eval/summary.js';
 import { loadEnvironmentSpecs } from '../sandbox/images/environment-spec.js';
-import { closeSandboxesOnSignal } from '../sandbox/index.js';
+import { closeSandboxesOnSignal, DockerEngines } from '../sandbox/index.js';
+import { integerAtLeast, positiveNumber } from './option-values.js';
+import { effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
 
 interface EvalFlags {
-  instances: string;
+  instances?: string;
   predictions?: string;
   repos?: string;
-  environments: string;
-  runId: string;
-  maxWorkers: string;
+  environments?: string;
+  engine?: string[];
+  runId?: string;
+  maxWorkers?: number;
   gold?: boolean;
-  timeout?: string;
-  reportDir: string;
-  logsDir: string;
+  timeout?: number;
+  reportDir?: string;
+  logsDir?: string;
   rerun?: boolean;
+  force?: boolean;
   instanceIds?: string[];
   allTests?: boolean;
+  config?: string;
 }
 
-function positiveNumber(flag: string, value: string, integer: boolean): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
-    throw new InputError(`${flag}: "${value}" is not a positive ${integer ? 'whole number' : 'number'}`);
-  }
-  return number;
+function collect(value: string, previous: unknown): string[] {
+  return [...(Array.isArray(previous) ? (previous as string[]) : []), value];
 }
+
+const EVAL_BINDINGS: readonly ConfigBinding[] = [
+  { flags: '--instances <file>', description: 'task instances, JSON or JSONL with SWE-bench fields', path: 'eval.instances' },
+  { flags: '--predictions <file>', description: 'predictions, JSONL or JSON: instance_id, model_name_or_path, model_patch (not with --gold)', path: 'eval.predictions' },
+  { flags: '--repos <dir>', description: 'a directory of owner__name clones or bundles of the repositories', path: 'sandbox.repos' },
+  { flags: '--environments <dir>', description: 'environment specs (*.yaml) (default: environments)', path: 'sandbox.environments' },
+  { flags: '--engine <endpoint>', description: 'a Docker engine endpoint (repeatable; default SWE_SRL_DOCKER_HOSTS, DOCKER_HOST, the socket)', path: 'sandbox.engines', parse: collect },
+  { flags: '--run-id <id>', description: 'names the run; a later run with the same id resumes it', path: 'eval.runId' },
+  { flags: '--max-workers <n>', description: 'instances evaluated at once (default: three quarters of the cores)', path: 'eval.maxWorkers', parse: integerAtLeast('--max-workers', 1) },
+  { flags: '--gold', description: 'validate the instances with their own patches: FAIL_TO_PASS must fail before and pass after', path: 'eval.gold' },
+  { flags: '--timeout <seconds>', description: "test command time limit (default: each environment spec's timeout)", path: 'eval.timeoutSeconds', parse: positiveNumber('--timeout') },
+  { flags: '--report-dir <dir>', description: 'where the run summary <model>.<run_id>.json goes (default: .)', path: 'eval.reportDir' },
+  { flags: '--logs-dir <dir>', description: `where per-instance logs go (default: ${DEFAULT_LOGS_DIR})`, path: 'eval.logsDir' },
+  { flags: '--rerun', description: 'evaluate again instances this run id already has reports for', path: 'eval.rerun' },
+  { flags: '--instance-ids <ids...>', description: 'only these instances', path: 'eval.instanceIds' },
+  { flags: '--all-tests', description: "run the spec's whole test command instead of only the test files the test patch touches", path: 'eval.allTests' },
+];
 
 function formatSummary(summary: RunSummary, path: string): string {
   const lines = [
@@ -65,39 +83,36 @@ function formatSummary(summary: RunSummary, path: string): string {
 }
 
 export function registerEvalCommand(program: Command): void {
-  program
+  const command = program
     .command('eval')
-    .description('evaluate predictions (SWE-bench format) by applying each patch and running the tests in a fresh Docker sandbox')
-    .requiredOption('--instances <file>', 'task instances, JSON or JSONL with SWE-bench fields')
-    .option('--predictions <file>', 'predictions, JSONL or JSON: instance_id, model_name_or_path, model_patch (not with --gold)')
-    .option('--repos <dir>', 'a directory of owner__name clones or bundles of the repositories')
-    .option('--environments <dir>', 'environment specs (*.yaml)', 'environments')
-    .requiredOption('--run-id <id>', 'names the run; a later run with the same id resumes it')
-    .option('--max-workers <n>', 'instances evaluated at once', String(Math.max(1, Math.floor(availableParallelism() * 0.75))))
-    .option('--gold', 'validate the instances with their own patches: FAIL_TO_PASS must fail before and pass after')
-    .option('--timeout <seconds>', "test command time limit (default: each environment spec's timeout)")
-    .option('--report-dir <dir>', 'where the run summary <model>.<run_id>.json goes', '.')
-    .option('--logs-dir <dir>', 'where per-instance logs go', DEFAULT_LOGS_DIR)
-    .option('--rerun', 'evaluate again instances this run id already has reports for')
+    .description('evaluate predictions (SWE-bench format) by applying each patch and running the tests in a fresh Docker sandbox');
+  withConfigFlags(command, EVAL_BINDINGS)
     .option('--force', 'same as --rerun')
-    .option('--instance-ids <ids...>', 'only these instances')
-    .option('--all-tests', "run the spec's whole test command instead of only the test files the test patch touches")
-    .action(async (flags: EvalFlags & { force?: boolean }) => {
-      if (flags.gold && flags.predictions) throw new InputError('give either --predictions FILE or --gold, not both');
-      if (!flags.gold && !flags.predictions) throw new InputError('--predictions FILE is required (or --gold to validate the instances)');
-      const maxWorkers = positiveNumber('--max-workers', flags.maxWorkers, true);
-      const timeoutSeconds = flags.timeout === undefined ? undefined : positiveNumber('--timeout', flags.timeout, false);
-      const instances = await loadInstances(flags.instances);
+    .action(async (flags: EvalFlags) => {
+      const config = await effectiveConfig(EVAL_BINDINGS, { ...flags, ...(flags.force ? { rerun: true } : {}) } as Record<string, unknown>);
+      if (config === undefined) return;
+      const settings = config.eval;
+      if (settings.instances === undefined) throw new FieldError('eval.instances', 'is required: the task instances (JSON or JSONL)');
+      if (settings.runId === undefined) throw new FieldError('eval.runId', 'is required: it names the run, and a later run with the same id resumes it');
+      if (settings.gold && settings.predictions) throw new InputError('give either --predictions FILE or --gold, not both');
+      if (!settings.gold && !settings.predictions) throw new InputError('--predictions FILE is required (or --gold to validate the instances)');
+      const maxWorkers = settings.maxWorkers ?? Math.max(1, Math.floor(availableParallelism() * 0.75));
+      const instances = await loadInstances(settings.instances);
       let predictions: Awaited<ReturnType<typeof loadPredictions>>['predictions'] | 'gold' = 'gold';
-      if (flags.predictions) {
-        const loaded = await loadPredictions(flags.predictions);
+      if (settings.predictions) {
+        const loaded = await loadPredictions(settings.predictions);
         if (loaded.duplicateIds.length > 0) {
-          console.error(`warning: ${flags.predictions} predicts these instances more than once, the last one counts: ${loaded.duplicateIds.join(', ')}`);
+          console.error(`warning: ${settings.predictions} predicts these instances more than once, the last one counts: ${loaded.duplicateIds.join(', ')}`);
         }
         predictions = loaded.predictions;
       }
-      const environments = await loadEnvironmentSpecs(flags.environments);
-      const provider = new DockerInstanceProvider({ runId: flags.runId, ...(flags.repos !== undefined ? { reposDir: flags.repos } : {}) });
+      const environments = await loadEnvironmentSpecs(config.sandbox.environments);
+      const engines = config.sandbox.engines && config.sandbox.engines.length > 0 ? DockerEngines.fromEndpoints(config.sandbox.engines) : undefined;
+      const provider = new DockerInstanceProvider({
+        runId: settings.runId,
+        ...(config.sandbox.repos !== undefined ? { reposDir: config.sandbox.repos } : {}),
+        ...(engines ? { engines } : {}),
+      });
       const stopHandlingSignals = closeSandboxesOnSignal();
       try {
         const { summary, summaryPath } = await runEvaluation({
@@ -105,14 +120,15 @@ export function registerEvalCommand(program: Command): void {
           predictions,
           environments,
           provider,
-          runId: flags.runId,
-          logsDir: flags.logsDir,
-          reportDir: flags.reportDir,
+          runId: settings.runId,
+          logsDir: settings.logsDir ?? DEFAULT_LOGS_DIR,
+          reportDir: settings.reportDir,
           maxWorkers,
-          rerun: flags.rerun === true || flags.force === true,
-          ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-          ...(flags.instanceIds ? { instanceIds: flags.instanceIds } : {}),
-          ...(flags.allTests ? { selection: 'whole-command' as const } : {}),
+          rerun: settings.rerun,
+          progress: process.stderr,
+          ...(settings.timeoutSeconds !== undefined ? { timeoutSeconds: settings.timeoutSeconds } : {}),
+          ...(settings.instanceIds ? { instanceIds: settings.instanceIds } : {}),
+          ...(settings.allTests ? { selection: 'whole-command' as const } : {}),
         });
         console.log(formatSummary(summary, summaryPath));
         const goldFailed = (summary.gold_invalid_ids?.length ?? 0) > 0;
@@ -122,3 +138,6 @@ export function registerEvalCommand(program: Command): void {
       }
     });
 }
+
+/** For the command table in main.ts. */
+export const register = registerEvalCommand;

@@ -9,7 +9,9 @@ import { convertTrajectories, OUTPUT_FORMATS, type OutputFormat } from '../traje
 import { INPUT_FORMATS, type InputFormat } from '../trajectories/schema.js';
 import { DEFAULT_HISTORY, DEFAULT_OBSERVATION_BUDGET } from '../trajectories/steps/decompose.js';
 import { STEP_FORMS, writeStepFile, type StepForm } from '../trajectories/steps/write-steps.js';
+import { loadAgentTemplates } from '../prompts/templates.js';
 import { oneOf } from './option-values.js';
+import { addConfigOption, effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
 
 function parseHistory(value: string): number | 'all' {
   if (value === 'all') return 'all';
@@ -42,15 +44,33 @@ interface ConvertFlags {
 interface StepsFlags {
   from?: InputFormat;
   output: string;
-  history: number | 'all';
-  observationBudget: number;
-  form: StepForm;
+  history?: number | 'all';
+  observationBudget?: number;
+  form?: StepForm;
+  template?: string;
+  config?: string;
 }
+
+const STEPS_BINDINGS: readonly ConfigBinding[] = [
+  { flags: '--history <n|all>', description: `previous (action, observation) rounds in the context (default ${DEFAULT_HISTORY})`, path: 'steps.history', parse: parseHistory },
+  {
+    flags: '--observation-budget <chars>',
+    description: `longer observations keep head and tail around a truncation marker (default ${DEFAULT_OBSERVATION_BUDGET})`,
+    path: 'steps.observationBudget',
+    parse: parseBudget,
+  },
+  { flags: '--form <form>', description: `raw instances or chat prompts: ${STEP_FORMS.join(' | ')} (default raw)`, path: 'steps.form', parse: oneOf('--form', STEP_FORMS) },
+  {
+    flags: '--template <name-or-file>',
+    description: "chat form: the prompt templates (default: the format's built-in one in the SRL response format, e.g. thought-action-think)",
+    path: 'steps.template',
+  },
+];
 
 export function registerTrajCommand(program: Command): Command {
   const traj = trajCommandOf(program);
-  traj
-    .command('convert')
+  addConfigOption(traj
+    .command('convert'))
     .description('read trajectories (.traj, demonstration YAML, chat-XML or OpenAI-messages JSONL, a store) and write them normalized')
     .argument('<inputs...>', 'trajectory files')
     .requiredOption('-o, --output <path>', 'output JSONL file (a folder for --to swe-agent-traj)')
@@ -68,24 +88,28 @@ export function registerTrajCommand(program: Command): Command {
       console.error(`wrote ${report.written} trajectories to ${flags.output}${report.skipped > 0 ? `; skipped ${report.skipped}` : ''}`);
     });
 
-  traj
+  const steps = traj
     .command('steps')
-    .description('decompose trajectories into SRL step instances: context = problem + the H most recent rounds, target = the expert action')
+    .description('decompose trajectories into SRL step instances: context = problem + the H most recent rounds, target = the expert action; chat prompts come from the rollout templates')
     .argument('<inputs...>', 'trajectory files (a store, or any format convert reads)')
     .requiredOption('-o, --output <file>', 'output JSONL, one step instance per line')
-    .option('--from <format>', `input format, guessed per file when absent: ${INPUT_FORMATS.join(' | ')}`, oneOf('--from', INPUT_FORMATS))
-    .option('--history <n|all>', 'previous (action, observation) rounds in the context', parseHistory, DEFAULT_HISTORY)
-    .option('--observation-budget <chars>', 'longer observations keep head and tail around a truncation marker', parseBudget, DEFAULT_OBSERVATION_BUDGET)
-    .option('--form <form>', `raw instances or chat prompts: ${STEP_FORMS.join(' | ')}`, oneOf('--form', STEP_FORMS), 'raw')
-    .action(async (inputs: string[], flags: StepsFlags) => {
-      const report = await writeStepFile(inputs, {
-        ...(flags.from ? { from: flags.from } : {}),
-        output: flags.output,
-        form: flags.form,
-        history: flags.history,
-        observationBudget: flags.observationBudget,
-      });
-      console.error(`wrote ${report.steps} ${flags.form} step instances from ${report.trajectories} trajectories to ${flags.output}`);
+    .option('--from <format>', `input format, guessed per file when absent: ${INPUT_FORMATS.join(' | ')}`, oneOf('--from', INPUT_FORMATS));
+  withConfigFlags(steps, STEPS_BINDINGS).action(async (inputs: string[], flags: StepsFlags) => {
+    const config = await effectiveConfig(STEPS_BINDINGS, flags as unknown as Record<string, unknown>);
+    if (config === undefined) return;
+    const settings = config.steps;
+    const report = await writeStepFile(inputs, {
+      ...(flags.from ? { from: flags.from } : {}),
+      output: flags.output,
+      form: settings.form,
+      history: settings.history,
+      observationBudget: settings.observationBudget,
+      ...(settings.template !== undefined ? { templates: await loadAgentTemplates(settings.template) } : {}),
     });
+    console.error(`wrote ${report.steps} ${settings.form} step instances from ${report.trajectories} trajectories to ${flags.output}`);
+  });
   return traj;
 }
+
+/** For the command table in main.ts. */
+export const register = registerTrajCommand;

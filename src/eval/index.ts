@@ -32,12 +32,12 @@ export { gradeInstance, type Grade, type TestsStatus, type TestOutcomes } from '
 export { judgeTestRun, type TestVerdict } from './test-verdict.js';
 export { rlvrReward, type RlvrRewardOptions, type RlvrRewardResult } from './rlvr-reward.js';
 export { evaluateInstance, EvaluationError, type InstanceResult, type InstanceStatus, type InstanceEvaluationContext } from './evaluate-instance.js';
-export { runEvaluation, type RunEvaluationOptions, type RunEvaluationResult } from './run-evaluation.js';
+export { runEvaluation, type RunEvaluationOptions, type RunEvaluationResult, type EvaluationEvent } from './run-evaluation.js';
 export { summarizeRun, type RunSummary } from './summary.js';
 export { readInstanceReport, writeInstanceReport, type InstanceReport, type InstanceReportBody, type SweSrlReportDetails } from './report.js';
 export { DEFAULT_LOGS_DIR, INSTANCE_FILES, instanceDirectory, summaryPath, type RunLayout } from './run-layout.js';
 export type { InstanceSandboxProvider } from './sandbox-provider.js';
 export { DockerInstanceProvider, EVAL_OUTPUT_LIMIT_BYTES, type DockerProviderOptions } from './docker-provider.js';
 export { runSampleEvaluation, formatResolveTable, SAMPLE_INSTANCES_DIR, type SampleEvaluationOptions, type SampleEvaluationResult, type SampleRow } from './sample-evaluation.js';
-export { EvaluationProgress, type ProgressStream } from './progress.js';
-export { runWithWorkers } from './worker-pool.js';
+export { EvaluationProgress, renderEvaluationEvents, type ProgressStream } from './progress.js';
+export { runWithWorkers } from '../batch/worker-pool.js';

@@ -15,7 +15,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { TOOL_FORMATS, type ToolFormat } from '../tools/parsers/types.js';
-import { toolboxConfigSchema } from '../tools/config.js';
+import { toolboxOverridesSchema } from '../tools/config.js';
 
 export const DEFAULT_OMITTED_HISTORY_TEMPLATE =
   '({omitted} earlier {omitted_rounds} not shown; the most recent ones follow.)';
@@ -26,7 +26,7 @@ export const agentTemplatesSchema = z
     format: z.enum(TOOL_FORMATS),
     /** Require the monologue inside `<think>…</think>` (the SRL response format). */
     think_tags: z.boolean().default(false),
-    tools: toolboxConfigSchema.partial().default({}),
+    tools: toolboxOverridesSchema.default({}),
     system_template: z.string(),
     instance_template: z.string(),
     next_step_template: z.string(),

@@ -63,7 +63,7 @@ async function readPredictions(path: string): Promise<Array<{ instance_id: strin
   return text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as { instance_id: string; model_name_or_path: string; model_patch: string });
 }
 
-async function baseFlags(dir: string, server: FakeChatServer, workspace: { instances: string; repos: string }): Promise<RolloutFlags> {
+async function baseFlags(dir: string, server: FakeChatServer, workspace: { instances: string; repos: string }): Promise<RolloutFlags & { output: string }> {
   return {
     policy: 'openai',
     instances: workspace.instances,
