@@ -91,8 +91,11 @@ export async function registerCommands(program: Command, args: readonly string[]
 /** Parses and runs one command line (`args` without node and the script). */
 export async function main(args: readonly string[], program = newProgram()): Promise<void> {
   let active: Command | undefined;
-  program.hook('preAction', (_root, actionCommand) => {
+  program.hook('preAction', async (_root, actionCommand) => {
     active = actionCommand;
+    // Every command checks its --config file, whether or not it reads a section of it.
+    const configFile = actionCommand.opts().config as unknown;
+    if (typeof configFile === 'string') await (await import('../config/run-config.js')).loadRunConfigFile(configFile);
   });
   await registerCommands(program, args);
   try {
