@@ -32,6 +32,8 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'reward', description: '', load: () => import('./reward-groups.js') },
   { name: 'rollout', description: 'run the agent on many instances (G samples each); predictions, episode records and trajectories; resumes', load: () => import('./rollout.js') },
   { name: 'eval', description: 'evaluate predictions as SWE-bench does: apply each patch and run the tests in a fresh sandbox', load: () => import('./eval.js') },
+  { name: 'export', description: 'write SRL step rows as a training dataset: verl parquet, TRL or OpenRLHF JSONL, or plain JSONL', load: () => import('./export.js').then((m) => ({ register: m.registerExportCommand })) },
+  { name: 'serve', description: 'serve SRL rewards (/reward/srl, OpenRLHF /get_reward) and episodes (/episodes) over HTTP', load: () => import('./serve.js').then((m) => ({ register: m.registerServeCommand })) },
   { name: 'config', description: 'the run configuration: print the effective one (defaults, the --config file, a command\'s flags)', load: () => import('./config.js') },
 ];
 

@@ -1,0 +1,40 @@
+/**
+ * verl's dataset file: parquet, one row per step, with the nested columns verl's RLHFDataset reads
+ * (a list of message structs, two structs). The rows become an Apache Arrow table, which
+ * parquet-wasm (the Rust parquet crate compiled to WebAssembly) writes with standard LIST and
+ * struct encodings and the Arrow schema embedded, so pyarrow and HF datasets read the columns back
+ * with their types.
+ */
+import { Field, Int64, List, Struct, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
+import * as parquet from 'parquet-wasm';
+import type { VerlRow } from './formats.js';
+
+const text = (name: string): Field => new Field(name, new Utf8(), false);
+
+const MESSAGE = new Struct([text('role'), text('content')]);
+const GROUND_TRUTH = new Struct([text('target'), text('tool_format')]);
+
+/** The column types, in verl's order. */
+export const VERL_COLUMNS = {
+  data_source: new Utf8(),
+  prompt: new List(new Field('element', MESSAGE, false)),
+  ability: new Utf8(),
+  reward_model: new Struct([text('style'), new Field('ground_truth', GROUND_TRUTH, false)]),
+  extra_info: new Struct([text('split'), new Field('index', new Int64(), false), text('instance_id'), new Field('step_index', new Int64(), false)]),
+} as const;
+
+/** The parquet file's bytes for these rows (snappy-compressed, as pandas writes by default). */
+export function verlParquetBytes(rows: readonly VerlRow[]): Uint8Array {
+  const table = new Table({
+    data_source: vectorFromArray(rows.map((row) => row.data_source), VERL_COLUMNS.data_source),
+    prompt: vectorFromArray(rows.map((row) => row.prompt), VERL_COLUMNS.prompt),
+    ability: vectorFromArray(rows.map((row) => row.ability), VERL_COLUMNS.ability),
+    reward_model: vectorFromArray(rows.map((row) => row.reward_model), VERL_COLUMNS.reward_model),
+    extra_info: vectorFromArray(
+      rows.map((row) => ({ ...row.extra_info, index: BigInt(row.extra_info.index), step_index: BigInt(row.extra_info.step_index) })),
+      VERL_COLUMNS.extra_info,
+    ),
+  });
+  const properties = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY).build();
+  return parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream')), properties);
+}

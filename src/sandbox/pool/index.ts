@@ -1,0 +1,2 @@
+/** Warm sandboxes, ready before they are asked for. */
+export { WarmPool, type WarmPoolOptions, type AcquiredSandbox, type WarmPoolStats } from './warm-pool.js';

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { WarmPool } from '../../../src/sandbox/pool/index.js';
+import type { SandboxConfig } from '../../../src/sandbox/factory.js';
+import type { RunResult, Sandbox } from '../../../src/sandbox/types.js';
+
+/** Sandboxes that only count: created, closed, and whether one was closed twice or used after close. */
+class CountingSandboxes {
+  made = 0;
+  readonly open = new Set<string>();
+  readonly dead = new Set<string>();
+  failNext = 0;
+  delayMs = 5;
+  maxStartingAtOnce = 0;
+  private starting = 0;
+
+  create = async (config: SandboxConfig): Promise<Sandbox> => {
+    this.starting += 1;
+    this.maxStartingAtOnce = Math.max(this.maxStartingAtOnce, this.starting);
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.starting -= 1;
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('engine hiccup');
+    }
+    const id = `${config.type === 'docker' ? config.image : 'local'}-${++this.made}`;
+    this.open.add(id);
+    const sandboxes = this;
+    return {
+      id,
+      backend: 'docker',
+      workdir: '/testbed',
+      async run(): Promise<RunResult> {
+        if (!sandboxes.open.has(id) || sandboxes.dead.has(id)) throw new Error(`${id} is closed`);
+        return { output: '', exitCode: 0, timedOut: false, truncated: false, sessionRestarted: false, durationMs: 0 };
+      },
+      readFile: async () => Buffer.from(''),
+      writeFile: async () => undefined,
+      diff: async () => '',
+      async close() {
+        sandboxes.open.delete(id);
+      },
+    };
+  };
+}
+
+const image = (name: string): SandboxConfig => ({ type: 'docker', image: name });
+
+async function until(condition: () => boolean, ms = 5_000): Promise<void> {
+  for (let waited = 0; !condition() && waited < ms; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+test('the pool hands out each sandbox once, warm when it has one, and refills in the background', async () => {
+  const sandboxes = new CountingSandboxes();
+  const pool = new WarmPool({ size: 3, create: sandboxes.create });
+  await pool.prewarm(image('a'));
+  assert.deepEqual(pool.stats().idle, 3);
+  const first = await pool.acquire(image('a'));
+  assert.equal(first.warm, true);
+  const many = await Promise.all(Array.from({ length: 20 }, () => pool.acquire(image('a'))));
+  const ids = [first, ...many].map((acquired) => acquired.sandbox.id);
+  assert.equal(new Set(ids).size, ids.length, 'no sandbox handed out twice');
+  assert.ok(many.some((acquired) => !acquired.warm), 'a burst beyond the pool is served cold');
+  await until(() => pool.stats().idle === 3);
+  assert.equal(pool.stats().idle, 3);
+  await pool.close();
+});
+
+test('a sandbox that died while waiting is removed, never handed out', async () => {
+  const sandboxes = new CountingSandboxes();
+  const pool = new WarmPool({ size: 2, create: sandboxes.create });
+  await pool.prewarm(image('a'));
+  for (const id of sandboxes.open) sandboxes.dead.add(id);
+  const acquired = await pool.acquire(image('a'));
+  assert.equal(acquired.warm, false);
+  assert.equal(sandboxes.dead.has(acquired.sandbox.id), false);
+  assert.equal(pool.stats().removed, 2);
+  await pool.close();
+});
+
+test('close removes every sandbox the pool holds, those still starting included, and later acquires fail', async () => {
+  const sandboxes = new CountingSandboxes();
+  sandboxes.delayMs = 100;
+  const pool = new WarmPool({ size: 4, create: sandboxes.create });
+  const borrowed = await pool.acquire(image('a'));
+  await pool.acquire(image('b'));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(pool.stats().starting > 0);
+  await pool.close();
+  assert.deepEqual(
+    [...sandboxes.open].sort(),
+    [borrowed.sandbox.id, ...[...sandboxes.open].filter((id) => id.startsWith('b-'))].sort(),
+    'only the two handed out remain, and they are their borrowers\' to close',
+  );
+  assert.equal(pool.stats().idle, 0);
+  await assert.rejects(pool.acquire(image('a')), /the warm pool is closed/);
+});
+
+test('pools are kept per config, starts are capped, and a failing start backs off and is reported', async () => {
+  const sandboxes = new CountingSandboxes();
+  const errors: unknown[] = [];
+  const pool = new WarmPool({ size: 3, maxConcurrentStarts: 2, create: sandboxes.create, onError: (error) => errors.push(error) });
+  await Promise.all([pool.prewarm(image('a')), pool.prewarm({ type: 'docker', image: 'b', cpus: 2 })]);
+  assert.equal(pool.stats().idle, 6);
+  assert.ok(sandboxes.maxStartingAtOnce <= 2, `at most 2 starts at once, saw ${sandboxes.maxStartingAtOnce}`);
+  assert.ok((await pool.acquire({ type: 'docker', image: 'b', cpus: 2 })).sandbox.id.startsWith('b-'));
+  sandboxes.failNext = 1;
+  await pool.acquire(image('a'));
+  await until(() => errors.length > 0);
+  assert.match(String(errors[0]), /engine hiccup/);
+  await until(() => pool.stats().idle === 6);
+  assert.equal(pool.stats().idle, 6, 'the failed start was retried after its back-off');
+  await pool.close();
+});
