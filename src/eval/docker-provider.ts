@@ -17,12 +17,12 @@ import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
 import type { InstanceSandboxProvider } from './sandbox-provider.js';
 import type { RunLeftovers } from './summary.js';
+import type { ImageSource } from './run-choices.js';
 
 /** Test logs are the evidence kept per instance: far more room than an agent's observation gets. */
 export const EVAL_OUTPUT_LIMIT_BYTES = 16 * 1024 * 1024;
 
-export const IMAGE_SOURCES = ['build', 'swebench'] as const;
-export type ImageSource = (typeof IMAGE_SOURCES)[number];
+export { IMAGE_SOURCES, type ImageSource } from './run-choices.js';
 
 export interface DockerProviderOptions {
   /** Labels every container (`swe-srl.run`). */

@@ -11,7 +11,7 @@ import { InputError, UnavailableError } from '../../errors.js';
 import { loadInstances, type Instance } from '../../eval/instances.js';
 import { rlvrReward } from '../../eval/rlvr-reward.js';
 import { readPolicyOutput } from '../../agent/read-output.js';
-import { loadAgentTemplates, renderTemplate, type AgentTemplates } from '../../agent/templates.js';
+import { loadAgentTemplates, renderTemplate, type AgentTemplates } from '../../prompts/templates.js';
 import { DockerEngines, pruneSandboxes } from '../../sandbox/docker/engines.js';
 import { findEnvironmentSpec, loadEnvironmentSpecs, type EnvironmentSpec, type EnvironmentSpecFile } from '../../sandbox/images/environment-spec.js';
 import { ensureInstanceImage } from '../../sandbox/images/instance-image.js';
@@ -183,7 +183,7 @@ class ToolEpisode implements DrivenEpisode {
 
   async step(action: EpisodeAction, signal: AbortSignal): Promise<EpisodeStepResult> {
     const format = this.templates.format;
-    const read = readPolicyOutput({ text: action.text, toolCalls: action.toolCalls, finishReason: null }, format, this.templates.think_tags);
+    const read = readPolicyOutput({ text: action.text, toolCalls: action.toolCalls }, format, this.templates.think_tags);
     if (!read.ok) {
       this.formatErrorsInARow += 1;
       const observation = renderTemplate(this.templates.format_error_template, { reason: read.reason });
@@ -192,7 +192,8 @@ class ToolEpisode implements DrivenEpisode {
       return { observation, done: false, reward: null, exitStatus: null, messages: this.observationMessages(action, observation) };
     }
     this.formatErrorsInARow = 0;
-    const call: ToolCall = format === 'thought_action' ? { tool: 'bash', args: { command: read.actionText } } : read.action;
+    // The parsed action runs, as in the agent loop: what is recorded and scored is what ran.
+    const call: ToolCall = read.action;
     const outcome = await this.session.execute(call);
     if (signal.aborted) throw signal.reason;
     // The tools report a dead sandbox in the observation; the server must hear it as what it is.
