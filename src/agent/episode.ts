@@ -178,6 +178,11 @@ export class Episode {
     return this.end?.status;
   }
 
+  /** Why it ended, once done (the limit reached, the error that stopped it). */
+  get exitDetail(): string | undefined {
+    return this.end?.detail;
+  }
+
   /** The conversation so far, format-error turns included (the first messages right after `start`). */
   get messages(): ChatMessage[] {
     return [...this.opening, ...this.rounds.flatMap((round) => round.messages), ...this.pending];

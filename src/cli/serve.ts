@@ -41,7 +41,7 @@ const SERVE_BINDINGS: readonly ConfigBinding[] = [
   { flags: '--max-episodes <n>', description: 'episodes at once; more get 429 (default 16)', path: 'serve.maxEpisodes', parse: integerAtLeast('--max-episodes', 1) },
   { flags: '--idle-timeout <seconds>', description: 'remove an episode after this long without a request (default 600)', path: 'serve.idleTimeoutMs', parse: positiveSeconds('--idle-timeout'), toConfig: seconds },
   { flags: '--step-timeout <seconds>', description: 'time limit of one step request (default 300)', path: 'serve.stepTimeoutMs', parse: positiveSeconds('--step-timeout'), toConfig: seconds },
-  ...bindingsOf(AGENT_BINDINGS, ['--max-steps', '--action-timeout', '--max-format-errors']),
+  ...bindingsOf(AGENT_BINDINGS, ['--max-steps', '--action-timeout', '--max-format-errors', '--think']),
   { flags: '--run-id <id>', description: 'label of the sandboxes; a restart with the same id removes what a killed server left (default swe-srl-serve-PORT)', path: 'serve.runId' },
 ];
 
@@ -77,9 +77,11 @@ export function registerServeCommand(program: Command): Command {
           pool,
           runId: settings.runId ?? `swe-srl-serve-${settings.port}`,
           ...(config.agent.template !== undefined ? { templates: config.agent.template } : {}),
-          ...(config.agent.limits.maxSteps !== undefined ? { maxSteps: config.agent.limits.maxSteps } : {}),
-          ...(config.agent.limits.actionTimeoutMs !== undefined ? { actionTimeoutMs: config.agent.limits.actionTimeoutMs } : {}),
-          ...(config.agent.limits.maxConsecutiveFormatErrors !== undefined ? { maxConsecutiveFormatErrors: config.agent.limits.maxConsecutiveFormatErrors } : {}),
+          agent: {
+            limits: config.agent.limits,
+            tools: config.tools,
+            ...(config.agent.thinkTags !== undefined ? { thinkTags: config.agent.thinkTags } : {}),
+          },
           ...(engines ? { engines } : {}),
           onProgress: (line) => log(`  │ ${line}`),
         });
