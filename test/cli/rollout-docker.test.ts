@@ -3,15 +3,17 @@
  * run id it printed; resuming in the same folder removes them before it goes on. And with two
  * engines, a sandbox placed on the second one finds its image there: the image is built (or found)
  * on the engine chosen for the sandbox. The second engine is a dockerd of this test's own, with its
- * own data root, which starts empty: only the base image is copied to it.
+ * own data root, which starts empty: only the base image is copied to it, and its own bridge, so it
+ * leaves the host's network alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { runRolloutCommand } from '../../src/cli/rollout.js';
 import { LABELS } from '../../src/sandbox/docker/labels.js';
@@ -81,31 +83,63 @@ test('a rollout killed with SIGKILL leaves its labelled containers; resuming und
   });
 });
 
-/** A dockerd of our own on a socket of our own, with an empty data root. */
+const run = promisify(execFile);
+
+/** The kernel's index of a network interface (a deleted and recreated one gets a new index), or undefined when there is none. */
+function interfaceIndex(name: string): string | undefined {
+  const path = `/sys/class/net/${name}/ifindex`;
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
+}
+
+/**
+ * A dockerd of our own on a socket of our own, with an empty data root and a bridge of its own.
+ * Not `--bridge=none`: a dockerd started so deletes the host's `docker0` (it shares the host's
+ * network namespace), cutting every other container on the machine off. The bridge is made here
+ * with an address of its own, and neither iptables nor forwarding is touched.
+ */
 async function startSecondEngine(root: string): Promise<{ endpoint: string; docker: Docker; stop: () => Promise<void> }> {
   const socket = join(root, 'docker.sock');
+  const bridge = `swsrl${process.pid % 10_000_000}`;
+  await run('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']);
+  const removeBridge = () => run('ip', ['link', 'delete', bridge]).then(() => undefined, () => undefined);
+  try {
+    await run('ip', ['addr', 'add', `10.213.${process.pid % 250}.1/24`, 'dev', bridge]);
+  } catch (error) {
+    await removeBridge();
+    throw error;
+  }
   const daemon = spawn(
     'dockerd',
-    ['--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'dockerd.pid'), '--host', `unix://${socket}`, '--bridge=none', '--iptables=false', '--ip-masq=false', '--ip-forward=false'],
+    [
+      '--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'dockerd.pid'), '--host', `unix://${socket}`,
+      `--bridge=${bridge}`, '--iptables=false', '--ip-masq=false', '--ip-forward=false',
+    ],
     { stdio: 'ignore' },
   );
   const engine = new Docker({ socketPath: socket });
   const exited = new Promise<void>((resolve) => daemon.on('exit', () => resolve()));
-  await waitFor('the second dockerd', async () => (existsSync(socket) && (await engine.ping().then(() => true, () => false)) ? true : undefined), 60_000);
-  return {
-    endpoint: `unix://${socket}`,
-    docker: engine,
-    stop: async () => {
+  const stop = async () => {
+    if (daemon.exitCode === null && daemon.signalCode === null) {
       daemon.kill('SIGTERM');
       await exited;
-    },
+    }
+    await removeBridge();
   };
+  try {
+    await waitFor('the second dockerd', async () => (existsSync(socket) && (await engine.ping().then(() => true, () => false)) ? true : undefined), 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint: `unix://${socket}`, docker: engine, stop };
 }
 
 const secondEngineSkip = skip || (process.getuid?.() !== 0 ? 'a second dockerd needs root' : false);
 
 test('with two engines, rollout sandboxes land on the second engine too, and find their image there', { skip: secondEngineSkip, timeout: 900_000 }, async () => {
   const root = await mkdtemp(join(tmpdir(), 'swe-srl-engine2-'));
+  // The host engine's bridge, which every other container on the machine depends on.
+  const hostBridge = interfaceIndex('docker0');
   let second: Awaited<ReturnType<typeof startSecondEngine>> | undefined;
   try {
     second = await startSecondEngine(root);
@@ -170,4 +204,6 @@ test('with two engines, rollout sandboxes land on the second engine too, and fin
     await second?.stop().catch(() => {});
     await rm(root, { recursive: true, force: true }).catch(() => {});
   }
+  if (hostBridge !== undefined) assert.equal(interfaceIndex('docker0'), hostBridge, "the host's docker0 is still there, never deleted and recreated, after a second engine came and went");
+  assert.equal(interfaceIndex(`swsrl${process.pid % 10_000_000}`), undefined, "the second engine's bridge is removed");
 });
