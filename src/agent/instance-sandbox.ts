@@ -16,7 +16,7 @@ import { DockerEngines, pruneSandboxes, type DockerEngine } from '../sandbox/doc
 import type { Sandbox } from '../sandbox/types.js';
 import type { SandboxBackend } from '../sandbox/backend-choice.js';
 import { findEnvironmentSpec, loadEnvironmentSpecs, type EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
-import { ensureInstanceImage } from '../sandbox/images/instance-image.js';
+import { InstanceImages } from '../sandbox/images/instance-images.js';
 import { repoDirName } from '../sandbox/repos/repo-names.js';
 
 export type { SandboxBackend } from '../sandbox/backend-choice.js';
@@ -48,7 +48,7 @@ export interface InstanceSandboxOptions {
  */
 export class InstanceSandboxes {
   private specs: Promise<EnvironmentSpecFile[]> | undefined;
-  private readonly images = new Map<string, Promise<string>>();
+  private readonly images: InstanceImages;
   /** A one-engine placement per endpoint, so a sandbox lands where its image was ensured. */
   private readonly pinned = new Map<string, DockerEngines>();
 
@@ -56,6 +56,7 @@ export class InstanceSandboxes {
     if (options.backend === 'docker' && options.environmentsDir === undefined) {
       throw new FieldError('sandbox.environments', 'is required with the docker backend (it holds the environment specs)');
     }
+    this.images = new InstanceImages({ reposDir: options.reposDir, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   }
 
   get engines(): DockerEngines {
@@ -113,29 +114,9 @@ export class InstanceSandboxes {
   }
 
   /** The instance image on this engine, built there when it is missing. */
-  private imageOn(engine: DockerEngine, instance: Instance): Promise<string> {
-    const key = `${engine.endpoint}\u0000${instance.instance_id}`;
-    let image = this.images.get(key);
-    if (!image) {
-      image = (async () => {
-        this.specs ??= loadEnvironmentSpecs(this.options.environmentsDir!);
-        const environment = findEnvironmentSpec(await this.specs, instance.repo, instance.version);
-        const ensured = await ensureInstanceImage(engine.docker, {
-          environment,
-          repo: instance.repo,
-          commit: instance.base_commit,
-          instanceId: instance.instance_id,
-          reposDir: this.options.reposDir,
-          ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
-        });
-        if (ensured.built) this.options.onProgress?.(`built image ${ensured.tag} on ${engine.endpoint}`);
-        return ensured.tag;
-      })();
-      // A failed build is tried again by the next sandbox rather than remembered.
-      image.catch(() => this.images.delete(key));
-      this.images.set(key, image);
-    }
-    return image;
+  private async imageOn(engine: DockerEngine, instance: Instance): Promise<string> {
+    this.specs ??= loadEnvironmentSpecs(this.options.environmentsDir!);
+    return this.images.on(engine, instance, findEnvironmentSpec(await this.specs, instance.repo, instance.version));
   }
 
   private pinnedTo(engine: DockerEngine): DockerEngines {

@@ -14,7 +14,7 @@ import type { ChatMessage } from '../../policy/types.js';
 import { loadAgentTemplates, type AgentTemplates } from '../../prompts/templates.js';
 import { DockerEngines, pruneSandboxes } from '../../sandbox/docker/engines.js';
 import { findEnvironmentSpec, loadEnvironmentSpecs, type EnvironmentSpec, type EnvironmentSpecFile } from '../../sandbox/images/environment-spec.js';
-import { ensureInstanceImage } from '../../sandbox/images/instance-image.js';
+import { InstanceImages } from '../../sandbox/images/instance-images.js';
 import { defaultDockerEngines, type DockerSandboxConfig } from '../../sandbox/factory.js';
 import type { WarmPool } from '../../sandbox/pool/warm-pool.js';
 import type { Sandbox } from '../../sandbox/types.js';
@@ -56,11 +56,12 @@ export class ToolEpisodeDriver implements EpisodeDriver {
   private instances: Promise<Map<string, Instance>> | undefined;
   private specs: Promise<EnvironmentSpecFile[]> | undefined;
   private templates: Promise<AgentTemplates> | undefined;
-  private readonly images = new Map<string, Promise<string>>();
+  private readonly images: InstanceImages;
   private readonly engines: DockerEngines;
 
   constructor(private readonly options: ToolEpisodeDriverOptions) {
     this.engines = options.engines ?? defaultDockerEngines();
+    this.images = new InstanceImages({ reposDir: options.reposDir, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   }
 
   /** Loads the instances, specs and templates now, so a mistake in them stops the server at start. */
@@ -113,31 +114,10 @@ export class ToolEpisodeDriver implements EpisodeDriver {
     return { instance, environment: findEnvironmentSpec(await this.environmentSpecs(), instance.repo, instance.version) };
   }
 
-  private image(instance: Instance, environment: EnvironmentSpec): Promise<string> {
-    let image = this.images.get(instance.instance_id);
-    if (!image) {
-      image = (async () => {
-        // Every engine a sandbox may land on needs the image; build (or find) it on each.
-        const tags = await Promise.all(
-          this.engines.engines.map(async (engine) => {
-            await engine.ensureReachable();
-            const ensured = await ensureInstanceImage(engine.docker, {
-              environment,
-              repo: instance.repo,
-              commit: instance.base_commit,
-              instanceId: instance.instance_id,
-              reposDir: this.options.reposDir,
-              ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
-            });
-            return ensured.tag;
-          }),
-        );
-        return tags[0]!;
-      })();
-      image.catch(() => this.images.delete(instance.instance_id));
-      this.images.set(instance.instance_id, image);
-    }
-    return image;
+  /** The instance's image: the pool may start its sandbox on any engine, so it is built (or found) on each. */
+  private async image(instance: Instance, environment: EnvironmentSpec): Promise<string> {
+    const tags = await Promise.all(this.engines.engines.map((engine) => this.images.on(engine, instance, environment)));
+    return tags[0]!;
   }
 
   private instanceMap(): Promise<Map<string, Instance>> {
