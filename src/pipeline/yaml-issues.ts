@@ -3,7 +3,7 @@
  * Invalid input: expected number, received string`. Zod's issues and the pipeline's own checks
  * (wiring, unknown stages) share one shape, `{ path, message }`, so every problem reads alike.
  */
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { InputError, describeLocation } from '../errors.js';
 
 export interface ParsedYaml {
@@ -35,13 +35,25 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   return { document, lineCounter, value: document.toJS() as unknown };
 }
 
-/** The line of the deepest node of `path` that exists (a missing field is reported at its parent). */
+/**
+ * Where `path` is written: the line of its key (or list item). A missing field is reported at the
+ * deepest part of its path that exists (`tasks:` for a missing `tasks.instances`).
+ */
 export function lineOf(parsed: ParsedYaml, path: readonly PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = parsed.document.getIn(path.slice(0, depth) as unknown[], true);
+  for (let depth = path.length; depth > 0; depth--) {
+    const parent = depth === 1 ? parsed.document.contents : parsed.document.getIn(path.slice(0, depth - 1) as unknown[], true);
+    const part = path[depth - 1];
+    let node: Node | undefined;
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === part);
+      node = (pair?.key as Node | undefined) ?? undefined;
+    } else if (isSeq(parent) && typeof part === 'number') {
+      node = parent.items[part] as Node | undefined;
+    }
     if (isNode(node) && node.range) return parsed.lineCounter.linePos(node.range[0]).line;
   }
-  return undefined;
+  const root = parsed.document.contents;
+  return isNode(root) && root.range ? parsed.lineCounter.linePos(root.range[0]).line : undefined;
 }
 
 /** Each issue as `file:line: field: message`, in file order. */
