@@ -26,7 +26,7 @@ const itemsStage: StageDefinition<typeof itemsSettings> = {
   description: 'writes one file per item (test stage)',
   settings: itemsSettings,
   inputs: {},
-  outputs: { made: { kind: 'trajectories', description: 'the item folder' } },
+  outputs: { made: { kind: 'images', description: 'the item folder' } },
   version: 1,
   async run({ settings, dir, progress, metrics }) {
     const itemsDir = join(dir, 'items');
@@ -47,7 +47,7 @@ const itemsStage: StageDefinition<typeof itemsSettings> = {
       await metrics.write({ step: index, loss: 1 / (index + 1), reward_mean: index / settings.items });
       progress.advance(1, name);
     }
-    return { outputs: { made: { kind: 'trajectories', files: { store: itemsDir } } }, summary: { items: settings.items, fresh } };
+    return { outputs: { made: { kind: 'images', files: { store: itemsDir } } }, summary: { items: settings.items, fresh } };
   },
 };
 
@@ -55,7 +55,7 @@ const consumeStage: StageDefinition<z.ZodObject> = {
   type: 'test-consume',
   description: 'reads what test-items made (test stage)',
   settings: z.strictObject({}),
-  inputs: { made: { kind: 'trajectories', description: 'items' } },
+  inputs: { made: { kind: 'images', description: 'items' } },
   outputs: { counted: { kind: 'steps', description: 'count.txt' } },
   version: 1,
   async run({ inputs, dir }) {
