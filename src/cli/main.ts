@@ -5,7 +5,6 @@
  */
 import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
-import { registerDemoCommand } from './demo.js';
 import { registerEvalCommand } from './eval.js';
 import { registerExportCommand } from './export.js';
 import { registerImageCommand } from './image.js';
@@ -32,7 +31,6 @@ const program = new Command()
   .showHelpAfterError();
 
 // Command registrations; `reward` and `traj` are groups whose subcommands live in several files.
-registerDemoCommand(program);
 registerEvalCommand(program);
 registerExportCommand(program);
 registerImageCommand(program);
