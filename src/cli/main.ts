@@ -6,8 +6,10 @@
 import { Command } from 'commander';
 import { SweSrlError } from '../errors.js';
 import { registerEvalCommand } from './eval.js';
+import { registerEvalMathCommand } from './eval-math.js';
 import { registerExportCommand } from './export.js';
 import { registerImageCommand } from './image.js';
+import { registerMathCommand } from './math.js';
 import { registerRewardCommand, rewardCommandOf } from './reward.js';
 import { registerRewardGroupsCommand } from './reward-groups.js';
 import { registerRolloutCommand } from './rollout.js';
@@ -15,6 +17,7 @@ import { registerRunCommand } from './run.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerServeCommand } from './serve.js';
 import { registerSimilarityCommand } from './similarity.js';
+import { registerTrainCommand } from './train.js';
 import { registerTrajCommand, trajCommandOf } from './traj.js';
 import { registerTrajReplaySubcommand } from './traj-replay.js';
 
@@ -32,8 +35,10 @@ const program = new Command()
 
 // Command registrations; `reward` and `traj` are groups whose subcommands live in several files.
 registerEvalCommand(program);
+registerEvalMathCommand(program);
 registerExportCommand(program);
 registerImageCommand(program);
+registerMathCommand(program);
 registerRewardCommand(program);
 registerRewardGroupsCommand(rewardCommandOf(program));
 registerRolloutCommand(program);
@@ -41,6 +46,7 @@ registerRunCommand(program);
 registerSandboxCommand(program);
 registerServeCommand(program);
 registerSimilarityCommand(program);
+registerTrainCommand(program);
 registerTrajCommand(program);
 registerTrajReplaySubcommand(trajCommandOf(program));
 

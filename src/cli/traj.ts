@@ -9,6 +9,7 @@ import { convertTrajectories, OUTPUT_FORMATS, type OutputFormat } from '../traje
 import { INPUT_FORMATS, type InputFormat } from '../trajectories/schema.js';
 import { DEFAULT_HISTORY, DEFAULT_OBSERVATION_BUDGET } from '../trajectories/steps/decompose.js';
 import { STEP_FORMS, writeStepFile, type StepForm } from '../trajectories/steps/write-steps.js';
+import { runMathSteps, withMathStepFlags } from './math.js';
 import { oneOf } from './option-values.js';
 
 function parseHistory(value: string): number | 'all' {
@@ -39,12 +40,31 @@ interface ConvertFlags {
   skipInvalid?: boolean;
 }
 
+const DOMAINS = ['swe', 'math'] as const;
+
 interface StepsFlags {
   from?: InputFormat;
   output: string;
-  history: number | 'all';
+  history?: number | 'all';
   observationBudget: number;
-  form: StepForm;
+  form?: StepForm;
+  domain: (typeof DOMAINS)[number];
+  nextTitle?: boolean;
+  prefixBudget?: number;
+  skipInvalid?: boolean;
+}
+
+/** `--domain math`: {problem, solution, answer} files cut as `math steps` cuts them (chat rows only). */
+async function mathSteps(inputs: string[], flags: StepsFlags): Promise<void> {
+  if (flags.from) throw new InputError('--from: reads trajectories; with --domain math the inputs are {problem, solution, answer} JSONL (other layouts: swe-srl math steps --format/--field)');
+  if (flags.form === 'raw') throw new InputError('--form: math step rows come in chat form only');
+  await runMathSteps(inputs, {
+    output: flags.output,
+    ...(flags.history !== undefined ? { history: flags.history } : {}),
+    nextTitle: flags.nextTitle === true,
+    ...(flags.prefixBudget !== undefined ? { prefixBudget: flags.prefixBudget } : {}),
+    skipInvalid: flags.skipInvalid === true,
+  });
 }
 
 export function registerTrajCommand(program: Command): Command {
@@ -68,24 +88,29 @@ export function registerTrajCommand(program: Command): Command {
       console.error(`wrote ${report.written} trajectories to ${flags.output}${report.skipped > 0 ? `; skipped ${report.skipped}` : ''}`);
     });
 
-  traj
+  const steps = traj
     .command('steps')
     .description('decompose trajectories into SRL step instances: context = problem + the H most recent rounds, target = the expert action')
-    .argument('<inputs...>', 'trajectory files (a store, or any format convert reads)')
+    .argument('<inputs...>', 'trajectory files (a store, or any format convert reads); with --domain math, {problem, solution, answer} JSONL')
     .requiredOption('-o, --output <file>', 'output JSONL, one step instance per line')
+    .option('--domain <domain>', `${DOMAINS.join(' | ')}: coding trajectories, or math solutions in numbered steps (as swe-srl math steps)`, oneOf('--domain', DOMAINS), 'swe')
     .option('--from <format>', `input format, guessed per file when absent: ${INPUT_FORMATS.join(' | ')}`, oneOf('--from', INPUT_FORMATS))
-    .option('--history <n|all>', 'previous (action, observation) rounds in the context', parseHistory, DEFAULT_HISTORY)
+    .option('--history <n|all>', `previous (action, observation) rounds in the context (default ${DEFAULT_HISTORY}; math: earlier steps, default all)`, parseHistory)
     .option('--observation-budget <chars>', 'longer observations keep head and tail around a truncation marker', parseBudget, DEFAULT_OBSERVATION_BUDGET)
-    .option('--form <form>', `raw instances or chat prompts: ${STEP_FORMS.join(' | ')}`, oneOf('--form', STEP_FORMS), 'raw')
-    .action(async (inputs: string[], flags: StepsFlags) => {
-      const report = await writeStepFile(inputs, {
-        ...(flags.from ? { from: flags.from } : {}),
-        output: flags.output,
-        form: flags.form,
-        history: flags.history,
-        observationBudget: flags.observationBudget,
-      });
-      console.error(`wrote ${report.steps} ${flags.form} step instances from ${report.trajectories} trajectories to ${flags.output}`);
+    .option('--form <form>', `raw instances or chat prompts: ${STEP_FORMS.join(' | ')} (default raw; math: chat)`, oneOf('--form', STEP_FORMS));
+  withMathStepFlags(steps).action(async (inputs: string[], flags: StepsFlags) => {
+    if (flags.domain === 'math') return mathSteps(inputs, flags);
+    const mathOnly = (['nextTitle', 'prefixBudget', 'skipInvalid'] as const).find((key) => flags[key] !== undefined);
+    if (mathOnly) throw new InputError(`--${mathOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: applies to --domain math only`);
+    const form = flags.form ?? 'raw';
+    const report = await writeStepFile(inputs, {
+      ...(flags.from ? { from: flags.from } : {}),
+      output: flags.output,
+      form,
+      history: flags.history ?? DEFAULT_HISTORY,
+      observationBudget: flags.observationBudget,
     });
+    console.error(`wrote ${report.steps} ${form} step instances from ${report.trajectories} trajectories to ${flags.output}`);
+  });
   return traj;
 }

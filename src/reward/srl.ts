@@ -11,6 +11,9 @@
  *   line, so whitespace around tags, parameter order or quoting style change nothing, and no
  *   format's markup (`<function=…>` tags, JSON braces) inflates the similarity of unrelated actions;
  * - `raw`: the text after `</think>` against the expert's action text, character for character.
+ *
+ * Math solution steps are text targets (`srlTextReward`, at the end): the same splitter and the
+ * same similarity, without an action to parse; `srlStepReward` takes either kind of target.
  */
 import { canonicalAction, parseAction, type FormatErrorCode, type ParsedAction } from '../tools/parsers/index.js';
 import type { ExpertAction } from '../trajectories/steps/schema.js';
@@ -57,4 +60,37 @@ export function srlReward(response: string, expert: ExpertAction, options: SrlRe
     action: parsed.action,
     compared,
   };
+}
+
+/**
+ * A target compared as plain text: a math solution step. There is no tool call to parse, so only
+ * the `<think>` split decides the format, and the reward mode changes nothing.
+ */
+export interface ExpertText {
+  kind: 'text';
+  text: string;
+}
+
+/** What a step row's responses are scored against: a SWE expert action or a text step. */
+export type SrlTarget = ExpertAction | ExpertText;
+
+export type SrlTextRewardResult =
+  | { reward: number; formatOk: true; monologue: string; compared: { response: string; expert: string } }
+  | { reward: -1; formatOk: false; reason: string };
+
+export function isTextTarget(target: SrlTarget): target is ExpertText {
+  return (target as Partial<ExpertText>).kind === 'text';
+}
+
+/** The SRL reward of a text step: −1 for a broken `<think>` format, else the difflib ratio of the text after `</think>`. */
+export function srlTextReward(response: string, expert: ExpertText): SrlTextRewardResult {
+  const split = splitResponse(response);
+  if (!split.ok) return { reward: -1, formatOk: false, reason: split.reason };
+  const compared = { response: split.actionText, expert: expert.text.trim() };
+  return { reward: sequenceMatcherRatio(compared.response, compared.expert), formatOk: true, monologue: split.monologue, compared };
+}
+
+/** The SRL reward for any step row's target: `srlReward` for an action, `srlTextReward` for a text step. */
+export function srlStepReward(response: string, target: SrlTarget, options?: SrlRewardOptions): SrlRewardResult | SrlTextRewardResult {
+  return isTextTarget(target) ? srlTextReward(response, target) : srlReward(response, target, options);
 }

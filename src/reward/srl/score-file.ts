@@ -2,7 +2,7 @@
  * `reward srl`: scores a file of responses against a steps file.
  *
  * Steps file: the JSONL `swe-srl traj steps` writes (raw or chat rows; each has `step_id`,
- * `tool_format`, `target_parsed`). Responses file: JSONL, one response per line,
+ * `tool_format`, `target_parsed`), or math step rows (`domain: "math"`, a text `target`). Responses file: JSONL, one response per line,
  *
  *     {"step_id": "pydicom__pydicom-1458#4", "response": "<think>…</think>\n```\nopen a.py\n```"}
  *
@@ -14,8 +14,9 @@ import { z } from 'zod';
 import { InputError, describeLocation } from '../../errors.js';
 import { readJsonLines } from '../../io/json-lines.js';
 import { formatIssues } from '../../trajectories/schema.js';
-import { chatStepRowSchema, expertOfRow, rawStepRowSchema, type ExpertAction } from '../../trajectories/steps/schema.js';
-import { srlReward, type SrlRewardMode } from '../srl.js';
+import { isMathRow, mathStepRowSchema } from '../../math/steps/step-row-schema.js';
+import { chatStepRowSchema, expertOfRow, rawStepRowSchema } from '../../trajectories/steps/schema.js';
+import { isTextTarget, srlStepReward, type ExpertAction, type SrlRewardMode, type SrlTarget } from '../srl.js';
 
 const responseLineSchema = z.looseObject({
   step_id: z.string({ error: 'expected the step_id of a row of the steps file' }).min(1),
@@ -30,33 +31,55 @@ export interface SrlRewardLine {
   [extra: string]: unknown;
 }
 
-/** The expert action of every step, by step id. */
-export async function loadExpertActions(stepsPath: string): Promise<Map<string, ExpertAction>> {
-  const experts = new Map<string, ExpertAction>();
+/** What a step row's responses are scored against: a math row's text step, or a SWE row's expert action. */
+function targetOfRow(value: unknown, where: string): { id: string; target: SrlTarget } {
+  if (isMathRow(value)) {
+    const parsed = mathStepRowSchema.safeParse(value);
+    if (!parsed.success) throw new InputError(`${where}: not a math step row: ${formatIssues(parsed.error)}`);
+    return { id: parsed.data.step_id, target: { kind: 'text', text: parsed.data.target } };
+  }
+  const isChat = typeof value === 'object' && value !== null && 'messages' in value;
+  const parsed = (isChat ? chatStepRowSchema : rawStepRowSchema).safeParse(value);
+  if (!parsed.success) throw new InputError(`${where}: not a ${isChat ? 'chat' : 'raw'} step row: ${formatIssues(parsed.error)}`);
+  return { id: parsed.data.step_id, target: expertOfRow(parsed.data) };
+}
+
+async function loadTargets(stepsPath: string, allowText: boolean): Promise<Map<string, SrlTarget>> {
+  const experts = new Map<string, SrlTarget>();
   const firstLine = new Map<string, number>();
   for await (const { line, value } of readJsonLines(stepsPath)) {
-    const isChat = typeof value === 'object' && value !== null && 'messages' in value;
-    const parsed = (isChat ? chatStepRowSchema : rawStepRowSchema).safeParse(value);
-    if (!parsed.success) throw new InputError(`${describeLocation(stepsPath, line)}: not a ${isChat ? 'chat' : 'raw'} step row: ${formatIssues(parsed.error)}`);
-    const id = parsed.data.step_id;
+    const { id, target } = targetOfRow(value, describeLocation(stepsPath, line));
+    if (!allowText && isTextTarget(target)) {
+      throw new InputError(`${describeLocation(stepsPath, line, 'domain')}: a math step row; this reader takes SWE step rows (traj steps), whose targets are actions`);
+    }
     const earlier = firstLine.get(id);
     if (earlier !== undefined) throw new InputError(`${describeLocation(stepsPath, line, 'step_id')}: ${JSON.stringify(id)} already used on line ${earlier}`);
     firstLine.set(id, line);
-    experts.set(id, expertOfRow(parsed.data));
+    experts.set(id, target);
   }
   if (experts.size === 0) throw new InputError(`${stepsPath}: no step rows`);
   return experts;
 }
 
+/** The target of every step, by step id: SWE expert actions and math text steps alike. */
+export function loadStepTargets(stepsPath: string): Promise<Map<string, SrlTarget>> {
+  return loadTargets(stepsPath, true);
+}
+
+/** The expert action of every SWE step, by step id; a math row is an error naming its line. */
+export async function loadExpertActions(stepsPath: string): Promise<Map<string, ExpertAction>> {
+  return (await loadTargets(stepsPath, false)) as Map<string, ExpertAction>;
+}
+
 /** One reward line per response line, in order. */
-export async function* scoreResponses(responsesPath: string, experts: ReadonlyMap<string, ExpertAction>, mode: SrlRewardMode): AsyncGenerator<SrlRewardLine> {
+export async function* scoreResponses(responsesPath: string, experts: ReadonlyMap<string, SrlTarget>, mode: SrlRewardMode): AsyncGenerator<SrlRewardLine> {
   for await (const { line, value } of readJsonLines(responsesPath)) {
     const parsed = responseLineSchema.safeParse(value);
     if (!parsed.success) throw new InputError(`${describeLocation(responsesPath, line)}: ${formatIssues(parsed.error)}`);
     const { response, ...rest } = parsed.data;
     const expert = experts.get(parsed.data.step_id);
     if (!expert) throw new InputError(`${describeLocation(responsesPath, line, 'step_id')}: ${JSON.stringify(parsed.data.step_id)} is not in the steps file`);
-    const result = srlReward(response, expert, { mode });
+    const result = srlStepReward(response, expert, { mode });
     yield result.formatOk
       ? { ...rest, step_id: parsed.data.step_id, reward: result.reward, format_ok: true }
       : { ...rest, step_id: parsed.data.step_id, reward: -1, format_ok: false, reason: result.reason };

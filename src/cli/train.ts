@@ -1,0 +1,195 @@
+/**
+ * `swe-srl train sft|srl|backend`: train the local policy in-process.
+ *
+ *     swe-srl train sft --steps STEPS.jsonl --out runs/sft [--config train.yaml] [--preset tiny]
+ *     swe-srl train sft --trajectories TRAJS.jsonl [--whole-trajectories] --out runs/sft
+ *     swe-srl train srl --steps STEPS.jsonl --init runs/sft/model --out runs/srl
+ *     swe-srl train backend
+ *
+ * Progress goes to stderr, one line per step; Ctrl-C checkpoints and stops, and the same command
+ * again resumes from the last checkpoint. TensorFlow.js is loaded only when a train command runs,
+ * so the other commands start as fast as before.
+ */
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { BACKEND_SETTINGS, describeSelection, type BackendSetting } from '../train/backends/backend-names.js';
+import { loadTrainConfig, mergeTrainConfig, parseTrainConfig, type TrainConfig, type TrainConfigInput } from '../train/config.js';
+import type { TrainEvent } from '../train/events.js';
+import { MODEL_PRESET_NAMES, type ModelPreset } from '../train/model/config.js';
+import type { SftSource } from '../train/sft/sft-trainer.js';
+import type { SrlSource } from '../train/srl/srl-trainer.js';
+import { integerAtLeast, oneOf } from './option-values.js';
+
+interface TrainFlags {
+  steps?: string;
+  trajectories?: string;
+  wholeTrajectories?: boolean;
+  validation?: string;
+  out: string;
+  config?: string;
+  init?: string;
+  maxSteps?: number;
+  backend?: BackendSetting;
+  preset?: ModelPreset;
+  seed?: number;
+}
+
+async function configOf(flags: TrainFlags): Promise<{ config: TrainConfig; source: string }> {
+  const base = flags.config ? await loadTrainConfig(flags.config) : parseTrainConfig({}, 'defaults');
+  const overrides: TrainConfigInput = {
+    ...(flags.backend ? { backend: flags.backend } : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.preset ? { model: { preset: flags.preset } } : {}),
+  };
+  return { config: mergeTrainConfig(base, overrides, flags.config ?? 'flags'), source: flags.config ?? 'config' };
+}
+
+function sourceOf(flags: TrainFlags, allowWhole: boolean): SftSource {
+  if ((flags.steps === undefined) === (flags.trajectories === undefined)) throw new InputError('give exactly one of --steps and --trajectories');
+  if (flags.steps !== undefined) return { kind: 'steps', path: flags.steps };
+  if (flags.wholeTrajectories && !allowWhole) throw new InputError('--whole-trajectories: SRL learns from step instances only');
+  return { kind: flags.wholeTrajectories ? 'trajectories' : 'trajectory-steps', path: flags.trajectories! };
+}
+
+function validationOf(flags: TrainFlags, data: SftSource): SftSource | undefined {
+  return flags.validation === undefined ? undefined : { kind: data.kind, path: flags.validation };
+}
+
+function fixed(value: unknown, digits = 3): string {
+  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+function progressPrinter(total: () => number): (event: TrainEvent) => void {
+  const out = (line: string): void => void process.stderr.write(`${line}\n`);
+  return (event) => {
+    switch (event.type) {
+      case 'backend':
+        out(`backend: ${event.selection.backend}${event.selection.forced ? ' (forced)' : ''}`);
+        for (const line of describeSelection(event.selection)) out(`  ${line}`);
+        break;
+      case 'tokenizer':
+        out(`tokenizer: learned ${event.size} tokens from the training data`);
+        break;
+      case 'model':
+        out(`model: ${event.source}${event.from ? ` from ${event.from}` : ''}, ${(event.parameters / 1e6).toFixed(2)}M parameters${event.step !== undefined ? `, at step ${event.step}` : ''}`);
+        break;
+      case 'data':
+        out(`data: ${event.train} training and ${event.validation} validation examples; ${event.droppedRounds} history rounds left out and ${event.shortenedPrompts} prompts shortened to fit, ${event.truncatedResponses} answers cut`);
+        break;
+      case 'step': {
+        const m = event.metrics;
+        const tail = m.stage === 'srl' ? `reward ${fixed(m.reward_mean)} ± ${fixed(m.reward_std)}, kept ${m.groups_kept}/${m.groups_sampled} groups, ${fixed(m.sample_tokens_per_s, 0)} sampled tok/s` : `${fixed(m.tokens_per_s, 0)} tok/s`;
+        out(`${m.stage} step ${m.step}/${total()}: loss ${fixed(m.loss, 4)}, lr ${typeof m.lr === 'number' ? m.lr.toExponential(2) : 'n/a'}, ${tail}`);
+        break;
+      }
+      case 'validation': {
+        const m = event.metrics;
+        out(`${m.stage} step ${m.step}: ${m.val_loss !== undefined ? `validation loss ${fixed(m.val_loss, 4)}` : `validation reward ${fixed(m.val_reward)}`}${event.best ? ' (best so far, kept in best/)' : ''}`);
+        break;
+      }
+      case 'checkpoint':
+        out(`checkpoint: ${event.dir}`);
+        break;
+      case 'interrupted':
+        out(`interrupted at step ${event.step}; ${event.checkpoint ? `checkpoint ${event.checkpoint}; run the same command again to resume` : 'no checkpoint yet'}`);
+        break;
+      case 'done':
+        out(`done: step ${event.step}, model in ${event.modelDir}`);
+        break;
+    }
+  };
+}
+
+/** Ctrl-C (or SIGTERM) asks the trainer to checkpoint and stop; a second one exits at once. */
+function interruptSignal(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('stopping after this step (again to quit at once)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { signal: controller.signal, release: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal), undefined) };
+}
+
+function commonOptions(command: Command): Command {
+  return command
+    .option('--steps <file>', 'SRL step rows in chat form, as `swe-srl traj steps --form chat` writes them')
+    .option('--trajectories <file>', 'trajectories in any format `swe-srl traj convert` reads, cut into steps with the expert\'s thoughts')
+    .option('--validation <file>', 'held-out examples in the same form (default: data.validationFraction of the training data)')
+    .requiredOption('--out <dir>', 'output folder: checkpoints/, metrics.jsonl, best/, model/ (run again to resume)')
+    .option('--config <file>', 'training config, YAML or JSON (fields and defaults: src/train/config.ts)')
+    .option('--init <dir>', 'start from this model folder (a previous run\'s model/ or best/)')
+    .option('--max-steps <n>', 'stop after this many steps in total (the schedule still spans the configured steps)', integerAtLeast('--max-steps', 1))
+    .option('--backend <name>', `force a backend: ${BACKEND_SETTINGS.join(', ')} (default: SWE_SRL_TRAIN_BACKEND, else the best present)`, oneOf('--backend', BACKEND_SETTINGS))
+    .option('--preset <name>', `model size for a new model: ${MODEL_PRESET_NAMES.join(', ')}`, oneOf('--preset', MODEL_PRESET_NAMES))
+    .option('--seed <n>', 'random seed', integerAtLeast('--seed', 0));
+}
+
+export function registerTrainCommand(program: Command): void {
+  const train = program.command('train').description('train the local policy in-process: SFT, SRL (GRPO on step rewards)');
+
+  commonOptions(train.command('sft').description('supervised fine-tuning on expert answers (prompt tokens masked)'))
+    .option('--whole-trajectories', 'with --trajectories: one example per trajectory, every assistant turn learned')
+    .action(async (flags: TrainFlags) => {
+      const { config, source } = await configOf(flags);
+      const data = sourceOf(flags, true);
+      const validation = validationOf(flags, data);
+      const { trainSft } = await import('../train/sft/sft-trainer.js');
+      const { signal, release } = interruptSignal();
+      try {
+        const result = await trainSft({
+          config,
+          configSource: source,
+          outDir: flags.out,
+          data,
+          ...(validation ? { validation } : {}),
+          ...(flags.init ? { init: flags.init } : {}),
+          ...(flags.maxSteps !== undefined ? { maxSteps: flags.maxSteps } : {}),
+          signal,
+          onEvent: progressPrinter(() => Math.min(config.sft.steps, flags.maxSteps ?? Infinity)),
+        });
+        if (result.interrupted) process.exitCode = 130;
+      } finally {
+        release();
+      }
+    });
+
+  commonOptions(train.command('srl').description('SRL: GRPO on step instances with the SRL reward and dynamic sampling'))
+    .action(async (flags: TrainFlags) => {
+      const { config, source } = await configOf(flags);
+      const data = sourceOf(flags, false) as SrlSource;
+      const validation = validationOf(flags, data) as SrlSource | undefined;
+      const { trainSrl } = await import('../train/srl/srl-trainer.js');
+      const { signal, release } = interruptSignal();
+      try {
+        const result = await trainSrl({
+          config,
+          configSource: source,
+          outDir: flags.out,
+          data,
+          ...(validation ? { validation } : {}),
+          ...(flags.init ? { init: flags.init } : {}),
+          ...(flags.maxSteps !== undefined ? { maxSteps: flags.maxSteps } : {}),
+          signal,
+          onEvent: progressPrinter(() => Math.min(config.srl.steps, flags.maxSteps ?? Infinity)),
+        });
+        process.stderr.write(`groups kept: ${(100 * result.keptFraction).toFixed(1)}% of those sampled\n`);
+        if (result.interrupted) process.exitCode = 130;
+      } finally {
+        release();
+      }
+    });
+
+  train
+    .command('backend')
+    .description('say which TensorFlow.js backend training would use, and why not the others')
+    .option('--backend <name>', `force one: ${BACKEND_SETTINGS.join(', ')}`, oneOf('--backend', BACKEND_SETTINGS))
+    .action(async (flags: { backend?: BackendSetting }) => {
+      const { resolveBackendSetting, selectBackend } = await import('../train/backends/ladder.js');
+      const selection = await selectBackend(resolveBackendSetting(flags.backend));
+      process.stdout.write(`${selection.backend}\n`);
+      for (const line of describeSelection(selection)) process.stderr.write(`${line}\n`);
+    });
+}

@@ -1,0 +1,104 @@
+/**
+ * Training examples from the project's data files:
+ *
+ * - SRL step rows (`traj steps --form chat`): the prompt is the row's messages, the expert's
+ *   answer is `<think>{thought}</think>` then the target action, where the thought is the row's
+ *   `thought` field when it has one (step rows carry the action only, so the monologue is empty);
+ * - trajectories (any format `traj convert` reads), cut into steps in memory with the same
+ *   decomposition, where the monologue is the expert's own thought;
+ * - whole trajectories, one example each: every assistant turn is learned, observations are not.
+ *
+ * Each example keeps what the SRL reward needs (the expert action), so SFT and SRL share them.
+ */
+import { InputError, describeLocation } from '../../errors.js';
+import { readJsonLines } from '../../io/json-lines.js';
+import type { ChatMessage } from '../../policy/types.js';
+import { readTrajectories } from '../../trajectories/read.js';
+import { chatStepPrompts, StepIdAllocator, type ChatStepPrompt } from '../../trajectories/steps/decompose.js';
+import { chatStepRowSchema, expertOfRow, type ExpertAction } from '../../trajectories/steps/schema.js';
+import { formatIssues } from '../../trajectories/schema.js';
+
+export interface StepExample {
+  id: string;
+  /** The prompt: system, the issue, the latest rounds. */
+  messages: ChatMessage[];
+  /** What the expert would answer: the monologue in <think> tags, then the action. */
+  response: string;
+  expert: ExpertAction;
+}
+
+export interface ConversationExample {
+  id: string;
+  /** The whole conversation; assistant turns are learned. */
+  messages: ChatMessage[];
+}
+
+export function expertResponse(thought: string, action: string): string {
+  const monologue = thought.trim();
+  return `<think>\n${monologue}${monologue === '' ? '' : '\n'}</think>\n${action}`;
+}
+
+function stepExampleOf(prompt: ChatStepPrompt | (ChatStepPrompt & { thought?: string }), thought: string): StepExample {
+  return { id: prompt.step_id, messages: prompt.messages as ChatMessage[], response: expertResponse(thought, prompt.target), expert: expertOfRow(prompt) };
+}
+
+/** Chat-form step rows; a raw row (no messages) is refused, since it carries no prompt. */
+export async function readStepRows(path: string): Promise<StepExample[]> {
+  const examples: StepExample[] = [];
+  const seen = new Map<string, number>();
+  for await (const { line, value } of readJsonLines(path)) {
+    const where = describeLocation(path, line);
+    if (typeof value !== 'object' || value === null || !('messages' in value)) {
+      throw new InputError(`${where}: a raw step row; the trainer needs chat-form rows (with messages), as \`traj steps --form chat\` writes them`);
+    }
+    const parsed = chatStepRowSchema.safeParse(value);
+    if (!parsed.success) throw new InputError(`${where}: not a chat step row: ${formatIssues(parsed.error)}`);
+    const row = parsed.data;
+    const earlier = seen.get(row.step_id);
+    if (earlier !== undefined) throw new InputError(`${describeLocation(path, line, 'step_id')}: ${JSON.stringify(row.step_id)} already used on line ${earlier}`);
+    seen.set(row.step_id, line);
+    const thought = typeof (row as { thought?: unknown }).thought === 'string' ? ((row as { thought?: string }).thought ?? '') : '';
+    examples.push({ id: row.step_id, messages: row.messages as ChatMessage[], response: expertResponse(thought, row.target), expert: expertOfRow(row) });
+  }
+  if (examples.length === 0) throw new InputError(`${path}: no step rows`);
+  return examples;
+}
+
+export interface TrajectoryReadOptions {
+  history: number | 'all';
+  observationBudget: number;
+}
+
+/** Step examples cut from trajectories, each answer carrying the expert's own thought. */
+export async function readTrajectorySteps(path: string, options: TrajectoryReadOptions): Promise<StepExample[]> {
+  const ids = new StepIdAllocator();
+  const examples: StepExample[] = [];
+  for await (const { trajectory } of readTrajectories(path)) {
+    const prompts = chatStepPrompts(trajectory, options, ids.prefixFor(trajectory.instance_id));
+    prompts.forEach((prompt, k) => examples.push(stepExampleOf(prompt, trajectory.steps[k]!.thought)));
+  }
+  if (examples.length === 0) throw new InputError(`${path}: no trajectories`);
+  return examples;
+}
+
+/** Whole trajectories as conversations, every assistant turn with its thought. */
+export async function readTrajectoryConversations(path: string, options: Pick<TrajectoryReadOptions, 'observationBudget'>): Promise<ConversationExample[]> {
+  const ids = new StepIdAllocator();
+  const examples: ConversationExample[] = [];
+  for await (const { trajectory } of readTrajectories(path)) {
+    const prompts = chatStepPrompts(trajectory, { history: 'all', observationBudget: options.observationBudget }, ids.prefixFor(trajectory.instance_id));
+    const last = prompts[prompts.length - 1]!;
+    // With the whole history shown, the j-th assistant turn of the last prompt is step j's action.
+    let step = 0;
+    const messages = last.messages.map((message): ChatMessage => {
+      if (message.role !== 'assistant') return message as ChatMessage;
+      const content = expertResponse(trajectory.steps[step]!.thought, message.content);
+      step += 1;
+      return { role: 'assistant', content };
+    });
+    messages.push({ role: 'assistant', content: expertResponse(trajectory.steps[trajectory.steps.length - 1]!.thought, last.target) });
+    examples.push({ id: last.step_id.replace(/#\d+$/, ''), messages });
+  }
+  if (examples.length === 0) throw new InputError(`${path}: no trajectories`);
+  return examples;
+}

@@ -1,0 +1,27 @@
+/**
+ * The trainer: a TensorFlow.js transformer policy trained in-process by SFT and SRL (GRPO on SRL
+ * step rewards). Library entry points take a config object and an output folder (so a pipeline
+ * stage calls them directly), report progress through `onEvent`, and write `metrics.jsonl`,
+ * `checkpoints/`, `best/` and `model/` under the folder.
+ */
+export { selectBackend, resolveBackendSetting, describeSelection, BACKEND_LADDER, BACKEND_SETTINGS, BACKEND_ENV_VAR, type BackendName, type BackendSetting, type BackendSelection } from './backends/ladder.js';
+export { loadNativeBackend } from './backends/native/index.js';
+export { tfjsOps, type ModelOps } from './model/ops.js';
+export { Transformer, type KvCache } from './model/transformer.js';
+export { MODEL_PRESETS, parameterCount, forwardFlops, type ModelConfig, type ModelPreset } from './model/config.js';
+export { generate, type GenerateOptions, type GeneratedSample } from './model/generate.js';
+export { continuationLogprobs, nextTokenLogprobs } from './model/logprobs.js';
+export { Tokenizer, SPECIAL_TOKENS } from './tokenizer/tokenizer.js';
+export { ChatTemplate } from './tokenizer/chat-template.js';
+export { saveModelDir, loadModelDir, type LoadedModel } from './checkpoint/model-dir.js';
+export { encodeSafetensors, decodeSafetensors } from './checkpoint/safetensors.js';
+export { SafetensorsFileHandler, registerSafetensorsRouter } from './checkpoint/file-handler.js';
+export { parseTrainConfig, loadTrainConfig, mergeTrainConfig, trainConfigSchema, type TrainConfig, type TrainConfigInput } from './config.js';
+export { fitPrompt } from './data/prompt-fit.js';
+export { trainSft, type SftOptions, type SftResult, type SftSource } from './sft/sft-trainer.js';
+export { trainSrl, type SrlOptions, type SrlResult, type SrlSource } from './srl/srl-trainer.js';
+export { grpoLoss, type GrpoLossInputs, type GrpoLossSettings } from './srl/grpo-loss.js';
+export { LocalPolicy, createLocalPolicy, type LocalPolicyOptions } from './policy/local-policy.js';
+export { readMetrics } from './metrics.js';
+export type { TrainEvent, TrainEventListener, MetricsRecord } from './events.js';
+export { TrainingDivergedError, TrainingStalledError, NoTrainingDataError, TrainingOutOfMemoryError } from './errors.js';

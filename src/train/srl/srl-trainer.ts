@@ -1,0 +1,265 @@
+/**
+ * SRL: GRPO on SRL step instances (arXiv 2510.25992). Each step samples a batch of groups with
+ * dynamic sampling (G responses per prompt, temperature 1.0 by default, kept when the rewards'
+ * std > ε), then takes `updateEpochs` clipped-surrogate updates over the kept responses (old
+ * log-probabilities are the sampling policy's own), with gradient clipping at 1.0 and no KL term
+ * unless `klCoef` > 0 (then against the starting model, frozen). Validation samples one answer per
+ * held-out step and reports the mean SRL reward; the best model on it is kept as `best/`.
+ */
+import { groupStatistics } from '../../reward/group-stats.js';
+import { srlReward } from '../../reward/srl.js';
+import { tf } from '../backends/tf.js';
+import { loadModelDir } from '../checkpoint/model-dir.js';
+import { tokenBudgetOf } from '../config.js';
+import { readStepRows, readTrajectorySteps, type StepExample } from '../data/examples.js';
+import { fitPrompt } from '../data/prompt-fit.js';
+import { holdOut } from '../data/sequences.js';
+import { NoTrainingDataError } from '../errors.js';
+import { generate } from '../model/generate.js';
+import { continuationLogprobs, nextTokenLogprobs, padBatch } from '../model/logprobs.js';
+import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
+import type { Transformer } from '../model/transformer.js';
+import { learningRateAt } from '../optim/schedule.js';
+import { omitBookkeeping, resumeSettings, TrainingSession, type TrainRunOptions } from '../run/training-session.js';
+import { grpoLoss } from './grpo-loss.js';
+import { responseText, sampleGroupBatch, type SampledGroup } from './group-sampler.js';
+
+export type SrlSource = { kind: 'steps'; path: string } | { kind: 'trajectory-steps'; path: string };
+
+export interface SrlOptions extends TrainRunOptions {
+  data: SrlSource;
+  validation?: SrlSource;
+}
+
+export interface SrlResult {
+  steps: number;
+  interrupted: boolean;
+  modelDir?: string;
+  bestDir?: string;
+  bestValidationReward?: number;
+  /** Kept groups over sampled groups, over the whole run so far. */
+  keptFraction: number;
+  backend: string;
+}
+
+async function readSource(source: SrlSource, observationBudget: number): Promise<StepExample[]> {
+  return source.kind === 'steps' ? readStepRows(source.path) : readTrajectorySteps(source.path, { history: 2, observationBudget });
+}
+
+export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
+  const { config } = options;
+  const srl = config.srl;
+  const source = options.configSource ?? 'config';
+  let train = await readSource(options.data, config.data.observationBudget);
+  let validation = options.validation ? await readSource(options.validation, config.data.observationBudget) : [];
+  if (!options.validation) ({ train, validation } = holdOut(train, config.data.validationFraction, config.data.validationMax, config.seed));
+  validation = validation.slice(0, config.data.validationMax);
+  if (train.length === 0) throw new NoTrainingDataError(`${options.data.path}: no step examples to train on`);
+
+  const session = await TrainingSession.open('srl', options, {
+    settings: resumeSettings(config, { srl: omitBookkeeping(srl), init: options.init ?? null, source: options.data.kind }),
+    tokenizerTexts: function* () {
+      for (const example of train) yield* [...example.messages.map((m) => m.content), example.response];
+    },
+    weightDecay: srl.weightDecay,
+    keepCheckpoints: srl.keepCheckpoints,
+  });
+  let reference: Transformer | undefined;
+  try {
+    const { model, template } = session;
+    const budget = tokenBudgetOf(config, model.config, source, srl.maxNewTokens);
+    session.emit({ type: 'data', train: train.length, validation: validation.length, droppedRounds: 0, shortenedPrompts: 0, truncatedResponses: 0 });
+    if (srl.klCoef > 0) reference = options.init ? (await loadModelDir(options.init)).model : undefined;
+    if (srl.klCoef > 0 && !reference) throw new NoTrainingDataError(`${source}: srl.klCoef > 0 needs a starting model (init) to serve as the KL reference`);
+
+    const counters = session.state.counters;
+    const shuffles = new Map<number, number[]>();
+    const nextExample = (): StepExample => {
+      const position = counters.prompts_drawn ?? 0;
+      counters.prompts_drawn = position + 1;
+      const epoch = Math.floor(position / train.length);
+      let order = shuffles.get(epoch);
+      if (!order) shuffles.set(epoch, (order = shuffledIndices(train.length, new Rng(deriveSeed(config.seed, 3, epoch)))));
+      return train[order[position % train.length]!]!;
+    };
+    const schedule = { peak: srl.learningRate, warmupSteps: srl.warmupSteps, totalSteps: srl.steps, minRatio: srl.minLearningRateRatio };
+    const target = session.targetSteps(srl.steps);
+    const padId = template.endOfText;
+
+    while (session.state.step < target) {
+      if (options.signal?.aborted) {
+        const checkpoint = await session.checkpoint();
+        session.emit({ type: 'interrupted', step: session.state.step, checkpoint });
+        return resultOf(session, true);
+      }
+      const step = session.state.step + 1;
+      const started = performance.now();
+      const dropped = { consecutive: counters.consecutive_dropped ?? 0 };
+      const batch = sampleGroupBatch(
+        model,
+        template,
+        nextExample,
+        {
+          batchSize: srl.batchSize,
+          groupSize: srl.groupSize,
+          temperature: srl.temperature,
+          topP: srl.topP,
+          maxNewTokens: srl.maxNewTokens,
+          maxPromptTokens: budget.maxPromptTokens,
+          epsilon: srl.epsilon,
+          maxDroppedGroups: srl.maxDroppedGroups,
+          normalization: srl.advantageNormalization,
+          rewardMode: srl.rewardMode,
+        },
+        new Rng(deriveSeed(config.seed, 2, step)),
+        dropped,
+        options.signal,
+      );
+      counters.consecutive_dropped = dropped.consecutive;
+      counters.groups_sampled = (counters.groups_sampled ?? 0) + batch.sampledGroups;
+      counters.groups_kept = (counters.groups_kept ?? 0) + batch.kept.length;
+      counters.sampled_tokens = (counters.sampled_tokens ?? 0) + batch.sampledTokens;
+
+      const update = grpoUpdate(session, batch.kept, reference, padId, schedule, step);
+      session.state.step = step;
+      const seconds = (performance.now() - started) / 1000;
+      // Mean and population std over every sampled response, kept or not, and over the kept ones.
+      const sampled = groupStatistics(batch.rewards);
+      const kept = groupStatistics(batch.kept.flatMap((group) => group.rewards));
+      session.record({
+        loss: update.loss,
+        lr: update.learningRate,
+        grad_norm: update.gradNorm,
+        reward_mean: sampled.mean,
+        reward_std: sampled.std,
+        kept_reward_mean: kept.mean,
+        format_ok_fraction: 1 - batch.formatViolations / batch.rewards.length,
+        groups_kept: batch.kept.length,
+        groups_sampled: batch.sampledGroups,
+        kept_fraction: batch.kept.length / batch.sampledGroups,
+        kept_fraction_total: counters.groups_kept / counters.groups_sampled,
+        clip_fraction: update.clipFraction,
+        kl: update.kl,
+        response_tokens_mean: batch.sampledTokens / batch.rewards.length,
+        sampled_tokens: batch.sampledTokens,
+        sampled_tokens_total: counters.sampled_tokens,
+        sample_tokens_per_s: batch.sampledTokens / Math.max(1e-9, batch.sampleSeconds),
+        train_tokens_per_s: update.tokens / Math.max(1e-9, update.seconds),
+        step_s: seconds,
+      });
+      if (validation.length > 0 && (step % srl.evalEvery === 0 || step === target)) {
+        const { reward, formatOk } = validationReward(session, validation, budget.maxPromptTokens, srl.maxNewTokens, srl.evalTemperature, srl.rewardMode, deriveSeed(config.seed, 4, step));
+        const best = await session.offerBest('val_reward', reward, true);
+        session.record({ val_reward: reward, val_format_ok_fraction: formatOk }, 'validation', best);
+      }
+      if (step % srl.checkpointEvery === 0) await session.checkpoint();
+    }
+    await session.finish();
+    return resultOf(session, false);
+  } finally {
+    reference?.dispose();
+    session.dispose();
+  }
+}
+
+function resultOf(session: TrainingSession, interrupted: boolean): SrlResult {
+  const counters = session.state.counters;
+  const best = session.state.best;
+  return {
+    steps: session.state.step,
+    interrupted,
+    ...(interrupted ? {} : { modelDir: `${session.options.outDir}/model` }),
+    ...(best ? { bestDir: `${session.options.outDir}/best`, bestValidationReward: best.value } : {}),
+    keptFraction: (counters.groups_kept ?? 0) / Math.max(1, counters.groups_sampled ?? 0),
+    backend: session.selection.backend,
+  };
+}
+
+interface UpdateStats {
+  loss: number;
+  gradNorm: number;
+  learningRate: number;
+  clipFraction: number;
+  kl: number | null;
+  tokens: number;
+  seconds: number;
+}
+
+/** `updateEpochs` passes of the clipped-surrogate loss over the kept responses, micro-batched. */
+function grpoUpdate(session: TrainingSession, groups: readonly SampledGroup[], reference: Transformer | undefined, padId: number, schedule: Parameters<typeof learningRateAt>[0], step: number): UpdateStats {
+  const srl = session.options.config.srl;
+  const started = performance.now();
+  const items = groups.flatMap((group) => group.samples.map((sample, i) => ({ prompt: group.prompt, sample, advantage: group.advantages[i]! })));
+  const sequences = items.map(({ prompt, sample }) => ({ ids: [...prompt, ...sample.tokens], learn: [...prompt.map(() => false), ...sample.tokens.map(() => true)] }));
+  const refLogprobs = reference ? continuationLogprobs(reference, items.map(({ prompt, sample }) => ({ prompt, continuation: sample.tokens })), padId) : undefined;
+  const totalTokens = items.reduce((sum, item) => sum + item.sample.tokens.length, 0);
+  const normalizer = srl.lossAggregation === 'token-mean' ? Math.max(1, totalTokens) : items.length;
+  const learningRate = learningRateAt(schedule, step);
+  let loss = 0;
+  let gradNorm = 0;
+  let clipped = 0;
+  let klSum = 0;
+  for (let epoch = 0; epoch < srl.updateEpochs; epoch += 1) {
+    const parts: Array<() => tf.Scalar> = [];
+    for (let start = 0; start < items.length; start += srl.microBatchSize) {
+      const chunk = items.slice(start, start + srl.microBatchSize);
+      const padded = padBatch(sequences.slice(start, start + srl.microBatchSize), padId);
+      const width = padded.length - 1;
+      const old = new Float32Array(padded.batch * width);
+      const ref = refLogprobs ? new Float32Array(padded.batch * width) : undefined;
+      chunk.forEach(({ prompt, sample }, b) => {
+        old.set(sample.logprobs, b * width + prompt.length - 1);
+        if (ref) ref.set(refLogprobs![start + b]!, b * width + prompt.length - 1);
+      });
+      parts.push(() =>
+        tf.tidy(() => {
+          const logp = nextTokenLogprobs(session.model, tf.tensor2d(padded.ids, [padded.batch, padded.length], 'int32'));
+          const result = grpoLoss(
+            {
+              logp,
+              oldLogp: tf.tensor2d(old, [padded.batch, width]),
+              advantages: tf.tensor1d(chunk.map((item) => item.advantage)),
+              mask: tf.tensor2d(padded.mask, [padded.batch, width]),
+              ...(ref ? { refLogp: tf.tensor2d(ref, [padded.batch, width]) } : {}),
+              normalizer,
+            },
+            { clipLow: srl.clipLow, clipHigh: srl.clipHigh, klCoef: srl.klCoef, aggregation: srl.lossAggregation },
+          );
+          clipped += result.clippedTokens.dataSync()[0]!;
+          klSum += result.klSum.dataSync()[0]!;
+          return result.loss;
+        }),
+      );
+    }
+    ({ loss, gradNorm } = session.update(parts, learningRate, srl.gradClip, `${items.length} responses in micro-batches of ${srl.microBatchSize}`));
+  }
+  const tokens = sequences.reduce((sum, s) => sum + s.ids.length, 0) * srl.updateEpochs;
+  return {
+    loss,
+    gradNorm,
+    learningRate,
+    clipFraction: clipped / Math.max(1, totalTokens * srl.updateEpochs),
+    kl: reference ? klSum / Math.max(1, totalTokens * srl.updateEpochs) : null,
+    tokens,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Mean SRL reward (and the share of well-formed answers) of one sample per validation step. */
+export function validationReward(
+  session: TrainingSession,
+  examples: readonly StepExample[],
+  maxPromptTokens: number,
+  maxNewTokens: number,
+  temperature: number,
+  mode: 'canonical' | 'raw',
+  seed: number,
+): { reward: number; formatOk: number } {
+  const rng = new Rng(seed);
+  const rewards = examples.map((example) => {
+    const prompt = fitPrompt(session.template, example.messages, maxPromptTokens).ids;
+    const [sample] = generate(session.model, prompt, { n: 1, maxNewTokens, temperature, topP: 1, stopTokenIds: session.template.stopTokenIds, rng });
+    return srlReward(responseText(session.template, sample!), example.expert, { mode }).reward;
+  });
+  return { reward: groupStatistics(rewards).mean, formatOk: rewards.filter((r) => r !== -1).length / rewards.length };
+}
