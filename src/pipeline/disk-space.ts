@@ -17,7 +17,7 @@ export async function isDiskFull(error: unknown, dir: string): Promise<boolean> 
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return true;
   const message = error instanceof Error ? `${error.message} ${String((error.cause as Error | undefined)?.message ?? '')}` : String(error);
-  if (/ENOSPC|EDQUOT|No space left on device|Disk quota exceeded/i.test(message)) return true;
+  if (/ENOSPC|EDQUOT|no space left|Disk quota exceeded/i.test(message)) return true;
   const stats = await statfs(dir).catch(() => undefined);
   return stats !== undefined && stats.bavail * stats.bsize < NEARLY_FULL_BYTES;
 }

@@ -67,22 +67,17 @@ export interface StageProgress {
 }
 
 /**
- * One line of a training stage's metrics file (`metrics.jsonl` in its folder): `step` and any of
- * the named figures; the report plots every numeric field against `step`.
+ * One line of a training stage's metrics file (`metrics.jsonl` in its folder), as the trainer
+ * (src/train) writes it: `step` and any numeric figures. The report plots every numeric field
+ * against `step`, and names these: `loss`, `val_loss`, `reward_mean`, `reward_std`, `kept_fraction`
+ * (GRPO groups kept by dynamic sampling), `tokens_per_s` / `train_tokens_per_s` /
+ * `sample_tokens_per_s`, `val_reward` and `heldout_resolve_rate`.
  */
 export interface MetricsRecord {
   step: number;
-  /** Which phase wrote the line (e.g. `train`, `validation`); default train. */
-  split?: string;
-  loss?: number;
-  reward_mean?: number;
-  reward_std?: number;
-  /** Fraction of GRPO groups kept by dynamic sampling. */
-  groups_kept?: number;
-  tokens_per_second?: number;
-  validation_reward?: number;
-  heldout_resolve_rate?: number;
-  [figure: string]: number | string | undefined;
+  /** Which trainer stage wrote it (`sft`, `srl`, `rlvr`). */
+  stage?: string;
+  [figure: string]: number | string | boolean | null | undefined;
 }
 
 export interface MetricsWriter {

@@ -16,6 +16,7 @@ export interface StageRow {
   status: string;
   durationMs: number;
   summary: Record<string, unknown>;
+  headline?: string;
 }
 
 export interface Named<T> {
@@ -170,7 +171,7 @@ export async function collectRunData(runDir: string, views: readonly StageRecord
     ...(options.pipelineFile ? { pipelineFile: options.pipelineFile } : {}),
     ...(options.description ? { description: options.description } : {}),
     ...(options.backend ? { backend: options.backend } : {}),
-    stages: views.map((view) => ({ name: view.name, type: view.type, status: view.status, durationMs: view.durationMs, summary: view.summary })),
+    stages: views.map((view) => ({ name: view.name, type: view.type, status: view.status, durationMs: view.durationMs, summary: view.summary, ...(view.headline ? { headline: view.headline } : {}) })),
     tasks: byType<TasksSummary>(views, 'tasks'),
     images: byType<ImagesSummary>(views, 'images'),
     teachers: byType<TeacherSummary>(views, 'teacher'),

@@ -50,10 +50,19 @@ export function seconds(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** Figures (counts, rates, times) line up on the right; words on the left. */
+function isFigure(cell: Part): boolean {
+  if (typeof cell === 'number') return true;
+  const text = cell instanceof Html ? cell.text.replace(/<[^>]*>/g, '') : typeof cell === 'string' ? cell : '';
+  return /^[-−–]?[\d.,]+\s*(%|ms|s|min( \d+ s)?)?$|^–$/.test(text.trim());
+}
+
 /** A table: a header row and rows of cells; `name` marks it for tests and readers (data-table). */
 export function table(name: string, header: readonly Part[], rows: readonly (readonly Part[])[], caption?: string): Html {
-  return html`<table data-table="${name}">${caption ? html`<caption>${caption}</caption>` : ''}<thead><tr>${header.map((cell) => html`<th>${cell}</th>`)}</tr></thead><tbody>${rows.map(
-    (row) => html`<tr>${row.map((cell, index) => (index === 0 ? html`<th scope="row">${cell}</th>` : html`<td>${cell}</td>`))}</tr>`,
+  const numeric = header.map((_, column) => rows.length > 0 && rows.every((row) => isFigure(row[column])));
+  const cellClass = (column: number) => (numeric[column] ? 'num' : 'text');
+  return html`<table data-table="${name}">${caption ? html`<caption>${caption}</caption>` : ''}<thead><tr>${header.map((cell, column) => html`<th class="${cellClass(column)}">${cell}</th>`)}</tr></thead><tbody>${rows.map(
+    (row) => html`<tr>${row.map((cell, index) => (index === 0 ? html`<th scope="row">${cell}</th>` : html`<td class="${cellClass(index)}">${cell}</td>`))}</tr>`,
   )}</tbody></table>`;
 }
 

@@ -12,15 +12,18 @@ import { trajectoryAnchor, trajectoryPage } from './trajectory-pages.js';
 const TIER_ORDER = ['easy', 'medium', 'hard', 'all'];
 
 /** The training figures the report knows by name, with how to title them. */
-export const TRAINING_FIGURES: ReadonlyArray<{ key: string; title: string; percent?: boolean }> = [
+export const TRAINING_FIGURES: ReadonlyArray<{ key: string; title: string }> = [
   { key: 'loss', title: 'loss' },
+  { key: 'val_loss', title: 'validation loss' },
   { key: 'reward_mean', title: 'mean reward' },
   { key: 'reward_std', title: 'reward std' },
-  { key: 'groups_kept', title: 'groups kept (dynamic sampling)', percent: true },
-  { key: 'tokens_per_second', title: 'tokens/s' },
-  { key: 'validation_reward', title: 'validation reward' },
-  { key: 'heldout_resolve_rate', title: 'held-out resolve rate', percent: true },
-];
+  { key: 'kept_fraction', title: 'groups kept (dynamic sampling)' },
+  { key: 'tokens_per_s', title: 'tokens/s' },
+  { key: 'train_tokens_per_s', title: 'training tokens/s' },
+  { key: 'sample_tokens_per_s', title: 'sampling tokens/s' },
+  { key: 'val_reward', title: 'validation reward' },
+  { key: 'heldout_resolve_rate', title: 'held-out resolve rate' },
+]
 
 function sortTiers(tiers: Iterable<string>): string[] {
   return [...new Set(tiers)].sort((a, b) => {
@@ -79,7 +82,7 @@ function keyFigures(summary: Record<string, unknown>): string {
 }
 
 function stagesSection(data: ReportData): Html {
-  const rows = data.stages.map((stage) => [stage.name, stage.type, html`<span class="${stage.status === 'done' ? 'ok' : 'fail'}">${stage.status}</span>`, seconds(stage.durationMs), keyFigures(stage.summary)]);
+  const rows = data.stages.map((stage) => [stage.name, stage.type, html`<span class="${stage.status === 'done' ? 'ok' : 'fail'}">${stage.status}</span>`, seconds(stage.durationMs), stage.headline ?? keyFigures(stage.summary)]);
   const chart = horizontalBars({
     name: 'time-per-stage',
     title: 'Time per stage',
@@ -210,22 +213,24 @@ ${tierRows.length > 0 ? table('evaluation-per-tier', ['stage · tier', 'resolved
 }
 
 function trainingCharts(curves: TrainingCurves): Html {
-  const trainRecords = curves.records.filter((record) => record.split === undefined || record.split === 'train');
+  const steps = new Set(curves.records.filter((record) => typeof record.loss === 'number' || typeof record.reward_mean === 'number').map((record) => record.step)).size;
   const figures = TRAINING_FIGURES.map((figure) => {
     const points = curves.records.filter((record) => typeof record[figure.key] === 'number').map((record) => [record.step, record[figure.key] as number] as const);
     if (points.length === 0) return html``;
     return lineChart({ name: `training-${figure.key}`, title: `${curves.stage}: ${figure.title}`, series: [{ name: figure.title, points }], xLabel: 'step' });
   });
-  const known = new Set(['step', 'split', ...TRAINING_FIGURES.map((figure) => figure.key)]);
+  const known = new Set(['step', 'stage', ...TRAINING_FIGURES.map((figure) => figure.key)]);
   const others = [...new Set(curves.records.flatMap((record) => Object.keys(record)))].filter((key) => !known.has(key) && curves.records.some((record) => typeof record[key] === 'number'));
-  const extra = others.map((key) => lineChart({ name: `training-${key}`, title: `${curves.stage}: ${key}`, series: [{ name: key, points: curves.records.filter((record) => typeof record[key] === 'number').map((record) => [record.step, record[key] as number] as const) }], xLabel: 'step' }));
-  return html`<h3>${curves.stage} (${curves.type}) · ${trainRecords.length} steps logged</h3><div class="charts">${figures}${extra}</div>`;
+  // The other figures (learning rate, gradient norm, counters…) as their last values rather than a wall of plots.
+  const lastOf = (key: string) => [...curves.records].reverse().find((record) => typeof record[key] === 'number')?.[key] as number;
+  const extra = others.length > 0 ? table(`training-figures-${curves.stage}`, ['figure', 'last value'], others.map((key) => [key, Number.isInteger(lastOf(key)) ? lastOf(key) : fixed(lastOf(key), 4)])) : html``;
+  return html`<h3>${curves.stage} (${curves.type}) · ${steps} steps logged</h3><div class="charts">${figures}</div>${extra}`;
 }
 
 function trainingSection(data: ReportData): Html {
   const body =
     data.training.length === 0
-      ? html`<div class="slot" data-slot="training-curves">No training stage in this run. The trainer's stages (<code>sft</code>, <code>srl</code>, <code>rlvr</code>) write <code>metrics.jsonl</code> in their folders (loss, mean reward, reward std, groups kept, tokens/s, validation reward, held-out resolve rate), and their curves appear here.</div>`
+      ? html`<div class="slot" data-slot="training-curves">No training stage in this run. The trainer's stages (<code>sft</code>, <code>srl</code>, <code>rlvr</code>) write <code>metrics.jsonl</code> in their folders (loss, mean reward, reward std, groups kept, tokens/s, validation loss and reward, held-out resolve rate), and their curves appear here.</div>`
       : join(data.training.map(trainingCharts));
   return html`<section class="block" id="training"><h2>Training curves</h2>${body}</section>`;
 }

@@ -21,8 +21,8 @@ section.block h3 { margin: 16px 0 8px; font-size: 14px; }
 .card .detail { color: var(--muted); font-size: 12px; }
 table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; }
 caption { text-align: left; color: var(--muted); padding-bottom: 4px; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: right; vertical-align: top; }
-th:first-child, td:first-child, thead th:first-child { text-align: left; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 thead th { background: var(--wash); font-weight: 600; }
 tbody th { font-weight: 500; }
 .charts { display: flex; flex-wrap: wrap; gap: 18px; }
