@@ -4,6 +4,7 @@
  */
 import type { BackendChoice } from '../sandbox/backend-choice.js';
 import { InputError } from '../errors.js';
+import { parseMemorySize } from '../sandbox/images/environment-spec.js';
 
 // Number('') is 0: a blank value is a slip, not a zero.
 function toNumber(value: string): number {
@@ -47,6 +48,15 @@ export function integerAtLeast(flag: string, min: number) {
     const number = toNumber(value);
     if (!Number.isInteger(number) || number < min) throw new InputError(`${flag}: "${value}" is not an integer >= ${min}`);
     return number;
+  };
+}
+
+/** A memory size: `512m`, `4g`, `2GiB` or bytes. */
+export function memorySize(flag: string) {
+  return (value: string): number => {
+    const bytes = parseMemorySize(value);
+    if (bytes === undefined || bytes < 6 * 1024 ** 2) throw new InputError(`${flag}: "${value}" is not a size of at least 6m (such as 512m, 4g or 2GiB)`);
+    return bytes;
   };
 }
 

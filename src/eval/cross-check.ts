@@ -1,17 +1,22 @@
 /**
- * Decides which test results to believe. The console log is written by the runner AND by the code
- * under test, which can print anything, including `PASSED tests/test_x.py::test_fix`. So:
+ * Decides which of the log's results to believe. The console log is written by the runner AND by
+ * the code under test, which can print anything, including `PASSED tests/test_x.py::test_fix`.
+ * SWE-bench believes the log (and, since v5, checks it against the exit status). swe-srl also has
+ * the runner write its own machine-readable report (pytest's JUnit XML, node's TAP reporter, a
+ * unittest result hook) to a path the harness makes up just before the run, outside the repository,
+ * and holds the log to it:
  *
- *  1. Within the log, a test reported both ways keeps its worst report (parsers do this): a forged
- *     pass next to the runner's own failure line stays a failure.
- *  2. The runner also writes a machine-readable report (pytest's JUnit XML, node's TAP reporter,
- *     a result hook for unittest) to a path the harness makes up just before the run, outside the
- *     repository. That report is authoritative: a test passes only if the report says so and
- *     the log does not say otherwise. A log line for a test the report does not list counts for
- *     nothing. A report that was asked for but is missing (the process exited early, a patch
- *     killed the runner) means no test passes.
- *  3. The command's exit status must agree: a runner that exits non-zero has failed something, so
- *     if nothing failed in what we read, something is hidden and no test passes.
+ *  - A result the log reports as passed (or skipped) stands when the runner's report has the same
+ *    outcome for some test the parser would key the same way; SWE-bench's reading of the log is
+ *    then kept as it is. So a genuine log is never overruled: every line a runner prints about a
+ *    test is in its report with that outcome (keys that fold several tests together included).
+ *  - A passed or skipped result the report does not have at all is a line the runner did not
+ *    print: it is dropped. One the report contradicts takes the report's worst verdict.
+ *  - A failure in the log always stands.
+ *  - A report that was asked for but is missing (the process exited early, a patch killed the
+ *    runner) means nothing in this run counts; a pytest run that printed its results has always
+ *    written it. So does a run past its time limit.
+ *  - When the log was capped in the middle, a listed test the log lost takes the report's verdict.
  *
  * This stops a patch from faking a pass by printing, and from cutting the run short after printing
  * (os._exit(0) once forged lines are out: the exit status is then 0, but the report never comes).
@@ -19,16 +24,21 @@
  * report hooks, or learning the report path from the environment and forging the file before
  * exiting); no log-based grader can, and SWE-bench's does not try.
  */
+import { resolveTestId } from './grading.js';
+import type { LogParser } from './log-parsers/log-parser.js';
 import { isFailure, worseStatus, type TestStatus, type TestStatusMap } from './test-status.js';
 import type { StructuredReportState } from './test-run.js';
 
 export interface TestRunEvidence {
-  /** What the log parser read from the console output. */
+  /** What the log parser read from the console output (SWE-bench's status map). */
   log: TestStatusMap;
+  parser: LogParser;
   exitCode: number | null;
   timedOut: boolean;
+  /** The sandbox dropped the middle of the output. */
+  truncated?: boolean;
   structured: StructuredReportState;
-  /** Extra names to look up in the structured report (FAIL_TO_PASS, PASS_TO_PASS as the parser spells them). */
+  /** The expected ids (FAIL_TO_PASS, PASS_TO_PASS), as the parser spells them. */
   namesOfInterest?: Iterable<string>;
 }
 
@@ -37,58 +47,72 @@ export interface CheckedResults {
   statuses: TestStatusMap;
   /** False when nothing in this run may count as a pass. */
   trusted: boolean;
-  /** Why results were distrusted or dropped, for the report and the log. */
+  /** Why results were distrusted or changed, for the report and the log. */
   issues: string[];
 }
 
-function failEverything(map: TestStatusMap): TestStatusMap {
-  return new Map([...map.keys()].map((name) => [name, 'FAILED' as TestStatus]));
+function worst(statuses: TestStatus[]): TestStatus {
+  return statuses.reduce((a, b) => worseStatus(a, b));
+}
+
+function listSome(names: string[]): string {
+  return `${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length} in all)` : ''}`;
+}
+
+// What SWE-bench's summary order (passes, skips, xfails, errors, failures; the last line wins)
+// would leave for several runner results under one key.
+function asOneKey(statuses: TestStatus[]): TestStatus {
+  if (statuses.includes('FAILED')) return 'FAILED';
+  if (statuses.includes('ERROR')) return 'ERROR';
+  if (statuses.includes('SKIPPED')) return 'SKIPPED';
+  return 'PASSED';
 }
 
 export function crossCheck(evidence: TestRunEvidence): CheckedResults {
   const issues: string[] = [];
-  let statuses: TestStatusMap = new Map(evidence.log);
-  let trusted = true;
+  if (evidence.timedOut) issues.push('the test command timed out');
+  if (evidence.structured.state === 'missing') issues.push(`the runner's own report is missing: ${evidence.structured.reason}`);
+  if (evidence.timedOut || evidence.structured.state === 'missing') return { statuses: new Map(), trusted: false, issues };
 
-  if (evidence.timedOut) {
-    issues.push('the test command timed out');
-    trusted = false;
-  }
-
-  if (evidence.structured.state === 'missing') {
-    issues.push(`the runner's own report is missing: ${evidence.structured.reason}`);
-    trusted = false;
-  } else if (evidence.structured.state === 'read') {
+  const statuses: TestStatusMap = new Map(evidence.log);
+  if (evidence.structured.state === 'read') {
     const results = evidence.structured.results;
-    const combined: TestStatusMap = new Map();
-    const unconfirmed: string[] = [];
-    const names = new Set([...evidence.log.keys(), ...(evidence.namesOfInterest ?? [])]);
-    for (const name of names) {
-      const reported = results.statusOf(name);
-      const logged = evidence.log.get(name);
-      if (reported === undefined) {
-        if (logged !== undefined && !isFailure(logged)) unconfirmed.push(name);
+    const unlisted: string[] = [];
+    const contradicted: string[] = [];
+    for (const [key, logged] of evidence.log) {
+      if (isFailure(logged)) continue;
+      const reported = results.casesFor(key, evidence.parser);
+      if (reported.length === 0) {
+        unlisted.push(key);
+        statuses.delete(key);
         continue;
       }
-      // The log may lack a test the report has (output capped in the middle): the report stands.
-      combined.set(name, logged === undefined ? reported : worseStatus(reported, logged));
+      const agrees = logged === 'PASSED' ? reported.includes('PASSED') : reported.some((status) => !isFailure(status));
+      if (!agrees) {
+        contradicted.push(key);
+        statuses.set(key, worst(reported));
+      }
     }
-    if (unconfirmed.length > 0) {
-      const shown = unconfirmed.slice(0, 5).join(', ');
-      issues.push(`the log claims results the runner's report does not list (ignored): ${shown}${unconfirmed.length > 5 ? ', …' : ''}`);
+    if (unlisted.length > 0) issues.push(`the log claims results the runner's report does not list (ignored): ${listSome(unlisted)}`);
+    if (contradicted.length > 0) issues.push(`the runner's report contradicts the log (its verdict kept): ${listSome(contradicted)}`);
+
+    if (evidence.truncated) {
+      const recovered: string[] = [];
+      for (const name of evidence.namesOfInterest ?? []) {
+        if (resolveTestId(name, statuses) !== undefined) continue;
+        const reported = results.casesFor(name, evidence.parser);
+        if (reported.length === 0) continue;
+        statuses.set(name, asOneKey(reported));
+        recovered.push(name);
+      }
+      if (recovered.length > 0) issues.push(`the log was capped; the runner's report gave: ${listSome(recovered)}`);
     }
-    statuses = combined;
   }
 
   const anyFailure = [...statuses.values()].some(isFailure);
-  if (!evidence.timedOut && evidence.exitCode !== 0 && evidence.exitCode !== null && !anyFailure) {
-    issues.push(`the test command exited with ${evidence.exitCode} but no test failed in its output`);
-    trusted = false;
-  }
   if (evidence.exitCode === 0 && anyFailure) {
     // Not a reason to distrust passes (the command may tolerate failures on purpose), only to note.
     issues.push('the test command exited with 0 although some tests failed');
   }
-
-  return { statuses: trusted ? statuses : failEverything(statuses), trusted, issues };
+  return { statuses, trusted: true, issues };
 }

@@ -1,11 +1,14 @@
 /**
  * Evaluates one prediction, SWE-bench's run_instance: in a fresh sandbox, apply the model patch,
- * apply the test patch, run the tests under a timeout, grade, and write the instance's files.
+ * run the pre-test steps, apply the test patch, run the tests under a timeout, write
+ * test_output.txt in SWE-bench's shape (markers and exit-code line), grade that log, and write the
+ * instance's files.
  *
- * What the prediction causes is a report (a patch that does not apply, tests that fail or hang:
- * unresolved). What the harness or the engine causes (no environment spec, an image that does not
- * build, a container that does not start, a test patch that does not apply) is an `error`: no
- * report is written, run_instance.log says why, and a later run with the same id tries again.
+ * As in SWE-bench, a patch that does not apply and a test run past its time limit are `error`s:
+ * no report is written, run_instance.log says why, and a later run with the same id tries again
+ * (`modelFailures: 'unresolved'` makes them completed and unresolved instead, swe-srl's earlier
+ * behaviour). What the harness or the engine causes (no environment spec, an image that does not
+ * build, a container that does not start, a test patch that does not apply) is an `error` too.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { SweSrlError } from '../errors.js';
@@ -14,13 +17,15 @@ import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
 import { InstanceLog } from './instance-log.js';
 import { applyPatch } from './patch-apply.js';
+import { runPreTestSteps, type PreTestResult } from './pre-test.js';
 import { isEmptyPatch, type Prediction } from './predictions.js';
-import { writeInstanceReport, type GoldValidation, type InstanceReportBody } from './report.js';
+import { reportBodyForVerdict, writeInstanceReport, type GoldValidation, type InstanceReportBody } from './report.js';
 import { instanceDirectory, instanceFile, type RunLayout } from './run-layout.js';
 import type { InstanceSandboxProvider } from './sandbox-provider.js';
+import { formatTestOutput } from './swebench-log.js';
 import { applyTestPatch, runTests, type TestRun, type TestSelection } from './test-run.js';
-import { judgeTestRun, type TestVerdict } from './test-verdict.js';
-import { getLogParser } from './log-parsers/index.js';
+import { writeTestRunRecord } from './test-run-record.js';
+import { evidenceOf, judgeTestLog, type GradingPolicy, type TestVerdict } from './test-verdict.js';
 
 /** A failure of the evaluation itself, not of the prediction. */
 export class EvaluationError extends SweSrlError {}
@@ -48,6 +53,22 @@ export interface InstanceEvaluationContext {
   selection?: TestSelection;
   /** Gold validation: also run the tests before the (gold) patch and check FAIL_TO_PASS failed then. */
   gold?: boolean;
+  /** Where grading departs from SWE-bench (see GradingPolicy). */
+  grading?: GradingPolicy;
+  /**
+   * What a patch that does not apply and a test run past its time limit are: `error` (SWE-bench:
+   * no report, retried by a later run) or `unresolved` (a report saying so; swe-srl before v5).
+   */
+  modelFailures?: 'error' | 'unresolved';
+}
+
+/** One test run with what ran before it, as test_output.txt will hold it. */
+interface LoggedTestRun {
+  run: TestRun;
+  preTest: PreTestResult;
+  /** test_output.txt's content. */
+  log: string;
+  timeoutSeconds: number;
 }
 
 async function withSandbox<T>(
@@ -73,28 +94,42 @@ async function testsAfterTestPatch(
   environment: EnvironmentSpec,
   context: InstanceEvaluationContext,
   log: InstanceLog,
-): Promise<TestRun> {
+): Promise<LoggedTestRun> {
+  const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
+  const preTest = await runPreTestSteps(sandbox, environment, { timeoutMs });
+  for (const step of preTest.steps) await log.write(`pre-test: ${step.command} (exit ${step.exitCode ?? 'none'}${step.timedOut ? ', timed out' : ''})`);
   const testPatch = await applyTestPatch(sandbox, instance);
   if (!testPatch.applied) throw new EvaluationError(`the test patch does not apply: ${testPatch.failureReason ?? ''}`);
   await log.write(`test patch applied${testPatch.method ? ` with ${testPatch.method}` : ''}`);
-  const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
   const run = await runTests(sandbox, environment, instance, { timeoutMs, ...(context.selection ? { selection: context.selection } : {}) });
   await log.write(
     `test command: ${run.command}\n` +
       `exit ${run.exitCode ?? 'none'}${run.timedOut ? `, timed out after ${timeoutMs / 1000} s` : ''}, ${Math.round(run.durationMs)} ms` +
       `${run.truncated ? ', output capped' : ''}; runner report: ${run.structured.state}`,
   );
-  return run;
+  const timeoutSeconds = timeoutMs / 1000;
+  const text = formatTestOutput({ preTest: preTest.output, output: run.output, exitCode: run.exitCode, timedOut: run.timedOut, timeoutSeconds });
+  return { run, preTest, log: text, timeoutSeconds };
 }
 
-function testOutputText(run: TestRun, timeoutMs: number): string {
-  // SWE-bench appends this line on a timeout; tools grep for it.
-  return run.timedOut ? `${run.output}\n\nTimeout error: ${timeoutMs / 1000} seconds exceeded.\n` : run.output;
+/** Grades a logged run as --regrade will grade its files again. */
+function judge(logged: LoggedTestRun, environment: EnvironmentSpec, instance: Instance, context: InstanceEvaluationContext): TestVerdict {
+  return judgeTestLog(logged.log, environment, instance, evidenceOf(logged.run), context.grading);
 }
 
-function passedBefore(verdict: TestVerdict, instance: Instance, environment: EnvironmentSpec): string[] {
-  const parser = getLogParser(environment.logParser);
-  return instance.FAIL_TO_PASS.filter((name) => verdict.checked.statuses.get(parser.normalizeTestName(name)) === 'PASSED');
+function passedBefore(verdict: TestVerdict): string[] {
+  return verdict.found ? verdict.grade.testsStatus.FAIL_TO_PASS.success : [];
+}
+
+async function writeLoggedRun(context: InstanceEvaluationContext, model: string, id: string, logged: LoggedTestRun, which: 'before' | 'after'): Promise<void> {
+  const suffix = which === 'before' ? 'BeforePatch' : '';
+  await writeFile(instanceFile(context.layout, model, id, which === 'before' ? 'testOutputBeforePatch' : 'testOutput'), logged.log);
+  await writeTestRunRecord(
+    { record: instanceFile(context.layout, model, id, `testRun${suffix}`), runnerReport: instanceFile(context.layout, model, id, `runnerReport${suffix}`) },
+    logged.run,
+    logged.timeoutSeconds,
+    logged.preTest.steps,
+  );
 }
 
 async function evaluate(
@@ -108,6 +143,7 @@ async function evaluate(
   const model = prediction.model_name_or_path;
   const reportPath = instanceFile(context.layout, model, id, 'report');
   const patch = prediction.model_patch;
+  const modelFailuresUnresolved = context.modelFailures === 'unresolved';
   await writeFile(instanceFile(context.layout, model, id, 'patch'), patch ?? '');
 
   if (isEmptyPatch(patch)) {
@@ -117,6 +153,7 @@ async function evaluate(
       patch_exists: false,
       patch_successfully_applied: false,
       resolved: false,
+      infra_failure: false,
       swe_srl: { outcome: 'empty_patch' },
     });
     return 'empty_patch';
@@ -124,44 +161,52 @@ async function evaluate(
 
   const environment = findEnvironmentSpec(context.environments, instance.repo, instance.version);
   await log.write(`environment ${environment.name}${environment.version ? ` ${environment.version}` : ''} from ${environment.file}`);
-  const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
 
   let before: TestVerdict | undefined;
   if (context.gold) {
     await log.write('gold validation: running the tests before the patch');
-    const run = await withSandbox(context, instance, environment, log, (sandbox) => testsAfterTestPatch(sandbox, instance, environment, context, log));
-    timing.testDurationMs += run.durationMs;
-    await writeFile(instanceFile(context.layout, model, id, 'testOutputBeforePatch'), testOutputText(run, timeoutMs));
-    before = judgeTestRun(run, environment, instance);
+    const logged = await withSandbox(context, instance, environment, log, (sandbox) => testsAfterTestPatch(sandbox, instance, environment, context, log));
+    timing.testDurationMs += logged.run.durationMs;
+    await writeLoggedRun(context, model, id, logged, 'before');
+    before = judge(logged, environment, instance, context);
   }
 
   return withSandbox(context, instance, environment, log, async (sandbox) => {
-    const application = await applyPatch(sandbox, patch!, { label: 'model-patch' });
+    const application = await applyPatch(sandbox, patch!, { label: 'model-patch', resetBetweenAttempts: 'worktree' });
     for (const attempt of application.attempts) {
       await log.write(`${attempt.method}: exit ${attempt.exitCode ?? 'none'}\n${attempt.output.trim()}`);
     }
     if (!application.applied) {
-      await log.write(`patch did not apply: ${application.failureReason ?? ''}`);
+      await log.write(`>>>>> Patch Apply Failed: ${application.failureReason ?? ''}`);
+      if (!modelFailuresUnresolved) return { status: 'error', detail: 'patch did not apply' };
       const body: InstanceReportBody = {
         patch_is_None: false,
         patch_exists: true,
         patch_successfully_applied: false,
         resolved: false,
+        infra_failure: false,
         swe_srl: { outcome: 'unresolved', ...(application.failureReason ? { patch_apply_failure: application.failureReason } : {}) },
       };
       await writeInstanceReport(reportPath, id, body);
       return { status: 'unresolved', detail: 'patch did not apply' };
     }
+    await log.write(`>>>>> Applied Patch (${application.method ?? 'no change needed'})`);
 
-    const run = await testsAfterTestPatch(sandbox, instance, environment, context, log);
+    const logged = await testsAfterTestPatch(sandbox, instance, environment, context, log);
+    const run = logged.run;
     timing.testDurationMs += run.durationMs;
-    await writeFile(instanceFile(context.layout, model, id, 'testOutput'), testOutputText(run, timeoutMs));
-    const verdict = judgeTestRun(run, environment, instance);
+    await writeLoggedRun(context, model, id, logged, 'after');
+    if (run.timedOut && !modelFailuresUnresolved) {
+      await log.write(`Test timed out after ${logged.timeoutSeconds} seconds.`);
+      return { status: 'error', detail: 'tests timed out' };
+    }
+    const verdict = judge(logged, environment, instance, context);
     for (const issue of verdict.checked.issues) await log.write(`cross-check: ${issue}`);
+    if (!verdict.found) await log.write(`no results to grade: ${verdict.reason ?? ''}`);
 
     let goldValidation: GoldValidation | undefined;
     if (before) {
-      const passed = passedBefore(before, instance, environment);
+      const passed = passedBefore(before);
       goldValidation = {
         // No FAIL_TO_PASS test at all would make any patch that keeps PASS_TO_PASS a fix.
         valid: instance.FAIL_TO_PASS.length > 0 && passed.length === 0 && verdict.grade.resolved,
@@ -171,13 +216,10 @@ async function evaluate(
       await log.write(`gold validation: ${goldValidation.valid ? 'valid' : 'INVALID'}`);
     }
 
-    const resolved = verdict.grade.resolved;
+    const swebench = reportBodyForVerdict(verdict, logged.log);
+    const resolved = swebench.resolved;
     await writeInstanceReport(reportPath, id, {
-      patch_is_None: false,
-      patch_exists: true,
-      patch_successfully_applied: true,
-      resolved,
-      tests_status: verdict.grade.testsStatus,
+      ...swebench,
       swe_srl: {
         outcome: resolved ? 'resolved' : 'unresolved',
         ...(application.method ? { patch_applied_with: application.method } : {}),
@@ -186,6 +228,8 @@ async function evaluate(
         tests_timed_out: run.timedOut,
         integrity_issues: verdict.checked.issues,
         fail_to_pass_fraction: verdict.grade.failToPassFraction,
+        ...(verdict.found ? {} : { no_results_reason: verdict.reason ?? '' }),
+        ...(logged.preTest.steps.length > 0 ? { pre_test_exit_codes: logged.preTest.steps.map((step) => step.exitCode) } : {}),
         ...(goldValidation ? { gold_validation: goldValidation } : {}),
       },
     });

@@ -1,7 +1,17 @@
 /**
- * SWE-bench's grading rules. An instance is resolved when every FAIL_TO_PASS test passes and every
- * PASS_TO_PASS test still passes. A FAIL_TO_PASS test that is skipped or missing from the results
- * counts as failed; a PASS_TO_PASS test that is skipped counts as kept (it was not broken).
+ * SWE-bench's grading rules (v5, `swebench/harness/grading.py`), from its facts:
+ *
+ *  - A FAIL_TO_PASS test succeeds when it PASSED (XFAIL counts as PASSED here) and fails when it
+ *    FAILED, ERRORed, was SKIPPED or is missing.
+ *  - A PASS_TO_PASS test is kept when it PASSED or was SKIPPED, broken when it FAILED, ERRORed or
+ *    is missing.
+ *  - An expected id cut inside its parameters (more `[` than `]`, e.g. `test_x[a` for
+ *    `test_x[a b]`, as SWE-bench's own parser stored 676 ids of SWE-bench Verified) matches the
+ *    results whose name starts with it, when they all agree on pass versus not-pass; it then takes
+ *    the first such result's status. A whole id only ever matches itself.
+ *  - Fail-only repositories (SWE-bench's FAIL_ONLY_REPOS) count a listed test as failed only when
+ *    the results say FAILED, by its exact id; anything else, missing included, succeeds.
+ *  - Resolved when every FAIL_TO_PASS test succeeds and every PASS_TO_PASS test is kept.
  */
 import type { Instance } from './instances.js';
 import type { TestStatus, TestStatusMap } from './test-status.js';
@@ -26,14 +36,57 @@ export interface Grade {
   failToPassFraction: number;
 }
 
-type Rule = (status: TestStatus | undefined) => boolean;
+/** SWE-bench's EvalType. */
+export const EVAL_TYPES = ['pass_and_fail', 'fail_only'] as const;
+export type EvalType = (typeof EVAL_TYPES)[number];
 
-const passes: Rule = (status) => status === 'PASSED';
-const kept: Rule = (status) => status === 'PASSED' || status === 'SKIPPED';
+export interface GradingOptions {
+  /** Default `pass_and_fail`; `fail_only` for SWE-bench's FAIL_ONLY_REPOS. */
+  evalType?: EvalType;
+}
 
-function sort(names: readonly string[], statuses: TestStatusMap, normalize: (name: string) => string, succeeded: Rule): TestOutcomes {
+function passing(status: TestStatus): boolean {
+  return status === 'PASSED';
+}
+
+function count(text: string, character: string): number {
+  let total = 0;
+  for (const c of text) if (c === character) total++;
+  return total;
+}
+
+/**
+ * The results key an expected id stands for: itself when present; for an id cut inside its
+ * parameters, the first key it prefixes, provided every key it prefixes agrees on pass versus
+ * not-pass (otherwise nothing, and the test counts as missing).
+ */
+export function resolveTestId(id: string, statuses: TestStatusMap): string | undefined {
+  if (statuses.has(id)) return id;
+  if (count(id, '[') <= count(id, ']')) return undefined;
+  const matches = [...statuses.keys()].filter((key) => key.startsWith(id));
+  if (matches.length === 0) return undefined;
+  const outcomes = new Set(matches.map((key) => passing(statuses.get(key)!)));
+  return outcomes.size === 1 ? matches[0] : undefined;
+}
+
+function statusOf(id: string, statuses: TestStatusMap): TestStatus | undefined {
+  const key = resolveTestId(id, statuses);
+  return key === undefined ? undefined : statuses.get(key);
+}
+
+type Check = (id: string, statuses: TestStatusMap) => boolean;
+
+const passes: Check = (id, statuses) => statusOf(id, statuses) === 'PASSED';
+const kept: Check = (id, statuses) => {
+  const status = statusOf(id, statuses);
+  return status === 'PASSED' || status === 'SKIPPED';
+};
+// Exact id only, as SWE-bench's check_fail_only does.
+const notFailed: Check = (id, statuses) => statuses.get(id) !== 'FAILED';
+
+function sort(names: readonly string[], statuses: TestStatusMap, normalize: (name: string) => string, succeeded: Check): TestOutcomes {
   const outcomes: TestOutcomes = { success: [], failure: [] };
-  for (const name of names) (succeeded(statuses.get(normalize(name))) ? outcomes.success : outcomes.failure).push(name);
+  for (const name of names) (succeeded(normalize(name), statuses) ? outcomes.success : outcomes.failure).push(name);
   return outcomes;
 }
 
@@ -41,12 +94,17 @@ export function gradeInstance(
   statuses: TestStatusMap,
   instance: Pick<Instance, 'FAIL_TO_PASS' | 'PASS_TO_PASS' | 'FAIL_TO_FAIL' | 'PASS_TO_FAIL'>,
   normalize: (name: string) => string = (name) => name,
+  options: GradingOptions = {},
 ): Grade {
+  const failOnly = options.evalType === 'fail_only';
+  const resolution = failOnly ? notFailed : passes;
+  const maintenance = failOnly ? notFailed : kept;
   const testsStatus: TestsStatus = {
-    FAIL_TO_PASS: sort(instance.FAIL_TO_PASS, statuses, normalize, passes),
-    PASS_TO_PASS: sort(instance.PASS_TO_PASS, statuses, normalize, kept),
-    FAIL_TO_FAIL: sort(instance.FAIL_TO_FAIL ?? [], statuses, normalize, passes),
-    PASS_TO_FAIL: sort(instance.PASS_TO_FAIL ?? [], statuses, normalize, passes),
+    FAIL_TO_PASS: sort(instance.FAIL_TO_PASS, statuses, normalize, resolution),
+    PASS_TO_PASS: sort(instance.PASS_TO_PASS, statuses, normalize, maintenance),
+    // SWE-bench fills these only when asked (calculate_to_fail); its datasets have no such lists.
+    FAIL_TO_FAIL: sort(instance.FAIL_TO_FAIL ?? [], statuses, normalize, resolution),
+    PASS_TO_FAIL: sort(instance.PASS_TO_FAIL ?? [], statuses, normalize, resolution),
   };
   const failToPass = testsStatus.FAIL_TO_PASS;
   const total = failToPass.success.length + failToPass.failure.length;

@@ -23,21 +23,34 @@ export {
   parseNodeTestLog,
   parseJunitXml,
   structuredReportFor,
+  parseSweBenchPytestLog,
+  parseSweBenchPytestOptionsLog,
+  parseSweBenchPytestV2Log,
+  parseSweBenchMatplotlibLog,
+  parseSweBenchSeabornLog,
+  parseSweBenchDjangoLog,
+  parseSweBenchSympyLog,
+  SWEBENCH_REPO_PARSERS,
+  SWEBENCH_FAIL_ONLY_REPOS,
   type LogParser,
   type LogParserName,
 } from './log-parsers/index.js';
 export type { TestStatus, TestStatusMap } from './test-status.js';
 export { crossCheck, type CheckedResults, type TestRunEvidence } from './cross-check.js';
-export { gradeInstance, type Grade, type TestsStatus, type TestOutcomes } from './grading.js';
-export { judgeTestRun, type TestVerdict } from './test-verdict.js';
+export { gradeInstance, resolveTestId, EVAL_TYPES, type EvalType, type GradingOptions, type Grade, type TestsStatus, type TestOutcomes } from './grading.js';
+export { judgeTestRun, judgeTestLog, evalTypeFor, type TestVerdict, type GradingPolicy, type RunEvidence } from './test-verdict.js';
+export { readSweBenchLog, formatTestOutput, SWEBENCH_LOG_MARKERS, type SweBenchLogView } from './swebench-log.js';
+export { classifyInfraFailure, type InfraFailure } from './infra-failure.js';
+export { runPreTestSteps, preTestCommands, type PreTestResult } from './pre-test.js';
+export { regradeRun, type RegradeOptions, type RegradeResult } from './regrade.js';
 export { rlvrReward, type RlvrRewardOptions, type RlvrRewardResult } from './rlvr-reward.js';
 export { evaluateInstance, EvaluationError, type InstanceResult, type InstanceStatus, type InstanceEvaluationContext } from './evaluate-instance.js';
 export { runEvaluation, type RunEvaluationOptions, type RunEvaluationResult } from './run-evaluation.js';
-export { summarizeRun, type RunSummary } from './summary.js';
+export { summarizeRun, type RunSummary, type RunLeftovers } from './summary.js';
 export { readInstanceReport, writeInstanceReport, type InstanceReport, type InstanceReportBody, type SweSrlReportDetails } from './report.js';
 export { DEFAULT_LOGS_DIR, INSTANCE_FILES, instanceDirectory, summaryPath, type RunLayout } from './run-layout.js';
 export type { InstanceSandboxProvider } from './sandbox-provider.js';
-export { DockerInstanceProvider, EVAL_OUTPUT_LIMIT_BYTES, type DockerProviderOptions } from './docker-provider.js';
+export { DockerInstanceProvider, EVAL_OUTPUT_LIMIT_BYTES, IMAGE_SOURCES, effectiveLimits, type DockerProviderOptions, type ImageSource } from './docker-provider.js';
 export { SAMPLE_INSTANCES_DIR } from './sample-instances.js';
 export { EvaluationProgress, type ProgressStream } from './progress.js';
 export { runWithWorkers } from './worker-pool.js';

@@ -1,23 +1,28 @@
 /**
- * Applies a patch inside a sandbox the way SWE-bench does: `git apply`, then `git apply --reject`,
- * then GNU `patch` with fuzz, keeping the first that succeeds and recording every attempt.
+ * Applies a patch inside a sandbox the way SWE-bench v5 does (run_instance's GIT_APPLY_CMDS):
+ * `git apply --verbose`, then `--3way`, then `--reject`, then `patch --batch --forward --fuzz=5`,
+ * keeping the first that succeeds and recording every attempt; the tree is put back between
+ * attempts (a `--reject` run applies hunks partially, `--3way` leaves conflict markers); and when
+ * every attempt failed, a patch whose reverse applies (`git apply --check --reverse`) is already in
+ * the tree and counts as applied.
  *
- * Two departures from SWE-bench, both so a failed attempt cannot leak into the next one or into the
- * graded tree: after a failed attempt the files the patch names are restored (a `--reject` run
- * applies hunks partially and leaves `.rej` files), and `patch` runs with `--forward` and without
- * backup files (`--batch` alone would silently reverse a patch that looks already applied, and
- * `.orig` files would show up in the diff).
+ * Line endings: each method first gets the patch exactly as given, so a patch git apply takes as
+ * given (CRLF lines for a file with CRLF endings, on every line or on some) is never altered. Only
+ * when that fails does the same method get the patch with CRLF turned into LF and a final newline
+ * added (a patch recorded from a terminal); SWE-bench only ever tries it as given.
  */
 import type { Sandbox } from '../sandbox/types.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { normalizePatch, touchedPaths } from './patch-files.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 
-export const PATCH_METHODS = ['git apply', 'git apply --reject', 'patch --fuzz=5'] as const;
-export type PatchMethod = (typeof PATCH_METHODS)[number];
+export const PATCH_METHODS = ['git apply', 'git apply --3way', 'git apply --reject', 'patch --fuzz=5'] as const;
+export type PatchMethod = (typeof PATCH_METHODS)[number] | 'already applied';
 
 export interface PatchAttempt {
   method: PatchMethod;
+  /** Which form of the patch: exactly as given, or with LF line endings. */
+  form: 'as given' | 'LF line endings';
   command: string;
   exitCode: number | null;
   output: string;
@@ -25,7 +30,7 @@ export interface PatchAttempt {
 
 export interface PatchApplication {
   applied: boolean;
-  /** The method that applied it. */
+  /** The method that applied it (`already applied`: only its reverse applies). */
   method?: PatchMethod;
   attempts: PatchAttempt[];
   /** Why no method applied it (the last attempt's complaint), when none did. */
@@ -36,64 +41,95 @@ export interface ApplyPatchOptions {
   /** Names the patch file in the sandbox's temporary directory, for logs. */
   label?: string;
   timeoutMs?: number;
+  /**
+   * How a failed attempt is undone: `worktree` puts the whole tree back to HEAD (SWE-bench's
+   * `git checkout -- . ; git clean -fd`, for a patch applied to a clean checkout); `touched-paths`
+   * (the default) restores only the files the patch names, so changes already made to other files
+   * (the model's, under a test patch) survive.
+   */
+  resetBetweenAttempts?: 'worktree' | 'touched-paths';
 }
 
-function commandFor(method: PatchMethod, patchPath: string): string {
+function commandFor(method: Exclude<PatchMethod, 'already applied'>, patchPath: string): string {
   const file = shellQuote(patchPath);
   switch (method) {
     case 'git apply':
       return `git apply --verbose ${file}`;
+    case 'git apply --3way':
+      return `git apply --verbose --3way ${file}`;
     case 'git apply --reject':
       return `git apply --verbose --reject ${file}`;
     case 'patch --fuzz=5':
-      return `patch --batch --forward --fuzz=5 -p1 --no-backup-if-mismatch -i ${file}`;
+      return `patch --batch --forward --fuzz=5 -p1 -i ${file}`;
   }
 }
 
-/** Undoes whatever a failed attempt left in the files the patch names. */
-function restoreCommand(paths: string[]): string {
+/** Undoes whatever a failed attempt left in the files the patch names (index entries included). */
+function restoreTouchedPaths(paths: string[]): string {
   const quoted = paths.map(shellQuote).join(' ');
   return (
     `for f in ${quoted}; do ` +
-    'if git cat-file -e "HEAD:$f" 2>/dev/null; then git checkout -q HEAD -- "$f"; else rm -f -- "$f"; fi; ' +
+    'if git cat-file -e "HEAD:$f" 2>/dev/null; then git checkout -q HEAD -- "$f"; else git rm -q --cached --ignore-unmatch -- "$f" >/dev/null 2>&1; rm -f -- "$f"; fi; ' +
     'rm -f -- "$f.rej" "$f.orig"; done'
   );
 }
+
+// `git reset --hard` rather than SWE-bench's `git checkout -- .`, which refuses the unmerged
+// entries a failed --3way leaves and would let them reach the next attempt.
+const RESTORE_WORKTREE = 'git reset -q --hard HEAD && git clean -fdq';
 
 function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
 }
 
 export async function applyPatch(sandbox: Sandbox, patch: string, options: ApplyPatchOptions = {}): Promise<PatchApplication> {
-  const normalized = normalizePatch(patch);
   const suffix = unguessableSuffix();
-  const patchPath = `/tmp/swe-srl-${options.label ?? 'patch'}-${suffix}.diff`;
-  await sandbox.writeFile(patchPath, normalized);
-  // CRLF on only some lines of a patch is real: the lines of a file that has CRLF endings (a patch
-  // recorded from a terminal has CRLF on every line). Normalising would break every hunk of that
-  // file, so such a patch gets one `git apply` as given first.
-  const mixedLineEndings = patch.includes('\r\n') && /(^|[^\r])\n/.test(patch);
-  const asGivenPath = mixedLineEndings ? `/tmp/swe-srl-${options.label ?? 'patch'}-${suffix}-as-given.diff` : undefined;
-  if (asGivenPath) await sandbox.writeFile(asGivenPath, patch.endsWith('\n') ? patch : `${patch}\n`);
+  const base = `/tmp/swe-srl-${options.label ?? 'patch'}-${suffix}`;
+  const asGivenPath = `${base}.diff`;
+  await sandbox.writeFile(asGivenPath, patch);
+  const normalized = normalizePatch(patch);
+  const lfPath = normalized !== patch ? `${base}-lf.diff` : undefined;
+  if (lfPath) await sandbox.writeFile(lfPath, normalized);
+  const forms: Array<{ form: PatchAttempt['form']; path: string }> = [
+    { form: 'as given', path: asGivenPath },
+    ...(lfPath ? [{ form: 'LF line endings' as const, path: lfPath }] : []),
+  ];
+
   const paths = touchedPaths(normalized);
   const cd = `cd ${shellQuote(sandbox.workdir)}`;
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const restore = async () => {
+    const command = options.resetBetweenAttempts === 'worktree' ? RESTORE_WORKTREE : paths.length > 0 ? restoreTouchedPaths(paths) : undefined;
+    if (command) await sandbox.run(`${cd} && ${command}`, { timeoutMs: 60_000 });
+  };
   const attempts: PatchAttempt[] = [];
-  const plan: Array<{ method: PatchMethod; path: string }> = [
-    ...(asGivenPath ? [{ method: 'git apply' as const, path: asGivenPath }] : []),
-    ...PATCH_METHODS.map((method) => ({ method, path: patchPath })),
-  ];
   try {
-    for (const { method, path } of plan) {
-      const command = commandFor(method, path);
-      const result = await sandbox.run(`${cd} && ${command} < /dev/null`, { timeoutMs: options.timeoutMs ?? 120_000 });
-      attempts.push({ method, command, exitCode: result.exitCode, output: result.output });
-      if (result.exitCode === 0) return { applied: true, method, attempts };
-      if (paths.length > 0) await sandbox.run(`${cd} && ${restoreCommand(paths)}`, { timeoutMs: 60_000 });
+    for (const method of PATCH_METHODS) {
+      for (const { form, path } of forms) {
+        if (attempts.length > 0) await restore();
+        const command = commandFor(method, path);
+        const result = await sandbox.run(`${cd} && ${command} < /dev/null`, { timeoutMs });
+        attempts.push({ method, form, command, exitCode: result.exitCode, output: result.output });
+        if (result.exitCode === 0) return { applied: true, method, attempts };
+      }
     }
+    // As SWE-bench: the last attempt's tree is checked as it is, since a chain of failures can
+    // leave the patch wholly applied (hunks `patch --forward` skipped as already there).
+    for (const { form, path } of forms) {
+      const command = `git apply --check --reverse ${shellQuote(path)}`;
+      const result = await sandbox.run(`${cd} && ${command} < /dev/null`, { timeoutMs });
+      attempts.push({ method: 'already applied', form, command, exitCode: result.exitCode, output: result.output });
+      if (result.exitCode === 0) {
+        // The tree stays as the last attempt left it, less the reject files it wrote.
+        if (paths.length > 0) await sandbox.run(`${cd} && for f in ${paths.map(shellQuote).join(' ')}; do rm -f -- "$f.rej"; done`, { timeoutMs: 30_000 });
+        return { applied: true, method: 'already applied', attempts };
+      }
+    }
+    await restore();
   } finally {
-    await sandbox.run(`rm -f ${[patchPath, ...(asGivenPath ? [asGivenPath] : [])].map(shellQuote).join(' ')}`, { timeoutMs: 30_000 });
+    await sandbox.run(`rm -f ${forms.map(({ path }) => shellQuote(path)).join(' ')}`, { timeoutMs: 30_000 });
   }
-  const last = attempts[attempts.length - 1];
+  const last = [...attempts].reverse().find((attempt) => attempt.method !== 'already applied') ?? attempts[attempts.length - 1];
   const failureReason = last ? `${last.method} failed (exit ${last.exitCode ?? 'timeout'}): ${lastLines(last.output, 5)}` : 'no attempt ran';
   return { applied: false, attempts, failureReason };
 }

@@ -87,16 +87,33 @@ export function touchedPaths(patch: string): string[] {
 // SWE-bench's list of extensions that are data, not tests, when choosing which files to run.
 const NON_TEST_EXTENSIONS = ['.json', '.png', 'csv', '.txt', '.md', '.jpg', '.jpeg', '.pkl', '.yml', '.yaml', '.toml'];
 
+// SWE-bench's is_django_test_file: Django's runner only takes modules that hold tests.
+function isDjangoTestFile(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name === 'tests.py' || name.startsWith('test_') || path.includes('/tests/') || path.includes('/test_');
+}
+
+/** A Django test file as the dotted label Django's runner takes: `tests/a/b.py` → `a.b`. */
+export function djangoTestLabel(path: string): string {
+  let label = path.endsWith('.py') ? path.slice(0, -3) : path;
+  if (label.startsWith('tests/')) label = label.slice('tests/'.length);
+  return label.replace(/\//g, '.');
+}
+
 /**
  * The test files a test patch adds or changes, which SWE-bench passes to the test command (its
  * "test directives"). Files the patch deletes are left out: no runner can be pointed at them.
+ * With `django`, as SWE-bench does for Django (whose runner refuses file paths), only test modules
+ * are kept and each becomes its dotted label.
  */
-export function testDirectives(testPatch: string): string[] {
+export function testDirectives(testPatch: string, style: 'paths' | 'django' = 'paths'): string[] {
   const directives: string[] = [];
   for (const file of patchedFiles(testPatch)) {
     if (file.newPath === undefined) continue;
     if (NON_TEST_EXTENSIONS.some((extension) => file.newPath!.endsWith(extension))) continue;
-    if (!directives.includes(file.newPath)) directives.push(file.newPath);
+    if (style === 'django' && !isDjangoTestFile(file.newPath)) continue;
+    const directive = style === 'django' ? djangoTestLabel(file.newPath) : file.newPath;
+    if (!directives.includes(directive)) directives.push(directive);
   }
   return directives;
 }

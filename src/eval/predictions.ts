@@ -55,7 +55,10 @@ export function modelDirectoryName(modelNameOrPath: string): string {
   return name === '.' || name === '..' ? name.replace(/\./g, '_') : name;
 }
 
-/** True when a prediction carries no change: null, empty or only whitespace. */
+/**
+ * True when a prediction carries no patch: null or the empty string, as SWE-bench counts its
+ * empty_patch instances. A patch of only whitespace is evaluated (and fails to apply), as there.
+ */
 export function isEmptyPatch(patch: string | null): boolean {
-  return patch === null || patch.trim() === '';
+  return patch === null || patch === '';
 }

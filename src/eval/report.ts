@@ -1,14 +1,19 @@
 /**
- * The per-instance report.json in SWE-bench's shape (`{ [instance_id]: { patch_is_None,
- * patch_exists, patch_successfully_applied, resolved, tests_status } }`), so SWE-bench's tools and
- * leaderboards read it. What SWE-bench does not record (how the patch applied, timeouts, why results
+ * The per-instance report.json in SWE-bench v5's shape (`{ [instance_id]: { patch_is_None,
+ * patch_exists, patch_successfully_applied, resolved, infra_failure, [infra_failure_reason],
+ * [tests_status] } }`), so SWE-bench's tools and leaderboards read it. As in SWE-bench,
+ * `patch_successfully_applied` means "the log had results to grade": false (and no tests_status)
+ * when the log holds none, with infra_failure/infra_failure_reason saying when that looks like the
+ * environment's fault. What SWE-bench does not record (how the patch applied, timeouts, why results
  * were distrusted, gold validation) goes under one extra key, `swe_srl`, which those tools ignore.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomically } from '../io/atomic-write.js';
 import type { TestsStatus } from './grading.js';
+import { classifyInfraFailure } from './infra-failure.js';
 import type { PatchMethod } from './patch-apply.js';
+import type { TestVerdict } from './test-verdict.js';
 
 export type InstanceOutcome = 'resolved' | 'unresolved' | 'empty_patch';
 
@@ -30,6 +35,12 @@ export interface SweSrlReportDetails {
   integrity_issues?: string[];
   fail_to_pass_fraction?: number;
   gold_validation?: GoldValidation;
+  /** Why the log had no results to grade, when it had none. */
+  no_results_reason?: string;
+  /** The pre-test steps' exit statuses, in order. */
+  pre_test_exit_codes?: Array<number | null>;
+  /** When the report came from `--regrade`. */
+  regraded_at?: string;
 }
 
 export interface InstanceReportBody {
@@ -37,8 +48,28 @@ export interface InstanceReportBody {
   patch_exists: boolean;
   patch_successfully_applied: boolean;
   resolved: boolean;
+  /** v5: the log had no results and its signature is an environment's (advisory). */
+  infra_failure: boolean;
+  infra_failure_reason?: string;
   tests_status?: TestsStatus;
   swe_srl?: SweSrlReportDetails;
+}
+
+/** The SWE-bench part of a report for a graded log (get_eval_report's, given the verdict). */
+export function reportBodyForVerdict(verdict: TestVerdict, testOutput: string): Omit<InstanceReportBody, 'swe_srl'> {
+  const body: Omit<InstanceReportBody, 'swe_srl'> = {
+    patch_is_None: false,
+    patch_exists: true,
+    patch_successfully_applied: verdict.found,
+    resolved: verdict.found && verdict.grade.resolved,
+    infra_failure: false,
+  };
+  if (!verdict.found) {
+    const classified = classifyInfraFailure(testOutput);
+    if (classified) return { ...body, infra_failure: classified.tier === 'environment', infra_failure_reason: classified.reason };
+    return body;
+  }
+  return { ...body, tests_status: verdict.grade.testsStatus };
 }
 
 export type InstanceReport = Record<string, InstanceReportBody>;
@@ -51,6 +82,8 @@ const reportBodySchema = z.looseObject({
   patch_exists: z.boolean(),
   patch_successfully_applied: z.boolean(),
   resolved: z.boolean(),
+  // Reports written before v5's key existed have none.
+  infra_failure: z.boolean().default(false),
   tests_status: z
     .looseObject({ FAIL_TO_PASS: outcomesSchema, PASS_TO_PASS: outcomesSchema })
     .optional(),

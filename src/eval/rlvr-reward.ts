@@ -10,9 +10,10 @@
 import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
 import type { TestsStatus } from './grading.js';
+import { runPreTestSteps } from './pre-test.js';
 import type { TestEnvironment } from './test-environment.js';
 import { applyTestPatch, runTests, type TestSelection } from './test-run.js';
-import { judgeTestRun } from './test-verdict.js';
+import { judgeTestRun, type GradingPolicy } from './test-verdict.js';
 
 export const DEFAULT_TEST_TIMEOUT_SECONDS = 1800;
 
@@ -26,6 +27,7 @@ export interface RlvrRewardOptions {
   /** Test command time limit; the environment's `timeout`, else 30 minutes. */
   timeoutMs?: number;
   selection?: TestSelection;
+  grading?: GradingPolicy;
 }
 
 export interface RlvrRewardResult {
@@ -49,6 +51,9 @@ export async function rlvrReward(
   environment: TestEnvironment,
   options: RlvrRewardOptions = {},
 ): Promise<RlvrRewardResult> {
+  const timeoutMs = options.timeoutMs ?? (environment.timeoutSeconds ?? DEFAULT_TEST_TIMEOUT_SECONDS) * 1000;
+  // As SWE-bench's eval script: the spec's eval_commands and re-install, then the test patch.
+  await runPreTestSteps(sandbox, environment, { timeoutMs });
   const testPatch = await applyTestPatch(sandbox, instance);
   if (!testPatch.applied) {
     return {
@@ -63,9 +68,8 @@ export async function rlvrReward(
       testDurationMs: 0,
     };
   }
-  const timeoutMs = options.timeoutMs ?? (environment.timeoutSeconds ?? DEFAULT_TEST_TIMEOUT_SECONDS) * 1000;
   const run = await runTests(sandbox, environment, instance, { timeoutMs, ...(options.selection ? { selection: options.selection } : {}) });
-  const { grade, checked } = judgeTestRun(run, environment, instance);
+  const { grade, checked } = judgeTestRun(run, environment, instance, options.grading, timeoutMs / 1000);
   const keptTheRest = grade.testsStatus.PASS_TO_PASS.failure.length === 0;
   const reward = grade.resolved ? 1 : options.partialCredit && keptTheRest ? grade.failToPassFraction : 0;
   return {

@@ -17,6 +17,7 @@ import { DEFAULT_LOGS_DIR, instanceDirectory, instanceFile, summaryPath, type Ru
 import type { InstanceSandboxProvider } from './sandbox-provider.js';
 import { summarizeRun, type RunSummary } from './summary.js';
 import type { TestSelection } from './test-run.js';
+import type { GradingPolicy } from './test-verdict.js';
 import { runWithWorkers } from './worker-pool.js';
 import { writeFileAtomically } from '../io/atomic-write.js';
 
@@ -43,6 +44,10 @@ export interface RunEvaluationOptions {
   progress?: ProgressStream | null;
   /** Stops starting new instances (running ones finish and clean up). */
   signal?: AbortSignal;
+  /** Where grading departs from SWE-bench (see GradingPolicy). */
+  grading?: GradingPolicy;
+  /** `error` (SWE-bench, the default) or `unresolved`: see InstanceEvaluationContext. */
+  modelFailures?: 'error' | 'unresolved';
 }
 
 export interface RunEvaluationResult {
@@ -114,6 +119,8 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
     environments: options.environments,
     provider: options.provider,
     gold,
+    ...(options.grading ? { grading: options.grading } : {}),
+    ...(options.modelFailures ? { modelFailures: options.modelFailures } : {}),
     ...(options.timeoutSeconds !== undefined ? { timeoutMs: options.timeoutSeconds * 1000 } : {}),
     ...(options.selection ? { selection: options.selection } : {}),
   };
@@ -131,7 +138,8 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
   );
   progress?.end();
 
-  const summary = await summarizeRun({ layout, instances, predictions, gold });
+  const leftovers = await options.provider.leftovers?.(options.runId).catch(() => undefined);
+  const summary = await summarizeRun({ layout, instances, predictions, gold, ...(leftovers ? { leftovers } : {}) });
   const model = predictions[0]?.model_name_or_path ?? (gold ? 'gold' : 'None');
   const path = summaryPath(layout, model);
   await mkdir(layout.reportDir, { recursive: true });

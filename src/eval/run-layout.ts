@@ -16,6 +16,12 @@ export const INSTANCE_FILES = {
   log: 'run_instance.log',
   /** Ours, for --gold: the test run before the gold patch. */
   testOutputBeforePatch: 'test_output_before_patch.txt',
+  /** Ours, for --regrade: the run's exit status, limits and runner-report state (test-run-record.ts). */
+  testRun: 'test_run.json',
+  /** Ours: the runner's own report (JUnit XML, TAP or the unittest hook's JSON), as it wrote it. */
+  runnerReport: 'runner_report',
+  testRunBeforePatch: 'test_run_before_patch.json',
+  runnerReportBeforePatch: 'runner_report_before_patch',
 } as const;
 
 export interface RunLayout {

@@ -4,4 +4,5 @@
  */
 import type { EnvironmentSpec } from '../sandbox/images/environment-spec.js';
 
-export type TestEnvironment = Pick<EnvironmentSpec, 'testCmd' | 'logParser'> & Partial<Pick<EnvironmentSpec, 'timeoutSeconds' | 'name'>>;
+export type TestEnvironment = Pick<EnvironmentSpec, 'testCmd' | 'logParser'> &
+  Partial<Pick<EnvironmentSpec, 'timeoutSeconds' | 'name' | 'preTest' | 'reinstall' | 'instanceInstall' | 'testDirectives' | 'runnerReport' | 'evalType'>>;

@@ -28,7 +28,7 @@ export interface TestRunOptions {
 export type StructuredReportState =
   | { state: 'not-supported' }
   | { state: 'missing'; reason: string }
-  | { state: 'read'; results: StructuredResults };
+  | { state: 'read'; results: StructuredResults; content: Uint8Array };
 
 export interface TestRun {
   command: string;
@@ -63,7 +63,7 @@ export async function applyTestPatch(sandbox: Sandbox, instance: Instance): Prom
 }
 
 export function testCommandFor(environment: TestEnvironment, instance: Instance, selection: TestSelection = 'test-patch-files'): string {
-  const directives = selection === 'test-patch-files' ? testDirectives(instance.test_patch) : [];
+  const directives = selection === 'test-patch-files' ? testDirectives(instance.test_patch, environment.testDirectives) : [];
   return buildTestCommand(environment, directives);
 }
 
@@ -80,12 +80,12 @@ async function readStructuredReport(
   }
   const results = read(content);
   if (results.size === 0) return { state: 'missing', reason: 'the runner report lists no tests' };
-  return { state: 'read', results };
+  return { state: 'read', results, content };
 }
 
 export async function runTests(sandbox: Sandbox, environment: TestEnvironment, instance: Instance, options: TestRunOptions): Promise<TestRun> {
   const command = testCommandFor(environment, instance, options.selection);
-  const format = structuredReportFor(environment.logParser);
+  const format = environment.runnerReport === false ? undefined : structuredReportFor(environment.logParser);
   // A fresh directory with an unguessable name, created only now: code under test cannot have
   // planted a report there beforehand.
   const privateDir = `/tmp/swe-srl-results-${unguessableSuffix()}`;

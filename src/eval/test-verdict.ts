@@ -1,35 +1,99 @@
-/** From a finished test run to a grade: parse the log, cross-check it, apply SWE-bench's rules. */
-import type { Instance } from './instances.js';
+/**
+ * From a test log to a grade: read it as SWE-bench does (swebench-log.ts), hold it to the runner's
+ * own report when there is one (cross-check.ts), apply SWE-bench's rules (grading.ts). A live run
+ * and `--regrade` go through this same function over the same test_output.txt, so a re-grade
+ * reproduces the verdict.
+ */
 import { crossCheck, type CheckedResults } from './cross-check.js';
-import { gradeInstance, type Grade } from './grading.js';
-import { getLogParser } from './log-parsers/index.js';
-import type { TestStatusMap } from './test-status.js';
+import { gradeInstance, type EvalType, type Grade } from './grading.js';
+import type { Instance } from './instances.js';
+import { getLogParser, SWEBENCH_FAIL_ONLY_REPOS, type LogParser } from './log-parsers/index.js';
+import { formatTestOutput, readSweBenchLog, type SweBenchLogView } from './swebench-log.js';
+import { isFailure } from './test-status.js';
 import type { TestEnvironment } from './test-environment.js';
-import type { TestRun } from './test-run.js';
+import type { StructuredReportState, TestRun } from './test-run.js';
+
+/** What the harness knows about a run beyond its log (absent for a log SWE-bench made). */
+export interface RunEvidence {
+  exitCode: number | null;
+  timedOut: boolean;
+  truncated: boolean;
+  structured: StructuredReportState;
+}
+
+/**
+ * Where swe-srl's grading may differ from SWE-bench's, each named; the defaults are SWE-bench's
+ * except where noted (the README lists them all).
+ */
+export interface GradingPolicy {
+  /**
+   * Spell expected ids as the parser spells log ids before matching (default true: it makes rows
+   * of older dataset copies, whose parametrised ids hold another machine's absolute paths, match;
+   * on SWE-bench's current rows it changes nothing). False compares them as listed, as SWE-bench.
+   */
+  normalizeExpectedIds?: boolean;
+  /** Hold the log to the runner's own report (default true; SWE-bench has no such report). */
+  crossCheck?: boolean;
+}
 
 export interface TestVerdict {
-  /** What the console log alone said. */
-  logStatuses: TestStatusMap;
+  /** SWE-bench's reading of the log. */
+  view: SweBenchLogView;
   checked: CheckedResults;
+  /** There are results to grade (SWE-bench's report calls this patch_successfully_applied). */
+  found: boolean;
+  /** Why not, when not found. */
+  reason?: string;
   grade: Grade;
 }
 
-export function judgeTestRun(run: TestRun, environment: TestEnvironment, instance: Instance): TestVerdict {
+/** SWE-bench's eval type for an environment: its own setting, else by repository. */
+export function evalTypeFor(environment: TestEnvironment, repo: string): EvalType {
+  return environment.evalType ?? (SWEBENCH_FAIL_ONLY_REPOS.has(repo) ? 'fail_only' : 'pass_and_fail');
+}
+
+function expectedNames(instance: Instance, parser: LogParser, policy: GradingPolicy): { names: string[]; normalize: (name: string) => string } {
+  const normalize = policy.normalizeExpectedIds === false ? (name: string) => name : (name: string) => parser.normalizeTestName(name);
+  const names = [...instance.FAIL_TO_PASS, ...instance.PASS_TO_PASS, ...(instance.FAIL_TO_FAIL ?? []), ...(instance.PASS_TO_FAIL ?? [])].map(normalize);
+  return { names, normalize };
+}
+
+export function judgeTestLog(
+  log: string | Uint8Array,
+  environment: TestEnvironment,
+  instance: Instance,
+  evidence?: RunEvidence,
+  policy: GradingPolicy = {},
+): TestVerdict {
   const parser = getLogParser(environment.logParser);
-  const logStatuses = parser.parse(run.output);
-  const namesOfInterest = [
-    ...instance.FAIL_TO_PASS,
-    ...instance.PASS_TO_PASS,
-    ...(instance.FAIL_TO_FAIL ?? []),
-    ...(instance.PASS_TO_FAIL ?? []),
-  ].map((name) => parser.normalizeTestName(name));
-  const checked = crossCheck({
-    log: logStatuses,
-    exitCode: run.exitCode,
-    timedOut: run.timedOut,
-    structured: run.structured,
-    namesOfInterest,
-  });
-  const grade = gradeInstance(checked.statuses, instance, (name) => parser.normalizeTestName(name));
-  return { logStatuses, checked, grade };
+  const view = readSweBenchLog(log, parser);
+  const { names, normalize } = expectedNames(instance, parser, policy);
+  const unchecked: CheckedResults = { statuses: view.statuses, trusted: true, issues: [] };
+  const checked =
+    evidence && policy.crossCheck !== false
+      ? crossCheck({ log: view.statuses, parser, exitCode: evidence.exitCode, timedOut: evidence.timedOut, truncated: evidence.truncated, structured: evidence.structured, namesOfInterest: names })
+      : unchecked;
+
+  let found = view.found && checked.trusted;
+  let reason = view.found ? checked.issues[0] : view.reason;
+  // SWE-bench reads the first exit-code line, which a test could have printed; the harness knows the real one.
+  const realExit = evidence?.exitCode;
+  if (found && realExit !== undefined && realExit !== null && realExit !== 0 && view.statuses.size > 0 && ![...view.statuses.values()].some(isFailure)) {
+    found = false;
+    reason = `the test command exited with ${realExit} but no test failed in its output`;
+  }
+  const graded = gradeInstance(found ? checked.statuses : new Map(), instance, normalize, { evalType: evalTypeFor(environment, instance.repo) });
+  // Nothing to grade is never a resolution, even for an instance that lists no tests.
+  const grade = found ? graded : { ...graded, resolved: false };
+  return { view, checked, found, ...(found ? {} : { reason: reason ?? 'no results' }), grade };
+}
+
+/** A finished run graded directly (the RLVR reward): its log as test_output.txt would hold it. */
+export function judgeTestRun(run: TestRun, environment: TestEnvironment, instance: Instance, policy: GradingPolicy = {}, timeoutSeconds = 0): TestVerdict {
+  const log = formatTestOutput({ output: run.output, exitCode: run.exitCode, timedOut: run.timedOut, timeoutSeconds });
+  return judgeTestLog(log, environment, instance, evidenceOf(run), policy);
+}
+
+export function evidenceOf(run: Pick<TestRun, 'exitCode' | 'timedOut' | 'truncated' | 'structured'>): RunEvidence {
+  return { exitCode: run.exitCode, timedOut: run.timedOut, truncated: run.truncated, structured: run.structured };
 }

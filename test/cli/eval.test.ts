@@ -62,7 +62,8 @@ test('a killed run resumes: only the instances without a report are evaluated ag
   );
   const runId = `eval-cli-resume-${process.pid}`;
   const common = ['--instances', instances, '--predictions', predictions, '--repos', fixture.reposDir, '--environments', fixture.environmentsDir];
-  const common2 = [...common, '--run-id', runId, '--max-workers', '1', '--report-dir', join(fixture.root, 'reports')];
+  // Timed-out tests as unresolved (swe-srl's choice) rather than errors (SWE-bench's), so the hung instance completes.
+  const common2 = [...common, '--run-id', runId, '--max-workers', '1', '--report-dir', join(fixture.root, 'reports'), '--model-failures', 'unresolved'];
   const reportOf = (candidate: Candidate) => join(fixture.root, 'logs', 'run_evaluation', runId, 'cli-test', `resume-${candidate}`, 'report.json');
 
   const first = spawn(process.execPath, [...cliArgs, ...common2, '--timeout', '120'], { cwd: fixture.root, env: childEnv, stdio: 'ignore' });
@@ -87,5 +88,15 @@ test('a killed run resumes: only the instances without a report are evaluated ag
   assert.deepEqual(summary.resolved_ids, ['resume-gold']);
   assert.equal(summary.completed_instances, 4);
   // The killed process could not remove its container; the resumed run did.
+  assert.deepEqual(containersOfRun(runId), []);
+
+  // Grading the run's logs again starts nothing and changes no verdict.
+  const regraded = runCli([...common2, '--regrade'], fixture.root);
+  assert.equal(regraded.status, 0, regraded.stderr);
+  assert.match(regraded.stderr, /regraded 4 instance\(s\) of run \S+: 0 verdict\(s\) changed/);
+  const again = JSON.parse(await readFile(join(fixture.root, 'reports', `cli-test.${runId}.json`), 'utf8'));
+  // What the engine held at the end is known only to a run that used one.
+  const { unstopped_instances: _a, unstopped_containers: _b, unremoved_images: _c, ...graded } = summary;
+  assert.deepEqual(again, graded);
   assert.deepEqual(containersOfRun(runId), []);
 });

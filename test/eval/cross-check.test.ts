@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crossCheck } from '../../src/eval/cross-check.js';
+import { getLogParser } from '../../src/eval/log-parsers/index.js';
+import { structuredReportFor } from '../../src/eval/log-parsers/structured-report.js';
 import type { TestStatus } from '../../src/eval/test-status.js';
 import type { StructuredReportState } from '../../src/eval/test-run.js';
 
@@ -8,54 +10,115 @@ function map(entries: Record<string, TestStatus>): Map<string, TestStatus> {
   return new Map(Object.entries(entries));
 }
 
-function report(entries: Record<string, TestStatus>): StructuredReportState {
-  const statuses = map(entries);
-  return { state: 'read', results: { statusOf: (name) => statuses.get(name), size: statuses.size } };
+/** A JUnit report as pytest writes it, for node ids and verdicts. */
+function junit(cases: Array<[classname: string, name: string, body: string]>): StructuredReportState {
+  const xml = `<?xml version="1.0"?><testsuites><testsuite>${cases
+    .map(([classname, name, body]) => `<testcase classname="${classname}" name="${name}">${body}</testcase>`)
+    .join('')}</testsuite></testsuites>`;
+  const content = Buffer.from(xml);
+  return { state: 'read', results: structuredReportFor('pytest')!.read(content), content };
 }
 
-test('with the runner\'s report, a test passes only when the report and the log agree', () => {
+const pytest = getLogParser('pytest');
+const sweBenchPytest = getLogParser('swebench-pytest');
+
+test('a passed result the runner does not report is dropped, one it contradicts takes its verdict', () => {
   const checked = crossCheck({
-    log: map({ a: 'PASSED', b: 'PASSED', forged: 'PASSED' }),
+    log: map({ 't.py::a': 'PASSED', 't.py::b': 'PASSED', 't.py::forged': 'PASSED' }),
+    parser: pytest,
     exitCode: 1,
     timedOut: false,
-    structured: report({ a: 'PASSED', b: 'FAILED' }),
+    structured: junit([
+      ['t', 'a', ''],
+      ['t', 'b', '<failure message="x"/>'],
+    ]),
   });
   assert.equal(checked.trusted, true);
-  assert.deepEqual(Object.fromEntries(checked.statuses), { a: 'PASSED', b: 'FAILED' });
-  assert.match(checked.issues.join('\n'), /does not list \(ignored\): forged/);
+  assert.deepEqual(Object.fromEntries(checked.statuses), { 't.py::a': 'PASSED', 't.py::b': 'FAILED' });
+  assert.match(checked.issues.join('\n'), /does not list \(ignored\): t\.py::forged/);
+  assert.match(checked.issues.join('\n'), /contradicts the log .*t\.py::b/);
 });
 
-test('a test missing from a capped log keeps the verdict of the runner\'s report', () => {
-  const checked = crossCheck({ log: map({}), exitCode: 0, timedOut: false, structured: report({ a: 'PASSED' }), namesOfInterest: ['a'] });
-  assert.equal(checked.statuses.get('a'), 'PASSED');
-});
-
-test('a report that was asked for and never written leaves no test passing', () => {
+test("an id SWE-bench's parser cut at its first space is confirmed by the runner's full id", () => {
   const checked = crossCheck({
-    log: map({ a: 'PASSED', b: 'SKIPPED' }),
+    // SWE-bench keys `test_x[a b]` and `test_x[a c]` both as `test_x[a`; the last line wins.
+    log: map({ 'tests/test_m.py::test_x[a': 'PASSED' }),
+    parser: sweBenchPytest,
     exitCode: 0,
     timedOut: false,
-    structured: { state: 'missing', reason: 'no file' },
+    structured: junit([
+      ['tests.test_m', 'test_x[a b]', ''],
+      ['tests.test_m', 'test_x[a c]', ''],
+    ]),
   });
-  assert.equal(checked.trusted, false);
-  assert.deepEqual([...checked.statuses.values()], ['FAILED', 'FAILED']);
+  assert.deepEqual(Object.fromEntries(checked.statuses), { 'tests/test_m.py::test_x[a': 'PASSED' });
+  assert.deepEqual(checked.issues, []);
 });
 
-test('a non-zero exit with no failing test in sight leaves no test passing', () => {
-  const checked = crossCheck({ log: map({ a: 'PASSED' }), exitCode: 1, timedOut: false, structured: { state: 'not-supported' } });
-  assert.equal(checked.trusted, false);
-  assert.equal(checked.statuses.get('a'), 'FAILED');
-  assert.match(checked.issues[0]!, /exited with 1 but no test failed/);
+test("a folded key keeps SWE-bench's reading when one of the runner's tests under it agrees", () => {
+  // An xfail (a pass for SWE-bench) printed after a skip under the same cut key: SWE-bench says passed.
+  const checked = crossCheck({
+    log: map({ 'tests/test_m.py::test_x[a': 'PASSED' }),
+    parser: sweBenchPytest,
+    exitCode: 0,
+    timedOut: false,
+    structured: junit([
+      ['tests.test_m', 'test_x[a b]', '<skipped message="no"/>'],
+      ['tests.test_m', 'test_x[a c]', '<skipped type="pytest.xfail" message="known"/>'],
+    ]),
+  });
+  assert.equal(checked.statuses.get('tests/test_m.py::test_x[a'), 'PASSED');
 });
 
-test('a non-zero exit explained by a failing test keeps the other passes', () => {
-  const checked = crossCheck({ log: map({ a: 'PASSED', b: 'FAILED' }), exitCode: 1, timedOut: false, structured: { state: 'not-supported' } });
+test('failures in the log always stand, whatever the runner reported', () => {
+  const checked = crossCheck({
+    log: map({ 't.py::a': 'FAILED' }),
+    parser: pytest,
+    exitCode: 1,
+    timedOut: false,
+    structured: junit([['t', 'a', '']]),
+  });
+  assert.equal(checked.statuses.get('t.py::a'), 'FAILED');
+});
+
+test('a test missing from a capped log takes the verdict of the runner\'s report', () => {
+  const checked = crossCheck({
+    log: map({}),
+    parser: pytest,
+    exitCode: 0,
+    timedOut: false,
+    truncated: true,
+    structured: junit([['t', 'a', '']]),
+    namesOfInterest: ['t.py::a'],
+  });
+  assert.equal(checked.statuses.get('t.py::a'), 'PASSED');
+  const uncapped = crossCheck({ log: map({}), parser: pytest, exitCode: 0, timedOut: false, structured: junit([['t', 'a', '']]), namesOfInterest: ['t.py::a'] });
+  assert.equal(uncapped.statuses.has('t.py::a'), false, 'without capping, the log is what SWE-bench grades');
+});
+
+test('a report that was asked for and never written, or a run past its limit, leaves nothing to grade', () => {
+  const missing = crossCheck({ log: map({ a: 'PASSED' }), parser: pytest, exitCode: 0, timedOut: false, structured: { state: 'missing', reason: 'no file' } });
+  assert.equal(missing.trusted, false);
+  assert.match(missing.issues.join('\n'), /report is missing: no file/);
+  const timedOut = crossCheck({ log: map({ a: 'PASSED' }), parser: pytest, exitCode: null, timedOut: true, structured: { state: 'missing', reason: 'timed out' } });
+  assert.equal(timedOut.trusted, false);
+});
+
+test('without a runner report the log stands as SWE-bench reads it', () => {
+  const checked = crossCheck({ log: map({ a: 'PASSED', b: 'FAILED' }), parser: pytest, exitCode: 1, timedOut: false, structured: { state: 'not-supported' } });
   assert.equal(checked.trusted, true);
-  assert.equal(checked.statuses.get('a'), 'PASSED');
+  assert.deepEqual(Object.fromEntries(checked.statuses), { a: 'PASSED', b: 'FAILED' });
 });
 
-test('a timed-out run leaves no test passing', () => {
-  const checked = crossCheck({ log: map({ a: 'PASSED' }), exitCode: null, timedOut: true, structured: { state: 'missing', reason: 'timed out' } });
-  assert.equal(checked.trusted, false);
-  assert.equal(checked.statuses.get('a'), 'FAILED');
+test('the unittest hook confirms Django results by their printed description', () => {
+  const content = Buffer.from(JSON.stringify({ tests: { 'app.tests.T.test_a': 'PASSED' }, described: { 'First line of the docstring.': 'PASSED' } }));
+  const structured: StructuredReportState = { state: 'read', results: structuredReportFor('swebench-django')!.read(content), content };
+  const checked = crossCheck({
+    log: map({ 'First line of the docstring.': 'PASSED', 'forged (app.tests.T)': 'PASSED' }),
+    parser: getLogParser('swebench-django'),
+    exitCode: 0,
+    timedOut: false,
+    structured,
+  });
+  assert.deepEqual([...checked.statuses.keys()], ['First line of the docstring.']);
 });

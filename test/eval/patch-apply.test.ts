@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPatch } from '../../src/eval/patch-apply.js';
+import { applyPatch, PATCH_METHODS } from '../../src/eval/patch-apply.js';
 import { testDirectives, touchedPaths } from '../../src/eval/patch-files.js';
 import { HostDirectorySandbox } from './helpers/host-sandbox.js';
 import { removeTree } from '../helpers/temp-dir.js';
@@ -36,14 +36,32 @@ test('a clean patch applies with git apply, the first method', async () => {
   });
 });
 
-test('a patch with CRLF line endings is normalised and applies', async () => {
+test('a patch recorded from a terminal (CRLF on every line) for an LF file applies once normalised', async () => {
   await withRepository(async (sandbox, path) => {
     const patch = await patchFor(path, { 'src/lines.txt': LINES.replace('line 7\n', 'line seven\n') });
     const result = await applyPatch(sandbox, patch.replace(/\n/g, '\r\n'));
     assert.equal(result.applied, true);
     assert.equal(result.method, 'git apply');
+    assert.deepEqual(result.attempts.map((a) => a.form), ['as given', 'LF line endings']);
     assert.match(await readFile(join(path, 'src/lines.txt'), 'utf8'), /^line seven$/m);
   });
+});
+
+test('a patch with CRLF on every line for a file with CRLF endings applies as given, unaltered', async () => {
+  const repository = await createRepository({ 'dos.txt': 'one\r\ntwo\r\nthree\r\n' });
+  try {
+    const sandbox = new HostDirectorySandbox(repository.path);
+    const gitPatch = await patchFor(repository.path, { 'dos.txt': 'one\r\nTWO\r\nthree\r\n' });
+    // git writes the headers with LF; this one has CRLF there too, as an editor on Windows saves it.
+    const patch = gitPatch.replace(/([^\r])\n/g, '$1\r\n');
+    assert.ok(!/[^\r]\n/.test(patch));
+    const result = await applyPatch(sandbox, patch);
+    assert.equal(result.applied, true, JSON.stringify(result.attempts, null, 2));
+    assert.deepEqual(result.attempts.map((a) => `${a.method} (${a.form})`), ['git apply (as given)']);
+    assert.equal(await readFile(join(repository.path, 'dos.txt'), 'utf8'), 'one\r\nTWO\r\nthree\r\n');
+  } finally {
+    await removeTree(repository.path);
+  }
 });
 
 test('a patch for a file with CRLF line endings keeps them and applies, next to an LF file', async () => {
@@ -61,48 +79,68 @@ test('a patch for a file with CRLF line endings keeps them and applies, next to 
   }
 });
 
-test('a patch whose context drifted falls through to patch with fuzz, leaving no .orig or .rej files', async () => {
+test('a patch whose context drifted is merged by git apply --3way from the blobs it names', async () => {
   await withRepository(async (sandbox, path) => {
     const patch = await patchFor(path, { 'src/lines.txt': LINES.replace('line 15\n', 'line fifteen\n') });
-    // Change a context line next to the hunk: git apply refuses, patch --fuzz accepts.
+    await sandbox.run("sed -i 's/^line 13$/line 13 changed/' src/lines.txt && git commit -qam drift");
+    const result = await applyPatch(sandbox, patch, { resetBetweenAttempts: 'worktree' });
+    assert.equal(result.applied, true, JSON.stringify(result.attempts, null, 2));
+    assert.deepEqual(result.attempts.map((a) => a.method), ['git apply', 'git apply --3way']);
+    const content = await readFile(join(path, 'src/lines.txt'), 'utf8');
+    assert.match(content, /^line fifteen$/m);
+    assert.match(content, /^line 13 changed$/m);
+  });
+});
+
+test('a drifted patch without index lines falls through --3way and --reject to patch with fuzz', async () => {
+  await withRepository(async (sandbox, path) => {
+    const patch = (await patchFor(path, { 'src/lines.txt': LINES.replace('line 15\n', 'line fifteen\n') })).replace(/^index .*\n/m, '');
     await sandbox.run("sed -i 's/^line 13$/line 13 changed/' src/lines.txt && git commit -qam drift");
     const result = await applyPatch(sandbox, patch);
     assert.equal(result.applied, true, JSON.stringify(result.attempts, null, 2));
     assert.equal(result.method, 'patch --fuzz=5');
-    assert.deepEqual(result.attempts.map((a) => a.method), ['git apply', 'git apply --reject', 'patch --fuzz=5']);
-    assert.notEqual(result.attempts[0]!.exitCode, 0);
+    assert.deepEqual(result.attempts.map((a) => a.method), ['git apply', 'git apply --3way', 'git apply --reject', 'patch --fuzz=5']);
     assert.match(await readFile(join(path, 'src/lines.txt'), 'utf8'), /^line fifteen$/m);
-    assert.deepEqual((await readdir(join(path, 'src'))).sort(), ['lines.txt']);
+    assert.ok(!(await readdir(join(path, 'src'))).some((name) => name.endsWith('.rej')), 'the --reject attempt left nothing behind');
   });
 });
 
 test('a patch that applies nowhere is reported with the reason and leaves the tree untouched', async () => {
-  await withRepository(async (sandbox, path) => {
-    const patch = await patchFor(path, {
-      'README.md': 'readme changed\n',
-      'src/lines.txt': LINES.replace('line 2\n', 'line two\n'),
+  for (const resetBetweenAttempts of ['touched-paths', 'worktree'] as const) {
+    await withRepository(async (sandbox, path) => {
+      const patch = await patchFor(path, {
+        'README.md': 'readme changed\n',
+        'src/lines.txt': LINES.replace('line 2\n', 'line two\n'),
+      });
+      // The second file's content no longer matches at all; the first would apply on its own, and a
+      // --reject attempt does apply it before failing on the second.
+      await sandbox.run("printf 'something else entirely\\n' > src/lines.txt && git commit -qam rewrite");
+      const result = await applyPatch(sandbox, patch, { resetBetweenAttempts });
+      assert.equal(result.applied, false);
+      assert.equal(result.method, undefined);
+      assert.deepEqual(result.attempts.map((a) => a.method), [...PATCH_METHODS, 'already applied']);
+      assert.match(result.failureReason!, /patch --fuzz=5 failed \(exit 1\)/);
+      assert.equal(await gitStatus(sandbox), '', 'partial hunks and .rej files were cleaned up');
+      assert.equal(await readFile(join(path, 'README.md'), 'utf8'), 'readme\n');
     });
-    // The second file's content no longer matches at all; the first would apply on its own, and a
-    // --reject attempt does apply it before failing on the second.
-    await sandbox.run("printf 'something else entirely\\n' > src/lines.txt && git commit -qam rewrite");
-    const result = await applyPatch(sandbox, patch);
-    assert.equal(result.applied, false);
-    assert.equal(result.method, undefined);
-    assert.equal(result.attempts.length, 3);
-    assert.match(result.failureReason!, /patch --fuzz=5 failed \(exit 1\)/);
-    assert.equal(await gitStatus(sandbox), '', 'partial hunks and .rej files were cleaned up');
-    assert.equal(await readFile(join(path, 'README.md'), 'utf8'), 'readme\n');
-  });
+  }
 });
 
-test('a patch that is already applied is not silently reversed', async () => {
+test('a patch that is already applied counts as applied and is not reversed', async () => {
   await withRepository(async (sandbox, path) => {
     const patch = await patchFor(path, { 'src/lines.txt': LINES.replace('line 9\n', 'line nine\n') });
     assert.equal((await applyPatch(sandbox, patch)).applied, true);
     await sandbox.run('git commit -qam applied');
+    // With the blobs its index line names, --3way merges it into the tree as a no-op.
     const again = await applyPatch(sandbox, patch);
-    assert.equal(again.applied, false);
-    assert.match(await readFile(join(path, 'src/lines.txt'), 'utf8'), /^line nine$/m);
+    assert.equal(again.applied, true);
+    assert.equal(again.method, 'git apply --3way');
+    // Without them every method fails, and the reverse check finds it in place.
+    const withoutIndex = await applyPatch(sandbox, patch.replace(/^index .*\n/m, ''));
+    assert.equal(withoutIndex.applied, true, JSON.stringify(withoutIndex.attempts, null, 2));
+    assert.equal(withoutIndex.method, 'already applied');
+    assert.equal((await readFile(join(path, 'src/lines.txt'), 'utf8')).match(/^line nine$/gm)?.length, 1);
+    assert.equal(await gitStatus(sandbox), '');
   });
 });
 

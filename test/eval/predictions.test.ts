@@ -26,7 +26,8 @@ test('a null patch, an empty one and a missing model name are accepted as SWE-be
   assert.equal(predictions[0]!.model_patch, null);
   assert.equal(predictions[1]!.model_name_or_path, 'None');
   assert.ok(isEmptyPatch(predictions[0]!.model_patch) && isEmptyPatch(predictions[1]!.model_patch));
-  assert.ok(isEmptyPatch(' \n') && !isEmptyPatch('diff --git a/x b/x'));
+  // As SWE-bench: only null and the empty string are empty; whitespace is evaluated (and fails to apply).
+  assert.ok(!isEmptyPatch(' \n') && !isEmptyPatch('diff --git a/x b/x'));
 });
 
 test('a prediction without model_patch is refused with its line and field', () => {

@@ -77,12 +77,14 @@ test('each prediction gets its true status, in SWE-bench report shapes and layou
   assert.deepEqual(summary, result.summary);
   assert.equal(summary.total_instances, 6);
   assert.equal(summary.submitted_instances, 6);
-  assert.equal(summary.completed_instances, 4);
+  assert.equal(summary.completed_instances, 3);
   assert.deepEqual(summary.resolved_ids, ['clamp-gold']);
-  assert.deepEqual(summary.unresolved_ids, ['clamp-doesNotApply', 'clamp-forgesAndExits', 'clamp-wrong']);
+  assert.deepEqual(summary.unresolved_ids, ['clamp-forgesAndExits', 'clamp-wrong']);
   assert.deepEqual(summary.empty_patch_ids, ['clamp-empty']);
   assert.deepEqual(summary.incomplete_ids, ['clamp-unsubmitted']);
-  assert.deepEqual(summary.error_ids, []);
+  // SWE-bench v5: a patch that does not apply leaves no report and counts as an error.
+  assert.deepEqual(summary.error_ids, ['clamp-doesNotApply']);
+  assert.deepEqual(summary.infra_failure_ids, []);
   assert.deepEqual(summary.unknown_instance_ids, ['not-in-the-dataset']);
   assert.deepEqual(summary.patch_apply_failed_ids, ['clamp-doesNotApply']);
   assert.equal(summary.schema_version, 2);
@@ -90,20 +92,18 @@ test('each prediction gets its true status, in SWE-bench report shapes and layou
   assert.ok(provider.sandboxes.every((sandbox) => sandbox.closed));
 
   const instanceDir = join(workDir, 'logs', 'statuses', 'acme__model-1', 'clamp-gold');
-  assert.deepEqual((await readdir(instanceDir)).sort(), ['patch.diff', 'report.json', 'run_instance.log', 'test_output.txt']);
+  assert.deepEqual((await readdir(instanceDir)).sort(), ['patch.diff', 'report.json', 'run_instance.log', 'runner_report', 'test_output.txt', 'test_run.json']);
   assert.equal(await readFile(join(instanceDir, 'patch.diff'), 'utf8'), clamp.patches.gold);
   const goldReport = (await readJson(join(instanceDir, 'report.json')))['clamp-gold'];
   assert.equal(goldReport.resolved, true);
   assert.equal(goldReport.patch_successfully_applied, true);
+  assert.equal(goldReport.infra_failure, false);
   assert.deepEqual(goldReport.tests_status.FAIL_TO_PASS, { success: clamp.instance.FAIL_TO_PASS, failure: [] });
   assert.deepEqual(Object.keys(goldReport.tests_status), ['FAIL_TO_PASS', 'PASS_TO_PASS', 'FAIL_TO_FAIL', 'PASS_TO_FAIL']);
 
-  const notApplied = (await readJson(join(workDir, 'logs', 'statuses', 'acme__model-1', 'clamp-doesNotApply', 'report.json')))['clamp-doesNotApply'];
-  assert.deepEqual(
-    { exists: notApplied.patch_exists, applied: notApplied.patch_successfully_applied, resolved: notApplied.resolved },
-    { exists: true, applied: false, resolved: false },
-  );
-  assert.match(notApplied.swe_srl.patch_apply_failure, /failed/);
+  const notAppliedDir = join(workDir, 'logs', 'statuses', 'acme__model-1', 'clamp-doesNotApply');
+  assert.ok(!existsSync(join(notAppliedDir, 'report.json')));
+  assert.match(await readFile(join(notAppliedDir, 'run_instance.log'), 'utf8'), />>>>> Patch Apply Failed/);
 
   const empty = (await readJson(join(workDir, 'logs', 'statuses', 'acme__model-1', 'clamp-empty', 'report.json')))['clamp-empty'];
   assert.equal(empty.patch_exists, false);
@@ -111,8 +111,19 @@ test('each prediction gets its true status, in SWE-bench report shapes and layou
 
   const forged = (await readJson(join(workDir, 'logs', 'statuses', 'acme__model-1', 'clamp-forgesAndExits', 'report.json')))['clamp-forgesAndExits'];
   assert.equal(forged.resolved, false);
+  assert.equal(forged.patch_successfully_applied, false, 'as SWE-bench says of a log without results it can grade');
+  assert.equal(forged.tests_status, undefined);
   assert.ok(forged.swe_srl.integrity_issues.some((issue: string) => /report is missing/.test(issue)));
   assert.match(await readFile(join(workDir, 'logs', 'statuses', 'acme__model-1', 'clamp-forgesAndExits', 'test_output.txt'), 'utf8'), /^OK$/m);
+});
+
+test("with modelFailures 'unresolved', a patch that does not apply is completed and unresolved, with a report", async () => {
+  const result = await runEvaluation(options('model-failures', { instances: instancesFor(['doesNotApply']), predictions: predictionsFor(['doesNotApply']), modelFailures: 'unresolved' }));
+  assert.deepEqual(result.summary.unresolved_ids, ['clamp-doesNotApply']);
+  assert.deepEqual(result.summary.patch_apply_failed_ids, ['clamp-doesNotApply']);
+  const report = (await readJson(join(workDir, 'logs', 'model-failures', 'acme__model-1', 'clamp-doesNotApply', 'report.json')))['clamp-doesNotApply'];
+  assert.deepEqual({ applied: report.patch_successfully_applied, resolved: report.resolved }, { applied: false, resolved: false });
+  assert.match(report.swe_srl.patch_apply_failure, /failed/);
 });
 
 test('a second run with the same id evaluates nothing again, unless asked to', async () => {
@@ -192,7 +203,8 @@ test('a broken report.json counts as an error in the summary and is evaluated ag
   await writeFile(reportPath, '{"clamp-half": {"resolved": tru');
   const summary = await summarizeRun({ layout: { logsDir: join(workDir, 'logs'), runId: 'broken-report', reportDir: '.' }, instances: base.instances, predictions: base.predictions as Prediction[], gold: false });
   assert.deepEqual(summary.error_ids, ['clamp-half']);
-  assert.equal(summary.completed_instances, 1);
+  // v5 counts an instance whose report file exists as completed, even when it cannot be read.
+  assert.equal(summary.completed_instances, 2);
 
   const provider = new HostCloneProvider({ [clamp.instance.repo]: clamp.repository.path });
   const resumed = await runEvaluation({ ...base, provider });

@@ -8,15 +8,18 @@ import { z } from 'zod';
 import { decodeLog } from '../decode-log.js';
 import type { TestStatus } from '../test-status.js';
 import { singleQuote } from '../../util/shell-quote.js';
-import { junitStatusesByKey, parseJunitXml, pytestNodeIdToJunitKey } from './junit-xml.js';
-import type { LogParserName } from './log-parser.js';
+import { parseJunitXml, pytestNodeIdToJunitKey, type JunitTestCase } from './junit-xml.js';
+import type { LogParser, LogParserName } from './log-parser.js';
 import { parseNodeTestLog } from './node-test.js';
 import { normalizeUnittestName } from './unittest.js';
 import { UNITTEST_SITECUSTOMIZE } from './unittest-report-hook.js';
 
 export interface StructuredResults {
-  /** The runner's verdict on a test named as the log parser names it; undefined when absent. */
-  statusOf(testName: string): TestStatus | undefined;
+  /**
+   * The runner's verdicts on every test it reported that `parser` would key as `key` (several when
+   * the parser's key is a cut or rewritten id, none when the runner never reported such a test).
+   */
+  casesFor(key: string, parser: LogParser): TestStatus[];
   /** How many tests the report holds. */
   readonly size: number;
 }
@@ -53,8 +56,19 @@ const pytestJunit: StructuredReportFormat = {
     return { files: [], reportPath, shell: appendToVariable('PYTEST_ADDOPTS', `--junitxml=${reportPath}`) };
   },
   read(content) {
-    const statuses = junitStatusesByKey(parseJunitXml(content));
-    return { statusOf: (name) => statuses.get(pytestNodeIdToJunitKey(name)), size: statuses.size };
+    const byClass = new Map<string, JunitTestCase[]>();
+    const cases = parseJunitXml(content);
+    for (const testCase of cases) byClass.set(testCase.classname, [...(byClass.get(testCase.classname) ?? []), testCase]);
+    return {
+      casesFor(key, parser) {
+        // In junit's (classname, name) terms: the parser's key for a test is compared with what
+        // the parser makes of the name the runner wrote, so cut and rewritten ids still meet.
+        const [classname, name] = pytestNodeIdToJunitKey(key).split('\u0000') as [string, string];
+        const nameKey = parser.runnerNameKey ?? ((text: string) => text);
+        return (byClass.get(classname) ?? []).filter((testCase) => nameKey(testCase.name) === name).map((testCase) => testCase.status);
+      },
+      size: cases.length,
+    };
   },
 };
 
@@ -67,13 +81,20 @@ const nodeTap: StructuredReportFormat = {
   },
   read(content) {
     const statuses = parseNodeTestLog(content);
-    return { statusOf: (name) => statuses.get(name), size: statuses.size };
+    return { casesFor: (name) => listOf(statuses.get(name)), size: statuses.size };
   },
 };
 
+const unittestStatus = z.enum(['PASSED', 'FAILED', 'SKIPPED', 'ERROR']);
 const unittestReportSchema = z.object({
-  tests: z.record(z.string(), z.enum(['PASSED', 'FAILED', 'SKIPPED', 'ERROR'])),
+  tests: z.record(z.string(), unittestStatus),
+  // Keyed as the runner printed each test: the docstring's first line, else `name (module.Class)`.
+  described: z.record(z.string(), unittestStatus).default({}),
 });
+
+function listOf(status: TestStatus | undefined): TestStatus[] {
+  return status === undefined ? [] : [status];
+}
 
 const unittestHook: StructuredReportFormat = {
   prepare(privateDir) {
@@ -87,20 +108,44 @@ const unittestHook: StructuredReportFormat = {
   },
   read(content) {
     let statuses = new Map<string, TestStatus>();
+    let described = new Map<string, TestStatus>();
     try {
       const parsed = unittestReportSchema.safeParse(JSON.parse(decodeLog(content)));
-      if (parsed.success) statuses = new Map(Object.entries(parsed.data.tests));
+      if (parsed.success) {
+        statuses = new Map(Object.entries(parsed.data.tests));
+        described = new Map(Object.entries(parsed.data.described));
+      }
     } catch {
       // A malformed report is as good as none: size 0 makes the caller treat it as missing.
     }
-    return { statusOf: (name) => statuses.get(normalizeUnittestName(name)), size: statuses.size };
+    return {
+      // SWE-bench's Django parser keys a test by its printed description; ours by its dotted id.
+      casesFor: (name, parser) => listOf(parser.name === 'swebench-django' ? described.get(name) : statuses.get(normalizeUnittestName(name))),
+      size: statuses.size,
+    };
   },
 };
 
-/** The structured report each runner can write. */
+/**
+ * The structured report each runner can write: JUnit XML for every pytest-based parser, the
+ * unittest hook for unittest and Django's runner (a unittest runner), TAP for node. sympy's own
+ * runner writes none.
+ */
 export function structuredReportFor(parser: LogParserName): StructuredReportFormat | undefined {
-  if (parser === 'pytest') return pytestJunit;
-  if (parser === 'node-test') return nodeTap;
-  if (parser === 'unittest') return unittestHook;
-  return undefined;
+  switch (parser) {
+    case 'pytest':
+    case 'swebench-pytest':
+    case 'swebench-pytest-options':
+    case 'swebench-pytest-v2':
+    case 'swebench-matplotlib':
+    case 'swebench-seaborn':
+      return pytestJunit;
+    case 'node-test':
+      return nodeTap;
+    case 'unittest':
+    case 'swebench-django':
+      return unittestHook;
+    case 'swebench-sympy':
+      return undefined;
+  }
 }

@@ -14,15 +14,26 @@ def _swe_srl_install(report_path):
     original_make_result = runner.TextTestRunner._makeResult
     severity = {'PASSED': 0, 'SKIPPED': 1, 'FAILED': 2, 'ERROR': 3}
     outcomes = {}
+    # Also keyed as a verbose runner prints the test (Django's, SWE-bench's key): the docstring's
+    # first line when there is one, else str(test).
+    described = {}
+
+    def keep_worst(table, name, status):
+        previous = table.get(name)
+        if previous is None or severity[status] > severity[previous]:
+            table[name] = status
 
     def record(test, status):
         try:
             name = test.id()
         except Exception:
             name = str(test)
-        previous = outcomes.get(name)
-        if previous is None or severity[status] > severity[previous]:
-            outcomes[name] = status
+        keep_worst(outcomes, name, status)
+        try:
+            description = test.shortDescription() or str(test)
+        except Exception:
+            description = str(test)
+        keep_worst(described, description, status)
 
     def make_result(self):
         result = original_make_result(self)
@@ -48,7 +59,7 @@ def _swe_srl_install(report_path):
         # Written only once the whole run has finished, and atomically: a run cut short leaves no file.
         temporary = report_path + '.partial'
         with open(temporary, 'w', encoding='utf-8') as handle:
-            json.dump({'tests': outcomes, 'testsRun': result.testsRun}, handle)
+            json.dump({'tests': outcomes, 'described': described, 'testsRun': result.testsRun}, handle)
         _os.replace(temporary, report_path)
         return result
 

@@ -13,8 +13,9 @@ import { findAptMirror } from './apt-mirror.js';
 import { withBuildLock, type BuildLockOptions } from './build-lock.js';
 import { contentHash } from './content-hash.js';
 import { importDebootstrappedImage } from './debootstrap.js';
-import { followEngineStream, type ProgressSink } from './docker-progress.js';
+import type { ProgressSink } from './docker-progress.js';
 import { buildImageFromDockerfile } from './image-build.js';
+import { pullImage } from './image-pull.js';
 import { engineKey, imageExists, LABELS } from './image-store.js';
 
 export const BASE_IMAGE_REPOSITORY = 'swe-srl/base';
@@ -88,15 +89,7 @@ export function finishingDockerfile(from: string, installPackages: boolean, hash
 }
 
 async function tryPull(docker: Docker, image: string, timeoutMs: number, progress: ProgressSink): Promise<boolean> {
-  progress(`pulling ${image} (giving up after ${Math.round(timeoutMs / 1000)} s)`);
-  try {
-    const stream = await docker.pull(image, { abortSignal: AbortSignal.timeout(timeoutMs) });
-    await followEngineStream(stream, image, progress);
-    return await imageExists(docker, image);
-  } catch (error) {
-    progress(`no registry: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    return false;
-  }
+  return (await pullImage(docker, image, timeoutMs, progress)).pulled;
 }
 
 /** Makes sure the base image exists on this engine, building it only when its tag is missing. */

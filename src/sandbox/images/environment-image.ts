@@ -4,12 +4,13 @@
  * content; the test command, parser and timeout are read at run time and do not force a rebuild.
  */
 import type Docker from 'dockerode';
-import { ensureBaseImage, type EnsureBaseImageOptions, type EnsuredImage } from './base-image.js';
+import { baseImageHash, ensureBaseImage, type EnsureBaseImageOptions, type EnsuredImage } from './base-image.js';
 import { withBuildLock, type BuildLockOptions } from './build-lock.js';
 import { contentHash, sanitizeForImageName } from './content-hash.js';
 import type { ProgressSink } from './docker-progress.js';
 import type { EnvironmentSpec } from './environment-spec.js';
 import { buildImageFromDockerfile } from './image-build.js';
+import { ImageBuildError } from './image-errors.js';
 import { engineKey, imageExists, LABELS } from './image-store.js';
 
 export const ENVIRONMENT_IMAGE_PREFIX = 'swe-srl/env.';
@@ -82,6 +83,26 @@ export function environmentDockerfile(spec: EnvironmentSpec, baseTag: string, ha
   return `${lines.join('\n')}\n`;
 }
 
+/** The Python the base image has: Debian bookworm's python3. */
+export const BASE_PYTHON_VERSION = '3.11';
+
+/**
+ * What an environment needs that an offline build from Debian's packages cannot give it: another
+ * Python than the base's, conda packages (or a requirements.txt / environment.yml), pip packages.
+ * SWE-bench's specs all need some; empty means the spec builds here.
+ */
+export function offlineBuildNeeds(spec: Pick<EnvironmentSpec, 'python' | 'packages' | 'pipPackages'>): string[] {
+  const needs: string[] = [];
+  if (spec.python !== undefined && spec.python !== BASE_PYTHON_VERSION) {
+    needs.push(`Python ${spec.python} (the base image has Debian bookworm's ${BASE_PYTHON_VERSION}; SWE-bench gets other versions from conda)`);
+  }
+  if (spec.packages === 'requirements.txt') needs.push("the repository's requirements.txt, installed from PyPI");
+  else if (spec.packages === 'environment.yml') needs.push("the conda environment of the repository's environment.yml");
+  else if (spec.packages !== undefined) needs.push(`conda packages: ${spec.packages}`);
+  if (spec.pipPackages.length > 0) needs.push(`pip packages from PyPI: ${spec.pipPackages.join(' ')}`);
+  return needs;
+}
+
 /** Makes sure the environment image (and the base below it) exists, building what is missing. */
 export async function ensureEnvironmentImage(
   docker: Docker,
@@ -89,6 +110,18 @@ export async function ensureEnvironmentImage(
   options: EnsureEnvironmentImageOptions = {},
 ): Promise<EnsuredEnvironmentImage> {
   const progress = options.onProgress ?? (() => {});
+  // Before anything is built: an image made elsewhere (docker load) may exist under the tag.
+  const needs = offlineBuildNeeds(spec);
+  if (needs.length > 0) {
+    const tag = `${environmentImageRepository(spec)}:${environmentImageHash(spec, baseImageHash())}`;
+    if (options.force || !(await imageExists(docker, tag))) {
+      throw new ImageBuildError(
+        tag,
+        `${spec.file}${spec.version !== undefined ? ` version ${spec.version}` : ''} cannot be built offline from Debian's packages: it needs ${needs.join('; ')}. ` +
+          "Where a registry answers, use SWE-bench's prebuilt images (--image-source swebench).",
+      );
+    }
+  }
   const base = await ensureBaseImage(docker, { ...options.base, onProgress: progress });
   const hash = environmentImageHash(spec, base.hash);
   const tag = `${environmentImageRepository(spec)}:${hash}`;

@@ -10,10 +10,19 @@
  *   env: {PIP_NO_INPUT: "1"}           # variables set in the image; `$VAR` expands as in a Dockerfile
  *   instance_install: []               # commands run in /testbed once the repository is there
  *   test_cmd: python3 -m pytest -rA    # `{tests}` marks where test names go; else they are appended
- *   log_parser: pytest                 # pytest | unittest | node-test
+ *   log_parser: pytest                 # see LOG_PARSERS
  *   timeout: 1800                      # seconds the test command may run
+ *   pre_test: ["export LANG=C.UTF-8"]  # run in the test session before the tests (SWE-bench's eval_commands)
+ *   reinstall: true                    # run instance_install (or the commands listed) again before the tests, as SWE-bench's eval script does
+ *   test_directives: paths             # paths | django: how the test patch's files become test arguments
+ *   runner_report: true                # have the runner write its own report for the cross-check
+ *   eval_type: pass_and_fail           # pass_and_fail | fail_only (SWE-bench's FAIL_ONLY_REPOS)
+ *   limits: {cpus: 2, memory: 4g, pids: 1024, network: false}   # the container's, per spec
+ *   python: "3.9"                      # what the environment needs beyond Debian's packages: the
+ *   packages: requirements.txt         #   interpreter, conda packages (or requirements.txt /
+ *   pip_packages: [pytest]             #   environment.yml), pip packages (SWE-bench's spec facts)
  *   versions:
- *     "1.0": {install: [...]}          # fields here replace the top-level ones (env is merged)
+ *     "1.0": {install: [...]}          # fields here replace the top-level ones (env and limits merge)
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,10 +31,37 @@ import { z } from 'zod';
 import { InputError, UnavailableError, describeLocation } from '../../errors.js';
 import { shellQuote } from '../../util/shell-quote.js';
 
-export const LOG_PARSERS = ['pytest', 'unittest', 'node-test'] as const;
+/**
+ * swe-srl's own parsers (`pytest`, `unittest`, `node-test`) and SWE-bench's, named after its
+ * functions (parse_log_pytest → `swebench-pytest`, …); src/eval/log-parsers/ has them all.
+ */
+export const LOG_PARSERS = [
+  'pytest',
+  'unittest',
+  'node-test',
+  'swebench-pytest',
+  'swebench-pytest-options',
+  'swebench-pytest-v2',
+  'swebench-django',
+  'swebench-sympy',
+  'swebench-matplotlib',
+  'swebench-seaborn',
+] as const;
 export type LogParserName = (typeof LOG_PARSERS)[number];
 
 export const DEFAULT_TEST_TIMEOUT_SECONDS = 1800;
+
+/** How test files named by a test patch become arguments: as paths, or as Django's dotted labels. */
+export const TEST_DIRECTIVE_STYLES = ['paths', 'django'] as const;
+export type TestDirectiveStyle = (typeof TEST_DIRECTIVE_STYLES)[number];
+
+/** A container's limits; each absent one falls back to the run's setting, then the sandbox default. */
+export interface ContainerLimits {
+  cpus?: number;
+  memoryBytes?: number;
+  pidsLimit?: number;
+  network?: boolean;
+}
 
 const shellCommand = z.string().trim().min(1, 'must not be empty');
 const aptPackage = z
@@ -37,6 +73,33 @@ const envValue = z
   .refine((value) => !/[\n\r\0]/.test(value), 'must be a single line');
 const envMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a valid variable name'), envValue);
 
+/** `4g`, `512m`, `2GiB` or a number of bytes. */
+export function parseMemorySize(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(value.trim());
+  if (!match) return undefined;
+  const power = ' kmgt'.indexOf(match[2]!.toLowerCase() || ' ');
+  return Math.round(Number(match[1]) * 1024 ** power);
+}
+
+const memorySize = z
+  .union([z.string(), z.number()])
+  .transform((value, context) => {
+    const bytes = parseMemorySize(value);
+    if (bytes === undefined || bytes < 6 * 1024 ** 2) {
+      context.addIssue({ code: 'custom', message: 'must be a size of at least 6m, such as 512m, 4g or 2GiB' });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const limitsSchema = z.strictObject({
+  cpus: z.number().positive().optional(),
+  memory: memorySize.optional(),
+  pids: z.number().int().min(8).optional(),
+  network: z.boolean().optional(),
+});
+
 const overridableFields = {
   apt: z.array(aptPackage),
   install: z.array(shellCommand),
@@ -45,21 +108,29 @@ const overridableFields = {
   test_cmd: shellCommand,
   log_parser: z.enum(LOG_PARSERS),
   timeout: z.number().positive().max(24 * 3600),
+  pre_test: z.array(shellCommand),
+  // true repeats instance_install; a list names the commands (SWE-bench repeats its `install` only).
+  reinstall: z.union([z.boolean(), z.array(shellCommand)]),
+  test_directives: z.enum(TEST_DIRECTIVE_STYLES),
+  runner_report: z.boolean(),
+  eval_type: z.enum(['pass_and_fail', 'fail_only']),
+  limits: limitsSchema,
+  python: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d+\.\d+$/, 'must be a Python version such as "3.9"')),
+  packages: z.string().trim(),
+  pip_packages: z.array(z.string().trim().min(1)),
 };
 
-const versionOverrideSchema = z.strictObject({
-  apt: overridableFields.apt.optional(),
-  install: overridableFields.install.optional(),
-  env: overridableFields.env.optional(),
-  instance_install: overridableFields.instance_install.optional(),
-  test_cmd: overridableFields.test_cmd.optional(),
-  log_parser: overridableFields.log_parser.optional(),
-  timeout: overridableFields.timeout.optional(),
-});
+const versionOverrideSchema = z.strictObject(
+  Object.fromEntries(Object.entries(overridableFields).map(([key, schema]) => [key, schema.optional()])) as {
+    [K in keyof typeof overridableFields]: z.ZodOptional<(typeof overridableFields)[K]>;
+  },
+);
 
 const specFileSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, "-" or "_"').max(60),
   repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+  /** Where the facts come from (a note for readers; not used). */
+  source: z.string().optional(),
   apt: overridableFields.apt.default([]),
   install: overridableFields.install.default([]),
   env: overridableFields.env.default({}),
@@ -67,6 +138,15 @@ const specFileSchema = z.strictObject({
   test_cmd: overridableFields.test_cmd,
   log_parser: overridableFields.log_parser,
   timeout: overridableFields.timeout.default(DEFAULT_TEST_TIMEOUT_SECONDS),
+  pre_test: overridableFields.pre_test.default([]),
+  reinstall: overridableFields.reinstall.default(false),
+  test_directives: overridableFields.test_directives.default('paths'),
+  runner_report: overridableFields.runner_report.default(true),
+  eval_type: overridableFields.eval_type.optional(),
+  limits: overridableFields.limits.default({}),
+  python: overridableFields.python.optional(),
+  packages: overridableFields.packages.optional(),
+  pip_packages: overridableFields.pip_packages.default([]),
   versions: z
     .record(z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1)), versionOverrideSchema.nullable())
     .default({}),
@@ -99,6 +179,20 @@ export interface EnvironmentSpec {
   testCmd: string;
   logParser: LogParserName;
   timeoutSeconds: number;
+  /** Commands run in the test session before the tests (SWE-bench's eval_commands). */
+  preTest: string[];
+  /** Commands run again before the tests, after preTest (SWE-bench's eval script re-runs its install). */
+  reinstall: string[];
+  testDirectives: TestDirectiveStyle;
+  /** Have the runner write its own report (false where the test command hides it, e.g. tox). */
+  runnerReport: boolean;
+  evalType?: 'pass_and_fail' | 'fail_only';
+  limits: ContainerLimits;
+  /** The Python version the environment needs, when it says (SWE-bench's specs do). */
+  python?: string;
+  /** conda packages, or `requirements.txt` / `environment.yml` (SWE-bench's `packages`). */
+  packages?: string;
+  pipPackages: string[];
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -185,7 +279,18 @@ export async function loadEnvironmentSpecs(dir: string): Promise<EnvironmentSpec
 /** Applies one version's overrides (or none) to a spec file. */
 export function resolveEnvironmentSpec(spec: EnvironmentSpecFile, version?: string): EnvironmentSpec {
   const override = version !== undefined ? (spec.versions[version] ?? {}) : {};
-  const merged = { ...spec.defaults, ...override, env: { ...spec.defaults.env, ...override.env } };
+  const merged = {
+    ...spec.defaults,
+    ...override,
+    env: { ...spec.defaults.env, ...override.env },
+    limits: { ...spec.defaults.limits, ...override.limits },
+  };
+  const limits: ContainerLimits = {
+    ...(merged.limits.cpus !== undefined ? { cpus: merged.limits.cpus } : {}),
+    ...(merged.limits.memory !== undefined ? { memoryBytes: merged.limits.memory } : {}),
+    ...(merged.limits.pids !== undefined ? { pidsLimit: merged.limits.pids } : {}),
+    ...(merged.limits.network !== undefined ? { network: merged.limits.network } : {}),
+  };
   return {
     file: spec.file,
     name: spec.name,
@@ -198,6 +303,15 @@ export function resolveEnvironmentSpec(spec: EnvironmentSpecFile, version?: stri
     testCmd: merged.test_cmd,
     logParser: merged.log_parser,
     timeoutSeconds: merged.timeout,
+    preTest: merged.pre_test,
+    reinstall: merged.reinstall === true ? merged.instance_install : merged.reinstall === false ? [] : merged.reinstall,
+    testDirectives: merged.test_directives,
+    runnerReport: merged.runner_report,
+    ...(merged.eval_type !== undefined ? { evalType: merged.eval_type } : {}),
+    limits,
+    ...(merged.python !== undefined ? { python: merged.python } : {}),
+    ...(merged.packages !== undefined && merged.packages !== '' ? { packages: merged.packages } : {}),
+    pipPackages: merged.pip_packages,
   };
 }
 

@@ -14,3 +14,5 @@ export type { EnsureEnvironmentImageOptions, EnsuredEnvironmentImage } from './e
 export { ensureInstanceImage, instanceImageRepository, instanceImageHash } from './instance-image.js';
 export type { EnsureInstanceImageOptions, EnsuredInstanceImage } from './instance-image.js';
 export { requireEngine } from './engine-check.js';
+export { sweBenchImageName, ensureSweBenchImage, SWEBENCH_CONDA_ACTIVATION } from './swebench-image.js';
+export { pullImage, type PullResult } from './image-pull.js';

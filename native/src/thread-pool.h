@@ -1,0 +1,19 @@
+// A small persistent pool for the kernels that are not BLAS calls (element-wise, rows of softmax
+// and layer norm, attention heads). OpenBLAS runs its own threads inside gemm; this pool is idle
+// then, so the two never compete for the cores at the same time.
+#pragma once
+#include <cstddef>
+#include <functional>
+
+namespace native {
+
+// Runs body(begin, end) over [0, count) in chunks of at least minChunk items, on the calling
+// thread and the pool's workers. Small ranges run inline: waking a worker costs microseconds.
+void parallelFor(std::size_t count, std::size_t minChunk,
+                 const std::function<void(std::size_t, std::size_t)>& body);
+
+// How many threads parallelFor uses (the calling one included).
+int poolThreads();
+void setPoolThreads(int threads);
+
+}  // namespace native
