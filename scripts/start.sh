@@ -10,6 +10,8 @@
 #   - Otherwise the local bubblewrap backend, installing bubblewrap, git, python3, pytest and patch
 #     when it can.
 #   - Only when neither can be had does it stop, with one line saying what to do.
+#
+# SWE_SRL_START_DRY_RUN=1 stops after the set-up and prints the backend it chose (for its tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -94,4 +96,8 @@ if [ -z "$backend" ]; then
   say "using the local bubblewrap backend${reason:+ ($reason)}"
 fi
 
+if [ "${SWE_SRL_START_DRY_RUN:-}" = 1 ]; then
+  printf 'backend=%s\n' "$backend"
+  exit 0
+fi
 exec node_modules/.bin/tsx src/cli/main.ts run pipelines/default.yaml --backend "$backend" "$@"
