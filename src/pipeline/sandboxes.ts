@@ -81,10 +81,21 @@ export class PipelineSandboxes {
 
   /** Where instance sandboxes come from on this run's backend. */
   async provider(options: ProviderOptions): Promise<InstanceSandboxProvider> {
-    const { backend } = await this.backend();
-    if (backend === 'docker') {
+    await this.backend();
+    return this.providerNow(options);
+  }
+
+  /** The same, once the backend is chosen (the runner chooses it before any stage that uses sandboxes). */
+  providerNow(options: ProviderOptions): InstanceSandboxProvider {
+    if (!this.resolved) throw new Error('the sandbox backend is not chosen yet: call backend() first');
+    if (this.resolved.backend === 'docker') {
       return new DockerInstanceProvider({ runId: options.runId, reposDir: options.reposDir, ...(options.outputLimitBytes !== undefined ? { outputLimitBytes: options.outputLimitBytes } : {}) });
     }
+    return this.localProvider(options);
+  }
+
+  /** The local backend's provider, for callers that choose the backend themselves. */
+  localProvider(options: ProviderOptions): InstanceSandboxProvider {
     return new LocalInstanceProvider({ ...options, allowUnsafe: this.options.allowUnsafe });
   }
 
