@@ -100,4 +100,4 @@ if [ "${SWE_SRL_START_DRY_RUN:-}" = 1 ]; then
   printf 'backend=%s\n' "$backend"
   exit 0
 fi
-exec node_modules/.bin/tsx src/cli/main.ts run pipelines/default.yaml --backend "$backend" "$@"
+exec node bin/swe-srl.js run pipelines/default.yaml --backend "$backend" "$@"

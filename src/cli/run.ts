@@ -150,3 +150,6 @@ export function registerRunCommand(program: Command): void {
       }
     });
 }
+
+/** For the command table in main.ts. */
+export const register = registerRunCommand;

@@ -107,3 +107,6 @@ export function registerTasksCommand(program: Command): void {
       }
     });
 }
+
+/** For the command table in main.ts. */
+export const register = registerTasksCommand;
