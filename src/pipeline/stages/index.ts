@@ -10,8 +10,9 @@ import { reportStage } from './report.js';
 import { rewardCheckStage } from './reward-check.js';
 import { stepsStage } from './steps.js';
 import { tasksStage } from './tasks.js';
+import { teacherStage } from './teacher.js';
 
-const BUILTIN_STAGES = [tasksStage, filesStage, imagesStage, stepsStage, rewardCheckStage, evaluateStage, reportStage];
+const BUILTIN_STAGES = [tasksStage, filesStage, imagesStage, teacherStage, stepsStage, rewardCheckStage, evaluateStage, reportStage];
 
 /** Registers the built-in stages (once; later calls do nothing). */
 export function registerBuiltinStages(): void {
