@@ -24,6 +24,12 @@ export const toolboxConfigSchema = z
     blocklistStandalone: z.array(z.string()).default(DEFAULT_BASH_OPTIONS.blocklistStandalone),
     bashSyntaxCheck: z.boolean().default(true),
     editorMaxResponseChars: z.number().int().min(1).default(16_000),
+    /**
+     * SWE-agent's review on submit (`tools/review_on_submit*`, `SUBMIT_REVIEW_MESSAGES`): each
+     * `submit` shows the next message, `{{diff}}` replaced by the current diff, and only the one
+     * after the last message (or `submit -f`) submits.
+     */
+    submitReviewMessages: z.array(z.string()).default([]),
   })
   .strict();
 
