@@ -45,12 +45,13 @@ function lcsEdits(a: string[], b: string[]): Edit[] {
         edits.push({ kind: ' ', text: midA[i]!, recordedLine: head + i + 1 });
         i += 1;
         j += 1;
-      } else if (j < midB.length && (i === midA.length || table[i * width + j + 1]! >= table[(i + 1) * width + j]!)) {
-        edits.push({ kind: '+', text: midB[j]!, recordedLine: head + i + 1 });
-        j += 1;
-      } else {
+      } else if (i < midA.length && (j === midB.length || table[(i + 1) * width + j]! >= table[i * width + j + 1]!)) {
+        // On a tie the recorded line goes first, so a changed line reads - then +.
         edits.push({ kind: '-', text: midA[i]!, recordedLine: head + i + 1 });
         i += 1;
+      } else {
+        edits.push({ kind: '+', text: midB[j]!, recordedLine: head + i + 1 });
+        j += 1;
       }
     }
   }
