@@ -21,6 +21,8 @@ export interface SweAgentBundle {
   unsupported?: readonly string[];
   /** The windowed tools' generation (0.x shell functions or the Python tools of 1.x). */
   flavor?: ClassicFlavor;
+  /** The release of the Python windowed tools it belongs to, where their behaviour differs (tools/config.ts). */
+  windowedRevision?: 'defaults';
   /** `submit` first shows the review messages (`SUBMIT_REVIEW_MESSAGES`) before it submits. */
   reviewOnSubmit?: true;
   /** What it is, for messages. */
@@ -34,7 +36,7 @@ const BROWSER = 'a web browser (not replayable offline)';
 /** 1.x bundle directories, by their last path segment. */
 export const SWE_AGENT_BUNDLES: Readonly<Record<string, SweAgentBundle>> = {
   registry: { provides: [], commands: [], about: 'the key/value registry other tools read (no commands)' },
-  defaults: { provides: ['windowed'], commands: WINDOWED, flavor: 'swe-agent-1', about: 'the windowed file viewer (1.0 pre-release name of tools/windowed)' },
+  defaults: { provides: ['windowed'], commands: WINDOWED, flavor: 'swe-agent-1', windowedRevision: 'defaults', about: 'the windowed file viewer (1.0 pre-release name of tools/windowed)' },
   windowed: { provides: ['windowed'], commands: WINDOWED, flavor: 'swe-agent-1', about: 'the windowed file viewer' },
   search: { provides: ['search'], commands: SEARCH, about: 'find_file, search_dir, search_file' },
   edit_linting: { provides: ['edit_range'], commands: ['edit'], flavor: 'swe-agent-1', about: 'edit N:M … end_of_edit with a lint check' },

@@ -81,7 +81,7 @@ export class ToolSession {
       blocklistStandalone: this.config.blocklistStandalone,
       syntaxCheck: this.config.bashSyntaxCheck,
     };
-    this.windowed = this.config.flavor === 'swe-agent-0' ? new WindowedEditorV0(this.context) : new WindowedEditorV1(this.context);
+    this.windowed = this.config.flavor === 'swe-agent-0' ? new WindowedEditorV0(this.context) : new WindowedEditorV1(this.context, this.config.windowedRevision);
     this.editor = new StrReplaceEditor(this.context, { maxResponseChars: this.config.editorMaxResponseChars });
     this.specs = toolSpecsFor(bundles, this.config.window);
     this.enabledTools = toolsOf(bundles);

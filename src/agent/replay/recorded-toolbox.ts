@@ -126,6 +126,7 @@ export function inferToolbox(rawTraj: unknown, trajectory: Trajectory): Inferred
   const unknown: string[] = [];
   const unsupported = new Set<string>();
   let review = false;
+  let revision: 'defaults' | undefined;
   for (const path of layout.paths) {
     const entry = sweAgentBundleOf(path);
     if (entry === undefined) {
@@ -135,6 +136,7 @@ export function inferToolbox(rawTraj: unknown, trajectory: Trajectory): Inferred
     entry.provides.forEach((bundle) => bundles.add(bundle));
     if (entry.flavor) flavors.add(entry.flavor);
     if (entry.reviewOnSubmit) review = true;
+    if (entry.windowedRevision) revision = entry.windowedRevision;
     for (const command of entry.unsupported ?? []) if (called.has(command)) unsupported.add(command);
   }
   if (unknown.length > 0) {
@@ -163,6 +165,7 @@ export function inferToolbox(rawTraj: unknown, trajectory: Trajectory): Inferred
   const variables = record(tools?.env_variables);
   if (typeof variables?.WINDOW === 'number') config.window = variables.WINDOW;
   if (typeof variables?.OVERLAP === 'number') config.overlap = variables.OVERLAP;
+  if (revision !== undefined && config.flavor === 'swe-agent-1') config.windowedRevision = revision;
   if (review) {
     const messages = strings(record(tools?.registry_variables)?.SUBMIT_REVIEW_MESSAGES) ?? [];
     if (messages.length > 0) config.submitReviewMessages = messages;
