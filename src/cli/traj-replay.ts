@@ -15,7 +15,7 @@ import { loadInstances } from '../eval/instances.js';
 import { closeSandboxesOnSignal } from '../sandbox/live-sandboxes.js';
 import { readAllTrajectories } from '../trajectories/read.js';
 import { replayTrajectory, type ReplayReport } from '../agent/replay/replay-trajectory.js';
-import { readRawTraj, recordedToolbox } from '../agent/replay/recorded-toolbox.js';
+import { inferToolbox, readRawTraj } from '../agent/replay/recorded-toolbox.js';
 import { FieldError } from '../errors.js';
 import { positiveNumber } from './option-values.js';
 import { effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
@@ -29,6 +29,14 @@ export interface TrajReplayOptions extends InstanceSandboxFlags {
   actionTimeout?: number;
   json?: boolean;
 }
+
+const TOOLBOX_SOURCE = {
+  metadata: "run's own metadata",
+  bundles: 'recorded bundles',
+  command_files: 'recorded command files',
+  command_docs: 'recorded command docs',
+  actions: 'actions it took',
+} as const;
 
 const REPLAY_BINDINGS: readonly ConfigBinding[] = [
   ...instanceSandboxBindings('rollout'),
@@ -59,7 +67,10 @@ export async function runTrajReplay(trajPath: string, options: TrajReplayOptions
       const known = instances.slice(0, 5).map((candidate) => candidate.instance_id).join(', ');
       throw new InputError(`${instancesFile}: no instance "${wanted}" (the trajectory's instance; pass --instance-id to pick another). It has: ${known}${instances.length > 5 ? ', …' : ''}`);
     }
-    const tools = { ...recordedToolbox(raw, trajectory), ...(options.flavor ? { flavor: options.flavor } : {}) };
+    const inferred = inferToolbox(raw, trajectory);
+    const tools = { ...inferred.tools, ...(options.flavor ? { flavor: options.flavor } : {}) };
+    // The toolbox decides what every step observes; say when it is a guess.
+    for (const warning of inferred.warnings) process.stderr.write(`swe-srl: warning: ${trajectory.instance_id}: ${warning}\n`);
     const sandbox = await sandboxes.create(instance);
     let report: ReplayReport;
     try {
@@ -76,13 +87,23 @@ export async function runTrajReplay(trajPath: string, options: TrajReplayOptions
     reports.push(report);
     if (options.json) {
       const { result, ...summary } = report;
-      print(JSON.stringify({ ...summary, steps: report.steps.map(({ index, action, matches }) => ({ index, action, matches })), stats: result.stats }));
+      print(
+        JSON.stringify({
+          ...summary,
+          tools: { ...tools, source: inferred.source, layout: inferred.layout, warnings: inferred.warnings },
+          steps: report.steps.map(({ index, action, matches, diff }) => ({ index, action, matches, ...(matches ? {} : { diff }) })),
+          stats: result.stats,
+        }),
+      );
       continue;
     }
     print(`${trajectory.instance_id}: replayed ${report.result.stats.steps} of ${trajectory.steps.length} steps in ${sandbox.backend} (${tools.flavor} tools, repository root ${report.recordedRoot ?? 'unknown'} → ${sandbox.workdir})`);
+    print(`  tools: ${(tools.bundles ?? []).join(', ')} (from the ${TOOLBOX_SOURCE[inferred.source]}${inferred.layout.length > 0 ? `: ${inferred.layout.join(', ')}` : ''})`);
     for (const step of report.steps) {
       const mark = step.replayed === undefined ? '·' : step.matches ? '✓' : '✗';
       print(`  ${mark} step ${String(step.index + 1).padStart(3)}  ${step.action.slice(0, 70)}${step.replayed === undefined ? '  (not reached)' : ''}`);
+      // A mismatch says how it differs: recorded lines as -, replayed lines as +.
+      if (step.replayed !== undefined && !step.matches) for (const line of step.diff) print(`           ${line}`);
     }
     print(`  observations: ${report.stepsMatched}/${report.steps.length} match the recording`);
     print(`  exit status:  ${report.exitStatus}`);

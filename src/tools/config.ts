@@ -14,6 +14,11 @@ export const toolboxConfigSchema = z
     bundles: z.array(z.enum(TOOL_BUNDLES)).min(1).default(['bash', 'windowed', 'search', 'edit_replace', 'submit']),
     /** Which SWE-agent generation the windowed tools imitate (window arithmetic, messages). */
     flavor: z.enum(['swe-agent-0', 'swe-agent-1']).default('swe-agent-1'),
+    /**
+     * Which release of SWE-agent 1.x's Python windowed tools to imitate: `windowed` (tools/windowed
+     * and windowed_edit_*), or `defaults` (the 1.0 pre-releases' tools/defaults + tools/edit_replace).
+     */
+    windowedRevision: z.enum(['defaults', 'windowed']).default('windowed'),
     window: z.number().int().min(1).default(100),
     overlap: z.number().int().min(0).default(2),
     actionTimeoutMs: z.number().int().min(1).default(DEFAULT_BASH_OPTIONS.actionTimeoutMs),
@@ -24,6 +29,12 @@ export const toolboxConfigSchema = z
     blocklistStandalone: z.array(z.string()).default(DEFAULT_BASH_OPTIONS.blocklistStandalone),
     bashSyntaxCheck: z.boolean().default(true),
     editorMaxResponseChars: z.number().int().min(1).default(16_000),
+    /**
+     * SWE-agent's review on submit (`tools/review_on_submit*`, `SUBMIT_REVIEW_MESSAGES`): each
+     * `submit` shows the next message, `{{diff}}` replaced by the current diff, and only the one
+     * after the last message (or `submit -f`) submits.
+     */
+    submitReviewMessages: z.array(z.string()).default([]),
   })
   .strict();
 

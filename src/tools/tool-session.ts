@@ -43,7 +43,7 @@ const CLASSIC_HANDLERS: { readonly [T in Exclude<KnownTool, 'bash' | 'str_replac
   edit: (session, argv, body) => session.edit(argv, body),
   edit_replace: (session, argv) => session.edit(argv, undefined),
   insert: (session, argv) => (session.windowed.insert ? session.windowed.insert(argv) : Promise.resolve(session.unknownTool('insert'))),
-  submit: (session) => session.submit(),
+  submit: (session, argv) => session.submit(argv),
 };
 
 export class ToolSession {
@@ -58,6 +58,8 @@ export class ToolSession {
   /** Tools a bash action may name as its first word (SWE-agent's shell-level commands), by command name. */
   private readonly commandLineTools: Set<string>;
   private readonly enabledTools: Set<KnownTool>;
+  /** How many review messages `submit` has shown (see `submitReviewMessages`). */
+  private reviewStage = 0;
 
   constructor(
     readonly sandbox: Sandbox,
@@ -79,7 +81,7 @@ export class ToolSession {
       blocklistStandalone: this.config.blocklistStandalone,
       syntaxCheck: this.config.bashSyntaxCheck,
     };
-    this.windowed = this.config.flavor === 'swe-agent-0' ? new WindowedEditorV0(this.context) : new WindowedEditorV1(this.context);
+    this.windowed = this.config.flavor === 'swe-agent-0' ? new WindowedEditorV0(this.context) : new WindowedEditorV1(this.context, this.config.windowedRevision);
     this.editor = new StrReplaceEditor(this.context, { maxResponseChars: this.config.editorMaxResponseChars });
     this.specs = toolSpecsFor(bundles, this.config.window);
     this.enabledTools = toolsOf(bundles);
@@ -161,9 +163,16 @@ export class ToolSession {
     return this.windowed.editRange(argv, body ?? []);
   }
 
-  /** @internal */
-  async submit(): Promise<ToolOutcome> {
+  /** @internal `submit`, after the review messages when the toolbox has them (`-f` / `--force` skips them). */
+  async submit(argv: string[] = []): Promise<ToolOutcome> {
     const patch = await this.sandbox.diff();
+    const messages = this.config.submitReviewMessages;
+    const forced = argv.includes('-f') || argv.includes('--force');
+    if (!forced && this.reviewStage < messages.length) {
+      const message = messages[this.reviewStage]!;
+      this.reviewStage += 1;
+      return { observation: message.replaceAll('{{diff}}', patch) };
+    }
     return { observation: patch, submission: patch };
   }
 

@@ -159,3 +159,21 @@ test('rewriting a file keeps its permission bits, so the submitted diff has no m
   assert.match(submitted.submission!, /index [0-9a-f]+\.\.[0-9a-f]+ 100755/);
   await sandbox.run('git checkout -q -- run.sh');
 });
+
+test('with review messages (tools/review_on_submit_m) submit shows each message with the diff first, then submits; -f submits at once', async () => {
+  const review = await TempDirSandbox.create({ files: { 'a.py': 'x = 1\n' } });
+  try {
+    const reviewing = new ToolSession(review, { bundles: ['bash', 'submit'], submitReviewMessages: ['Review:\n<diff>\n{{diff}}\n</diff>'] });
+    await reviewing.execute({ tool: 'bash', args: { command: 'echo "x = 2" > a.py' } });
+    const first = await reviewing.execute({ tool: 'submit', args: {} });
+    assert.equal(first.submission, undefined, 'the first submit only reviews');
+    assert.match(first.observation, /^Review:\n<diff>\ndiff --git a\/a.py b\/a.py[\s\S]*\+x = 2[\s\S]*<\/diff>$/);
+    const second = await reviewing.execute({ tool: 'bash', args: { command: 'submit' } });
+    assert.match(second.submission ?? '', /\+x = 2/);
+    const forced = new ToolSession(review, { bundles: ['bash', 'submit'], submitReviewMessages: ['Review {{diff}}'] });
+    const now = await forced.execute({ tool: 'bash', args: { command: 'submit -f' } });
+    assert.match(now.submission ?? '', /\+x = 2/, now.observation);
+  } finally {
+    await review.close();
+  }
+});

@@ -13,6 +13,7 @@ import type { AgentHooks } from '../hooks.js';
 import { loadAgentTemplates, TEMPLATE_FOR_FORMAT } from '../../prompts/templates.js';
 import { recordedRootOf } from '../../trajectories/toolbox.js';
 import { normalizeObservation, normalizePatch, rootRewriter } from './normalize.js';
+import { observationDiff } from './observation-diff.js';
 
 export { recordedRootOf } from '../../trajectories/toolbox.js';
 
@@ -24,6 +25,8 @@ export interface StepComparison {
   /** Normalised recorded and replayed observations (the replayed one is absent past the end). */
   recorded: string;
   replayed: string | undefined;
+  /** How the replayed observation differs from the recorded one (a short line diff); empty when they match. */
+  diff: string[];
 }
 
 export interface ReplayReport {
@@ -78,7 +81,7 @@ export async function replayTrajectory(options: ReplayOptions): Promise<ReplayRe
     const recorded = normalizeObservation(rewrite(step.observation));
     const replayedStep = result.trajectory.steps[index];
     const replayed = replayedStep === undefined ? undefined : normalizeObservation(replayedStep.observation);
-    return { index, action: step.action.split('\n')[0] ?? '', matches: replayed === recorded, recorded, replayed };
+    return { index, action: step.action.split('\n')[0] ?? '', matches: replayed === recorded, recorded, replayed, diff: observationDiff(recorded, replayed) };
   });
   return {
     instanceId: trajectory.instance_id,

@@ -26,7 +26,7 @@ export const BASE_RECIPE = {
   // Bump when the finishing Dockerfile below changes meaning.
   recipeVersion: 1,
   suite: 'bookworm',
-  packages: ['bash', 'ca-certificates', 'git', 'patch', 'procps', 'python3', 'python3-pytest'],
+  packages: ['bash', 'ca-certificates', 'git', 'patch', 'procps', 'python3', 'python-is-python3', 'python3-pytest'],
 } as const;
 
 export type BaseImageSource = 'local' | 'registry' | 'debootstrap';

@@ -3,6 +3,12 @@
  * `windowed_edit_replace`): the window keeps its first line across commands (and across files, as
  * the registry does), `open` echoes the path as given, and edits are gated by the Python linter.
  * Messages follow the versions recorded in the trajectories we replay.
+ *
+ * The 1.0 pre-releases shipped the same Python tools as `tools/defaults` + `tools/edit_replace`
+ * (revision `defaults`), which differ in a few facts: `create` writes one empty line (`printf "\n"`)
+ * and says `Error: File … already exists.` before opening it, a search/replace counts its start line
+ * with Python's `splitlines` (one more when the match starts inside a line), its success message is
+ * the shorter one, and a lint report has no blank line after the errors.
  */
 import type { ToolOutcome } from '../types.js';
 import type { ToolContext } from '../tool-context.js';
@@ -27,14 +33,14 @@ import type { WindowedEditor } from './windowed-editor.js';
 const EDIT_UPDATED =
   'File updated. Please review the changes and make sure they are correct\n(correct indentation, no duplicate lines, etc). Edit the file again if necessary.';
 
-function lintErrorReport(header: string, errors: string, applied: string, original: string): string {
+/** `tight`: tools/defaults' template, with no blank line between the errors and what follows. */
+function lintErrorReport(header: string, errors: string, applied: string, original: string, tight = false): string {
   const dashes = '------------------------------------------------';
   return [
     header,
     '',
     'ERRORS:',
-    errors,
-    '',
+    ...(tight ? [errors] : [errors, '']),
     'This is how your edit would have looked if applied',
     dashes,
     applied,
@@ -58,11 +64,17 @@ function parsePythonInt(text: string): number | undefined {
   return /^\s*[+-]?\d+\s*$/.test(text) ? Number.parseInt(text.trim(), 10) : undefined;
 }
 
+/** Which release of the Python windowed tools to imitate (see the file comment). */
+export type WindowedRevision = 'defaults' | 'windowed';
+
 export class WindowedEditorV1 implements WindowedEditor {
   private currentFile: string | undefined;
   private firstLine = 0;
 
-  constructor(private readonly context: ToolContext) {}
+  constructor(
+    private readonly context: ToolContext,
+    private readonly revision: WindowedRevision = 'windowed',
+  ) {}
 
   openFile(): string | undefined {
     return this.currentFile;
@@ -137,17 +149,23 @@ export class WindowedEditorV1 implements WindowedEditor {
     const info = await statPath(this.context.sandbox, name, this.context.helperTimeoutMs);
     const refusal = refuseEditOutsideRepo(this.context, info.absolute);
     if (refusal) return fail(refusal);
-    if (info.kind !== 'missing') return fail(`Warning: File '${display}' already exists.`);
+    if (info.kind !== 'missing') {
+      if (this.revision === 'windowed') return fail(`Warning: File '${display}' already exists.`);
+      // tools/defaults' create reports the file, then opens it anyway (and exits 1).
+      const opened = await this.open([name]);
+      return fail(`Error: File '${display}' already exists.\n${opened.observation}`);
+    }
     const made = await runHelper(
       this.context.sandbox,
       `mkdir -p -- "$(dirname -- ${shellQuote(info.absolute)})"`,
       this.context.helperTimeoutMs,
     );
     if (made.status !== 0) return fail(`Error: could not create the directory for ${display}: ${made.output.trim()}`);
-    await writeText(this.context.sandbox, info.absolute, '');
+    const initial = this.revision === 'defaults' ? '\n' : '';
+    await writeText(this.context.sandbox, info.absolute, initial);
     this.currentFile = info.absolute;
     this.firstLine = 0;
-    return { observation: this.render(display, '') };
+    return { observation: this.render(display, initial) };
   }
 
   /** windowed_edit_linting: `edit N:M` replaces 1-based lines N..M with the replacement. */
@@ -211,7 +229,9 @@ export class WindowedEditorV1 implements WindowedEditor {
       const index = windowText.indexOf(search);
       if (index === -1) return this.notFound(text, search);
       const [windowStart, windowEnd] = lineRangeV1(this.firstLine, window, lineCount);
-      replaceStartLine = windowStart + windowText.slice(0, index).split('\n').length - 1;
+      const before = windowText.slice(0, index);
+      // Python's splitlines counts a partial last line; the later release counts newlines only.
+      replaceStartLine = windowStart + before.split('\n').length - 1 + (this.revision === 'defaults' && before !== '' && !before.endsWith('\n') ? 1 : 0);
       edited = replaceLinesV1(text, windowStart, windowEnd, windowText.replaceAll(search, replace));
       occurrences = 1;
     } else {
@@ -237,10 +257,12 @@ export class WindowedEditorV1 implements WindowedEditor {
     if (introduced) {
       const applied = this.render(current.path, edited);
       this.firstLine = firstLineBefore;
-      return fail(lintErrorReport(LINT_HEADER, `\n${introduced}`, applied, this.render(current.path, text)));
+      return fail(lintErrorReport(LINT_HEADER, `\n${introduced}`, applied, this.render(current.path, text), this.revision === 'defaults'));
     }
     // The two messages of the recorded SWE-agent version: the replace-all one is the older wording.
-    const message = replaceAll
+    const message = this.revision === 'defaults'
+      ? 'Text replaced. Please review the changes and make sure they are correct\n(correct indentation, no duplicate lines, etc). Edit the file again if necessary.'
+      : replaceAll
       ? `Replaced ${occurrences} occurrences. Please review the changes and make sure they are correct\n(correct indentation, no duplicate lines, etc). Edit the file again if necessary.`
       : 'Text replaced. Please review the changes and make sure they are correct:\n\n1. The edited file is correctly indented\n2. The edited file does not contain duplicate lines\n3. The edit does not break existing functionality\n\nEdit the file again if necessary.';
     return { observation: `${message}\n${this.render(current.path, edited)}` };

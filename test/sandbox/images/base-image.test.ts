@@ -30,10 +30,12 @@ test('the base image has the tools agents and graders need, a git identity and /
     docker,
     tag,
     'pwd; for tool in bash git python3 patch ps; do command -v $tool >/dev/null && echo "has $tool"; done; ' +
-      'python3 -m pytest --version 2>&1 | head -1; git config user.email',
+      'python3 -m pytest --version 2>&1 | head -1; git config user.email; python -c "import sys; print(\'python is\', sys.version_info[0])"',
   );
   assert.match(output, /^\/testbed/m);
   for (const tool of ['bash', 'git', 'python3', 'patch', 'ps']) assert.match(output, new RegExp(`has ${tool}`));
   assert.match(output, /pytest \d+/);
   assert.match(output, /swe-srl@localhost/);
+  // SWE-agent's runs call `python` (python reproduce.py); Debian's python-is-python3 provides it.
+  assert.match(output, /^python is 3$/m);
 });

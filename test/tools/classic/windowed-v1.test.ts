@@ -111,3 +111,22 @@ test('create makes an empty file and opens it; creating it again warns', async (
   const again = await bash('create pkg/new_module.py');
   assert.equal(again.observation, "Warning: File 'pkg/new_module.py' already exists.");
 });
+
+test("the 1.0 pre-release revision (tools/defaults): create writes one empty line, an existing file is reported and opened, edits use that release's counting and messages", async () => {
+  const old = await TempDirSandbox.create({ files: { 'm.py': 'class A:\n    def f(self):\n        return 1\n' } });
+  try {
+    const defaults = new ToolSession(old, { flavor: 'swe-agent-1', windowedRevision: 'defaults', bundles: ['bash', 'windowed', 'search', 'edit_replace', 'submit'] });
+    const run = (command: string) => defaults.execute({ tool: 'bash', args: { command } });
+    assert.equal((await run('create new.py')).observation, '[File: new.py (1 lines total)]\n1:');
+    assert.equal((await old.readFile('new.py')).toString(), '\n');
+    const again = await run('create m.py');
+    assert.equal(again.failed, true);
+    assert.match(again.observation, /^Error: File 'm.py' already exists.\n\[File: m.py \(3 lines total\)\]\n1:class A:/);
+    const edited = await run("edit 'return 1' 'return 2'");
+    assert.match(edited.observation, /^Text replaced\. Please review the changes and make sure they are correct\n\(correct indentation, no duplicate lines, etc\)\. Edit the file again if necessary\.\n\[File: .*m\.py \(3 lines total\)\]/);
+    const refused = await run("edit 'return 2' 'return 2\n  x = ('");
+    assert.match(refused.observation, /ERRORS:\n\n- E\d+ [^\n]*\nThis is how your edit would have looked if applied/);
+  } finally {
+    await old.close();
+  }
+});
