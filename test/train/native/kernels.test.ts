@@ -248,6 +248,55 @@ describe('native backend', { skip: skipReason }, () => {
       );
     });
 
+    it('packed projections (linears), with gradients for the input and every weight', async () => {
+      await compareWithCpu('linears, three weights', (ops, x, a, b, c) => ops.linears(x!, [a!, b!, c!]), [random.floats([2, 5, 12]), random.floats([12, 12]), random.floats([7, 12]), random.floats([3, 12])]);
+      await compareWithCpu('linear', (ops, x, w) => ops.linear(x!, w!), [random.floats([9, 6]), random.floats([4, 6])]);
+    });
+
+    it('self-attention from packed projections: a training pass with its gradient, causal blocks longer than one block', async () => {
+      for (const [batch, length, heads, depth] of [
+        [2, 7, 3, 4],
+        [1, 150, 2, 8],
+      ] as const) {
+        await compareWithCpu(
+          `selfAttention B=${batch} T=${length} H=${heads} D=${depth}`,
+          (ops, qkv) => ops.selfAttention(qkv!, { heads, offset: 0, theta: 10000 }).out,
+          [random.floats([batch, length, 3 * heads * depth])],
+          { tolerance: { absolute: 1e-4, relative: 1e-3 } },
+        );
+      }
+    });
+
+    it('self-attention over a KV cache: written in place when it has room, grown when it has not, as the composed ops give', async () => {
+      const [batch, heads, depth, offset] = [2, 3, 4, 6];
+      for (const [length, capacity] of [
+        [1, 9], // a decoding step, in place
+        [3, 9], // several positions, in place
+        [2, 6], // no room: the cache grows
+      ] as const) {
+        // Positions past `offset` in the given cache are room, not data: the result must not depend on them.
+        await compareWithCpu(
+          `selfAttention with a cache, T=${length}, room for ${capacity}`,
+          (ops, qkv, k, v) => {
+            const { out, kv } = ops.selfAttention(qkv!, { heads, offset, theta: 500, past: { k: k!, v: v! } });
+            const filled = (t: tf.Tensor) => tf.slice(t, [0, 0, 0, 0], [-1, -1, offset + length, -1]).reshape([-1]);
+            return tf.concat([out.reshape([-1]), filled(kv.k), filled(kv.v)]);
+          },
+          [random.floats([batch, length, 3 * heads * depth]), random.floats([batch, heads, capacity, depth]), random.floats([batch, heads, capacity, depth])],
+          { gradients: false, reference: (ops, qkv, k, v) => {
+            const past = { k: tf.slice(k!, [0, 0, 0, 0], [-1, -1, offset, -1]), v: tf.slice(v!, [0, 0, 0, 0], [-1, -1, offset, -1]) };
+            const { out, kv } = ops.selfAttention(qkv!, { heads, offset, theta: 500, past });
+            return tf.concat([out.reshape([-1]), kv.k.reshape([-1]), kv.v.reshape([-1])]);
+          } },
+        );
+      }
+    });
+
+    it('SwiGLU of packed gate and up projections, and the log-probability of given tokens, with gradients', async () => {
+      await compareWithCpu('swiglu', (ops, x) => ops.swiglu(x!), [random.floats([3, 4, 18], -6, 6)]);
+      await compareWithCpu('tokenLogprobs', (ops, logits, ids) => ops.tokenLogprobs(logits!, ids!), [random.floats([2, 5, 301], -10, 10), random.ids([2, 5], 301)]);
+    });
+
     it('rotary positions at an offset, with the gradient', async () => {
       await compareWithCpu('rope offset 0', (ops, x) => ops.rope(x!, 0, 10000), [random.floats([2, 3, 5, 8])]);
       await compareWithCpu('rope offset 37', (ops, x) => ops.rope(x!, 37, 500), [random.floats([1, 2, 3, 16])]);
