@@ -13,6 +13,21 @@ export class SweSrlError extends Error {
 /** Input that does not match what we expect: names the file, line or field that is wrong. */
 export class InputError extends SweSrlError {}
 
+/**
+ * Bad input in one named field: of a library call's options (`runId`), or of a run configuration
+ * (`policy.model`). Library code names the field, never a command-line flag; the CLI shows the flag
+ * that sets the field when the command has one.
+ */
+export class FieldError extends InputError {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${field}: ${reason}`, options);
+  }
+}
+
 /** Something needed from the outside world is not there (no Docker engine, no image, no repository). */
 export class UnavailableError extends SweSrlError {}
 

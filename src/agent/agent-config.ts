@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { toolboxConfigSchema } from '../tools/config.js';
+import { toolboxOverridesSchema } from '../tools/config.js';
 
 /** Node's timers fire at once, not late, for a delay past 2^31 - 1 ms (about 24.8 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -27,23 +27,38 @@ export const agentLimitsSchema = z
   })
   .strict();
 
+/** What the policy is asked to sample with; recorded with every turn of a rollout. */
+export const samplingSchema = z
+  .object({
+    temperature: z.number().min(0).optional(),
+    topP: z.number().gt(0).max(1).optional(),
+    maxTokens: z.number().int().min(1).optional(),
+    stop: z.array(z.string()).optional(),
+    seed: z.number().int().optional(),
+    /** Ask for the sampled tokens' log-probabilities (a trainer's old-policy log-probs). */
+    logprobs: z.boolean().optional(),
+    /** With logprobs: this many alternatives per token. */
+    topLogprobs: z.number().int().min(0).max(20).optional(),
+  })
+  .strict();
+
+export type SamplingParams = z.output<typeof samplingSchema>;
+
 export const agentConfigSchema = z
   .object({
     limits: agentLimitsSchema.default(agentLimitsSchema.parse({})),
-    sampling: z
-      .object({
-        temperature: z.number().min(0).optional(),
-        topP: z.number().gt(0).max(1).optional(),
-        maxTokens: z.number().int().min(1).optional(),
-        stop: z.array(z.string()).optional(),
-        seed: z.number().int().optional(),
-      })
-      .strict()
-      .default({}),
+    sampling: samplingSchema.default({}),
     /** Tool settings that override the template's. */
-    tools: toolboxConfigSchema.partial().default({}),
+    tools: toolboxOverridesSchema.default({}),
     /** Show only the last N observations in full; older ones become "(N lines omitted)". */
     keepLastObservations: z.number().int().min(1).optional(),
+    /**
+     * Show only the N most recent rounds (the SRL step window, with its note); default all. A policy
+     * trained on `traj steps --history N` sees the same prompts with `history: N`.
+     */
+    history: z.union([z.literal('all'), z.number().int().min(0)]).default('all'),
+    /** Require the `<think>` block (overrides the template's `think_tags`). */
+    thinkTags: z.boolean().optional(),
   })
   .strict();
 

@@ -120,7 +120,7 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   const evaluation = await runSampleEvaluation({
     workDir: options.workDir,
     print: (line) => print(`      ${line}`),
-    ...(options.quiet ? { progress: null } : {}),
+    progress: options.quiet ? null : process.stderr,
   });
   if (!evaluation.asExpected) {
     throw new DemoFailedError('the evaluation graded a sample against its known answer (every gold patch resolves, every wrong patch does not); see the reports above');
@@ -147,3 +147,6 @@ export function registerDemoCommand(program: Command): void {
       }
     });
 }
+
+/** For the command table in main.ts. */
+export const register = registerDemoCommand;

@@ -6,13 +6,15 @@
  *
  * Writes logs/run_evaluation/<run_id>/<model>/<instance_id>/{patch.diff,test_output.txt,report.json,run_instance.log}
  * and <report-dir>/<model>.<run_id>.json. `--regrade` grades the logs already there again, starting
- * nothing. Exit status: 0 when every instance got a verdict, 1 when some evaluations failed (errors)
- * or, with --gold, some instance did not validate; 2 on bad input.
+ * nothing. Every flag overrides the `--config` file's value (sections `eval` and `sandbox`). Exit
+ * status: 0 when every instance got a verdict, 1 when some evaluations failed (errors) or, with
+ * --gold, some instance did not validate; 2 on bad input.
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
-import { DockerInstanceProvider, IMAGE_SOURCES, type ImageSource } from '../eval/docker-provider.js';
+import { FieldError, InputError } from '../errors.js';
+import { DockerInstanceProvider } from '../eval/docker-provider.js';
+import { IMAGE_SOURCES, MODEL_FAILURE_MODES } from '../eval/run-choices.js';
 import { loadInstances } from '../eval/instances.js';
 import { loadPredictions, type Prediction } from '../eval/predictions.js';
 import { regradeRun } from '../eval/regrade.js';
@@ -20,44 +22,59 @@ import { DEFAULT_LOGS_DIR } from '../eval/run-layout.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
 import type { RunSummary } from '../eval/summary.js';
 import type { GradingPolicy } from '../eval/test-verdict.js';
+import type { RunConfig } from '../config/run-config.js';
 import type { ContainerLimits } from '../sandbox/images/environment-spec.js';
 import { loadEnvironmentSpecs } from '../sandbox/images/environment-spec.js';
-import { closeSandboxesOnSignal } from '../sandbox/index.js';
+import { closeSandboxesOnSignal, DockerEngines } from '../sandbox/index.js';
 import { integerAtLeast, memorySize, oneOf, positiveNumber } from './option-values.js';
+import { effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
 
 interface EvalFlags {
-  instances: string;
-  predictions?: string;
-  repos?: string;
-  environments: string;
-  runId: string;
-  maxWorkers: string;
-  gold?: boolean;
-  timeout?: string;
-  reportDir: string;
-  logsDir: string;
-  rerun?: boolean;
   force?: boolean;
-  instanceIds?: string[];
-  allTests?: boolean;
-  regrade?: boolean;
-  cpus?: number;
-  memory?: number;
-  pidsLimit?: number;
-  network?: boolean;
-  imageSource: ImageSource;
-  modelFailures: 'error' | 'unresolved';
-  strictTestIds?: boolean;
-  crossCheck: boolean;
+  config?: string;
+  [flag: string]: unknown;
 }
 
-function positiveFlag(flag: string, value: string, integer: boolean): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
-    throw new InputError(`${flag}: "${value}" is not a positive ${integer ? 'whole number' : 'number'}`);
-  }
-  return number;
+function collect(value: string, previous: unknown): string[] {
+  return [...(Array.isArray(previous) ? (previous as string[]) : []), value];
 }
+
+const EVAL_BINDINGS: readonly ConfigBinding[] = [
+  { flags: '--instances <file>', description: 'task instances, JSON or JSONL with SWE-bench fields', path: 'eval.instances' },
+  { flags: '--predictions <file>', description: 'predictions, JSONL or JSON: instance_id, model_name_or_path, model_patch (not with --gold)', path: 'eval.predictions' },
+  { flags: '--repos <dir>', description: 'a directory of owner__name clones or bundles of the repositories', path: 'sandbox.repos' },
+  { flags: '--environments <dir>', description: 'environment specs (*.yaml) (default: environments)', path: 'sandbox.environments' },
+  { flags: '--engine <endpoint>', description: 'a Docker engine endpoint (repeatable; default SWE_SRL_DOCKER_HOSTS, DOCKER_HOST, the socket)', path: 'sandbox.engines', parse: collect },
+  { flags: '--run-id <id>', description: 'names the run; a later run with the same id resumes it', path: 'eval.runId' },
+  { flags: '--max-workers <n>', description: 'instances evaluated at once (default: three quarters of the cores)', path: 'eval.maxWorkers', parse: integerAtLeast('--max-workers', 1) },
+  { flags: '--gold', description: 'validate the instances with their own patches: FAIL_TO_PASS must fail before and pass after', path: 'eval.gold' },
+  { flags: '--timeout <seconds>', description: "test command time limit (default: each environment spec's timeout)", path: 'eval.timeoutSeconds', parse: positiveNumber('--timeout') },
+  { flags: '--report-dir <dir>', description: 'where the run summary <model>.<run_id>.json goes (default: .)', path: 'eval.reportDir' },
+  { flags: '--logs-dir <dir>', description: `where per-instance logs go (default: ${DEFAULT_LOGS_DIR})`, path: 'eval.logsDir' },
+  { flags: '--rerun', description: 'evaluate again instances this run id already has reports for', path: 'eval.rerun' },
+  { flags: '--instance-ids <ids...>', description: 'only these instances', path: 'eval.instanceIds' },
+  { flags: '--all-tests', description: "run the spec's whole test command instead of only the test files the test patch touches", path: 'eval.allTests' },
+  { flags: '--regrade', description: "grade this run id's existing test logs again and rewrite its reports; runs nothing", path: 'eval.regrade' },
+  { flags: '--cpus <n>', description: "CPUs per container (default: the spec's, else 1)", path: 'sandbox.cpus', parse: positiveNumber('--cpus') },
+  { flags: '--memory <size>', description: "memory per container, e.g. 4g (default: the spec's, else 2g)", path: 'sandbox.memoryBytes', parse: memorySize('--memory') },
+  { flags: '--pids-limit <n>', description: "processes per container (default: the spec's, else 512)", path: 'sandbox.pidsLimit', parse: integerAtLeast('--pids-limit', 8) },
+  { flags: '--network', description: "give containers network access (default: the spec's, else none)", path: 'sandbox.network' },
+  { flags: '--no-network', description: 'no network access, whatever the spec says', path: 'sandbox.network' },
+  {
+    flags: '--image-source <source>',
+    description: "build: images from the environment specs, offline; swebench: SWE-bench's prebuilt images from a registry (default: build)",
+    path: 'eval.imageSource',
+    parse: oneOf('--image-source', IMAGE_SOURCES),
+  },
+  {
+    flags: '--model-failures <as>',
+    description: 'a patch that does not apply or tests past their time limit: error (SWE-bench: no report) or unresolved (a report saying so) (default: error)',
+    path: 'eval.modelFailures',
+    parse: oneOf('--model-failures', MODEL_FAILURE_MODES),
+  },
+  { flags: '--strict-test-ids', description: 'compare expected test ids as listed, as SWE-bench does, instead of spelling them as the log parser does', path: 'eval.strictTestIds' },
+  { flags: '--no-cross-check', description: "believe the test log as SWE-bench does, without holding it to the runner's own report", path: 'eval.crossCheck' },
+];
 
 export function formatSummary(summary: RunSummary, path: string): string {
   const lines = [
@@ -86,12 +103,13 @@ export function formatSummary(summary: RunSummary, path: string): string {
   return lines.join('\n');
 }
 
-function runLimits(flags: EvalFlags): ContainerLimits {
+/** The run's container limits: the `sandbox` section's, each one set winning over the spec's. */
+function runLimits(sandbox: RunConfig['sandbox']): ContainerLimits {
   return {
-    ...(flags.cpus !== undefined ? { cpus: flags.cpus } : {}),
-    ...(flags.memory !== undefined ? { memoryBytes: flags.memory } : {}),
-    ...(flags.pidsLimit !== undefined ? { pidsLimit: flags.pidsLimit } : {}),
-    ...(flags.network !== undefined ? { network: flags.network } : {}),
+    ...(sandbox.cpus !== undefined ? { cpus: sandbox.cpus } : {}),
+    ...(sandbox.memoryBytes !== undefined ? { memoryBytes: sandbox.memoryBytes } : {}),
+    ...(sandbox.pidsLimit !== undefined ? { pidsLimit: sandbox.pidsLimit } : {}),
+    ...(sandbox.network !== undefined ? { network: sandbox.network } : {}),
   };
 }
 
@@ -101,69 +119,48 @@ function exitStatusFor(summary: RunSummary): void {
 }
 
 export function registerEvalCommand(program: Command): void {
-  program
+  const command = program
     .command('eval')
-    .description('evaluate predictions (SWE-bench format) by applying each patch and running the tests in a fresh Docker sandbox')
-    .requiredOption('--instances <file>', 'task instances, JSON or JSONL with SWE-bench fields')
-    .option('--predictions <file>', 'predictions, JSONL or JSON: instance_id, model_name_or_path, model_patch (not with --gold)')
-    .option('--repos <dir>', 'a directory of owner__name clones or bundles of the repositories')
-    .option('--environments <dir>', 'environment specs (*.yaml)', 'environments')
-    .requiredOption('--run-id <id>', 'names the run; a later run with the same id resumes it')
-    .option('--max-workers <n>', 'instances evaluated at once', String(Math.max(1, Math.floor(availableParallelism() * 0.75))))
-    .option('--gold', 'validate the instances with their own patches: FAIL_TO_PASS must fail before and pass after')
-    .option('--timeout <seconds>', "test command time limit (default: each environment spec's timeout)")
-    .option('--report-dir <dir>', 'where the run summary <model>.<run_id>.json goes', '.')
-    .option('--logs-dir <dir>', 'where per-instance logs go', DEFAULT_LOGS_DIR)
-    .option('--rerun', 'evaluate again instances this run id already has reports for')
+    .description('evaluate predictions (SWE-bench format) by applying each patch and running the tests in a fresh Docker sandbox');
+  withConfigFlags(command, EVAL_BINDINGS)
     .option('--force', 'same as --rerun')
-    .option('--instance-ids <ids...>', 'only these instances')
-    .option('--all-tests', "run the spec's whole test command instead of only the test files the test patch touches")
-    .option('--regrade', "grade this run id's existing test logs again and rewrite its reports; runs nothing")
-    .option('--cpus <n>', "CPUs per container (default: the spec's, else 1)", positiveNumber('--cpus'))
-    .option('--memory <size>', "memory per container, e.g. 4g (default: the spec's, else 2g)", memorySize('--memory'))
-    .option('--pids-limit <n>', "processes per container (default: the spec's, else 512)", integerAtLeast('--pids-limit', 8))
-    .option('--network', 'give containers network access (default: the spec\'s, else none)')
-    .option('--no-network', 'no network access, whatever the spec says')
-    .option('--image-source <source>', "build: images from the environment specs, offline; swebench: SWE-bench's prebuilt images from a registry", oneOf('--image-source', IMAGE_SOURCES), 'build' as ImageSource)
-    .option(
-      '--model-failures <as>',
-      "a patch that does not apply or tests past their time limit: error (SWE-bench: no report) or unresolved (a report saying so)",
-      oneOf('--model-failures', ['error', 'unresolved'] as const),
-      'error' as const,
-    )
-    .option('--strict-test-ids', "compare expected test ids as listed, as SWE-bench does, instead of spelling them as the log parser does")
-    .option('--no-cross-check', "believe the test log as SWE-bench does, without holding it to the runner's own report")
     .action(async (flags: EvalFlags) => {
-      if (flags.gold && flags.predictions) throw new InputError('give either --predictions FILE or --gold, not both');
-      if (!flags.gold && !flags.predictions) throw new InputError('--predictions FILE is required (or --gold to validate the instances)');
-      const maxWorkers = positiveFlag('--max-workers', flags.maxWorkers, true);
-      const timeoutSeconds = flags.timeout === undefined ? undefined : positiveFlag('--timeout', flags.timeout, false);
-      const instances = await loadInstances(flags.instances);
+      const config = await effectiveConfig(EVAL_BINDINGS, { ...flags, ...(flags.force ? { rerun: true } : {}) });
+      if (config === undefined) return;
+      const settings = config.eval;
+      if (settings.instances === undefined) throw new FieldError('eval.instances', 'is required: the task instances (JSON or JSONL)');
+      if (settings.runId === undefined) throw new FieldError('eval.runId', 'is required: it names the run, and a later run with the same id resumes it');
+      if (settings.gold && settings.predictions) throw new InputError('give either --predictions FILE or --gold, not both');
+      if (!settings.gold && !settings.predictions) throw new InputError('--predictions FILE is required (or --gold to validate the instances)');
+      const maxWorkers = settings.maxWorkers ?? Math.max(1, Math.floor(availableParallelism() * 0.75));
+      const logsDir = settings.logsDir ?? DEFAULT_LOGS_DIR;
+      const instances = await loadInstances(settings.instances);
       let predictions: Prediction[] | 'gold' = 'gold';
-      if (flags.predictions) {
-        const loaded = await loadPredictions(flags.predictions);
+      if (settings.predictions) {
+        const loaded = await loadPredictions(settings.predictions);
         if (loaded.duplicateIds.length > 0) {
-          console.error(`warning: ${flags.predictions} predicts these instances more than once, the last one counts: ${loaded.duplicateIds.join(', ')}`);
+          console.error(`warning: ${settings.predictions} predicts these instances more than once, the last one counts: ${loaded.duplicateIds.join(', ')}`);
         }
         predictions = loaded.predictions;
       }
-      const environments = await loadEnvironmentSpecs(flags.environments);
-      const grading: GradingPolicy = { normalizeExpectedIds: flags.strictTestIds !== true, crossCheck: flags.crossCheck };
+      const environments = await loadEnvironmentSpecs(config.sandbox.environments);
+      const grading: GradingPolicy = { normalizeExpectedIds: !settings.strictTestIds, crossCheck: settings.crossCheck };
 
-      if (flags.regrade) {
+      if (settings.regrade) {
+        const wanted = settings.instanceIds;
         const result = await regradeRun({
-          instances: flags.instanceIds ? instances.filter((instance) => flags.instanceIds!.includes(instance.instance_id)) : instances,
+          instances: wanted ? instances.filter((instance) => wanted.includes(instance.instance_id)) : instances,
           predictions,
           environments,
-          runId: flags.runId,
-          logsDir: flags.logsDir,
-          reportDir: flags.reportDir,
+          runId: settings.runId,
+          logsDir,
+          reportDir: settings.reportDir,
           grading,
-          modelFailures: flags.modelFailures,
+          modelFailures: settings.modelFailures,
         });
         const changed = result.regraded.filter((entry) => entry.before !== undefined && entry.before !== entry.resolved);
         console.error(
-          `regraded ${result.regraded.length} instance(s) of run ${flags.runId}: ${changed.length} verdict(s) changed` +
+          `regraded ${result.regraded.length} instance(s) of run ${settings.runId}: ${changed.length} verdict(s) changed` +
             `${changed.length > 0 ? ` (${changed.map((entry) => `${entry.instanceId}: ${entry.before ? 'resolved' : 'unresolved'} → ${entry.resolved ? 'resolved' : 'unresolved'}`).join(', ')})` : ''}` +
             `${result.notRun.length > 0 ? `; no test log for ${result.notRun.join(', ')}` : ''}`,
         );
@@ -172,11 +169,13 @@ export function registerEvalCommand(program: Command): void {
         return;
       }
 
+      const engines = config.sandbox.engines && config.sandbox.engines.length > 0 ? DockerEngines.fromEndpoints(config.sandbox.engines) : undefined;
       const provider = new DockerInstanceProvider({
-        runId: flags.runId,
-        ...(flags.repos !== undefined ? { reposDir: flags.repos } : {}),
-        limits: runLimits(flags),
-        imageSource: flags.imageSource,
+        runId: settings.runId,
+        ...(config.sandbox.repos !== undefined ? { reposDir: config.sandbox.repos } : {}),
+        ...(engines ? { engines } : {}),
+        limits: runLimits(config.sandbox),
+        imageSource: settings.imageSource,
       });
       const stopHandlingSignals = closeSandboxesOnSignal();
       try {
@@ -185,16 +184,17 @@ export function registerEvalCommand(program: Command): void {
           predictions,
           environments,
           provider,
-          runId: flags.runId,
-          logsDir: flags.logsDir,
-          reportDir: flags.reportDir,
+          runId: settings.runId,
+          logsDir,
+          reportDir: settings.reportDir,
           maxWorkers,
-          rerun: flags.rerun === true || flags.force === true,
+          rerun: settings.rerun,
+          progress: process.stderr,
           grading,
-          modelFailures: flags.modelFailures,
-          ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-          ...(flags.instanceIds ? { instanceIds: flags.instanceIds } : {}),
-          ...(flags.allTests ? { selection: 'whole-command' as const } : {}),
+          modelFailures: settings.modelFailures,
+          ...(settings.timeoutSeconds !== undefined ? { timeoutSeconds: settings.timeoutSeconds } : {}),
+          ...(settings.instanceIds ? { instanceIds: settings.instanceIds } : {}),
+          ...(settings.allTests ? { selection: 'whole-command' as const } : {}),
         });
         console.log(formatSummary(summary, summaryPath));
         exitStatusFor(summary);
@@ -203,3 +203,6 @@ export function registerEvalCommand(program: Command): void {
       }
     });
 }
+
+/** For the command table in main.ts. */
+export const register = registerEvalCommand;

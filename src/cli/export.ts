@@ -1,37 +1,53 @@
 /**
  * `swe-srl export STEPS.jsonl… --format verl|trl|trl-sft|openrlhf|jsonl -o OUT`: chat-form step rows
- * (from `traj steps --form chat`) in a training framework's dataset format.
+ * (from `traj steps --form chat`) in a training framework's dataset format. The settings are the
+ * `export` section of the run configuration; the flags override it.
  */
 import type { Command } from 'commander';
-import { EXPORT_FORMATS, exportSteps, DEFAULT_ABILITY, DEFAULT_DATA_SOURCE, DEFAULT_SPLIT, type ExportFormat } from '../export/index.js';
+import { FieldError } from '../errors.js';
+import { EXPORT_FORMATS, exportSteps, DEFAULT_ABILITY, DEFAULT_DATA_SOURCE, DEFAULT_SPLIT } from '../export/index.js';
+import { effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
 import { oneOf } from './option-values.js';
 
 interface ExportFlags {
-  format: ExportFormat;
   output: string;
-  split: string;
-  dataSource: string;
-  ability: string;
+  config?: string;
+  [flag: string]: unknown;
 }
 
+const EXPORT_BINDINGS: readonly ConfigBinding[] = [
+  {
+    flags: '--format <format>',
+    description: `${EXPORT_FORMATS.join(' | ')} (trl: prompts for GRPO; trl-sft: with the expert completion)`,
+    path: 'export.format',
+    parse: oneOf('--format', EXPORT_FORMATS),
+  },
+  { flags: '--split <name>', description: `extra_info.split of every row (default ${DEFAULT_SPLIT})`, path: 'export.split' },
+  { flags: '--data-source <name>', description: `verl data_source of every row (default ${DEFAULT_DATA_SOURCE})`, path: 'export.dataSource' },
+  { flags: '--ability <name>', description: `verl ability of every row (default ${DEFAULT_ABILITY})`, path: 'export.ability' },
+];
+
 export function registerExportCommand(program: Command): Command {
-  return program
+  const command = program
     .command('export')
     .description('write SRL step rows as a training dataset: verl parquet, TRL or OpenRLHF JSONL, or plain JSONL')
     .argument('<steps...>', 'steps JSONL in the chat form (swe-srl traj steps --form chat)')
-    .requiredOption('--format <format>', `${EXPORT_FORMATS.join(' | ')} (trl: prompts for GRPO; trl-sft: with the expert completion)`, oneOf('--format', EXPORT_FORMATS))
-    .requiredOption('-o, --output <file>', 'output file (.parquet for verl, .jsonl otherwise)')
-    .option('--split <name>', 'extra_info.split of every row', DEFAULT_SPLIT)
-    .option('--data-source <name>', 'verl data_source of every row', DEFAULT_DATA_SOURCE)
-    .option('--ability <name>', 'verl ability of every row', DEFAULT_ABILITY)
-    .action(async (inputs: string[], flags: ExportFlags) => {
-      const { rows } = await exportSteps(inputs, {
-        format: flags.format,
-        output: flags.output,
-        split: flags.split,
-        dataSource: flags.dataSource,
-        ability: flags.ability,
-      });
-      console.error(`wrote ${rows} ${flags.format} rows to ${flags.output}`);
+    .requiredOption('-o, --output <file>', 'output file (.parquet for verl, .jsonl otherwise)');
+  return withConfigFlags(command, EXPORT_BINDINGS).action(async (inputs: string[], flags: ExportFlags) => {
+    const config = await effectiveConfig(EXPORT_BINDINGS, flags);
+    if (config === undefined) return;
+    const settings = config.export;
+    if (settings.format === undefined) throw new FieldError('export.format', `is required: ${EXPORT_FORMATS.join(', ')}`);
+    const { rows } = await exportSteps(inputs, {
+      format: settings.format,
+      output: flags.output,
+      split: settings.split,
+      dataSource: settings.dataSource,
+      ability: settings.ability,
     });
+    console.error(`wrote ${rows} ${settings.format} rows to ${flags.output}`);
+  });
 }
+
+/** For the command table in main.ts. */
+export const register = registerExportCommand;

@@ -150,3 +150,6 @@ export function registerImageCommand(program: Command): void {
       console.log(`${removed.length} image(s) removed${failed.length > 0 ? `, ${failed.length} kept (in use)` : ''}`);
     });
 }
+
+/** For the command table in main.ts. */
+export const register = registerImageCommand;

@@ -4,6 +4,7 @@
  * One JSON line per group on the output; the kept/dropped counts on stderr.
  */
 import type { Command } from 'commander';
+import { rewardCommandOf } from './reward.js';
 import { InputError } from '../errors.js';
 import { writeJsonLines, writeJsonLinesToStream } from '../io/json-lines.js';
 import { DEFAULT_ADVANTAGE_EPSILON, DEFAULT_GROUP_SIZE, type AdvantageNormalization } from '../reward/group-stats.js';
@@ -52,4 +53,9 @@ export function registerRewardGroupsCommand(parent: Command): void {
       const total = report.keptCount + report.droppedCount;
       process.stderr.write(`groups: ${report.keptCount} kept, ${report.droppedCount} dropped of ${total} (kept when reward std > ${options.epsilon})\n`);
     });
+}
+
+/** For the command table in main.ts: `groups` under the `reward` group. */
+export function register(program: Command): void {
+  registerRewardGroupsCommand(rewardCommandOf(program));
 }

@@ -41,3 +41,6 @@ export function registerRewardCommand(program: Command): Command {
     });
   return reward;
 }
+
+/** For the command table in main.ts. */
+export const register = registerRewardCommand;

@@ -1,32 +1,30 @@
 /**
- * `swe-srl rollout --policy openai|replay --instances FILE --max-workers N -o DIR`: runs the agent on
- * every instance in parallel sandboxes and writes DIR/preds.jsonl (SWE-bench predictions), one
- * `.traj` per instance under DIR/trajectories and DIR/runs.jsonl. Run it again with the same DIR to
- * resume: finished instances are not redone. Progress goes to stderr.
+ * `swe-srl rollout --policy openai|replay --instances FILE --repos DIR -o DIR [--samples G]`: runs
+ * the agent on every instance (G episodes each) in parallel sandboxes and writes DIR/preds.jsonl
+ * (SWE-bench predictions), DIR/episodes.jsonl (one record per episode, for trainers), one `.traj`
+ * per episode under DIR/trajectories and DIR/runs.jsonl. It prints its run id, which labels its
+ * containers; run it again with the same DIR to resume (an interrupted run's containers are removed
+ * and finished episodes are not redone). Every flag overrides the `--config` file's value.
  */
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
-import { loadInstances, type Instance } from '../eval/instances.js';
+import { FieldError } from '../errors.js';
+import { loadInstances } from '../eval/instances.js';
 import { closeSandboxesOnSignal } from '../sandbox/live-sandboxes.js';
-import { readAllTrajectories } from '../trajectories/read.js';
-import type { Trajectory } from '../trajectories/schema.js';
-import { OpenAiPolicy } from '../policy/openai/openai-policy.js';
-import { resolveOpenAiConfig } from '../policy/openai/openai-config.js';
-import { ReplayPolicy } from '../policy/replay-policy.js';
-import type { Policy } from '../policy/types.js';
-import { loadAgentTemplates, type AgentTemplates } from '../agent/templates.js';
-import { parseAgentConfig, type AgentConfigInput } from '../agent/agent-config.js';
+import type { RunConfig } from '../config/run-config.js';
 import { runRollout, type RolloutEvent } from '../agent/rollout/run-rollout.js';
-import { recordedRootOf } from '../agent/replay/replay-trajectory.js';
-import { readRawTraj, recordedToolbox } from '../agent/replay/recorded-toolbox.js';
-import { rootRewriter } from '../agent/replay/normalize.js';
-import { integerAtLeast, nonNegativeNumber, positiveNumber } from './option-values.js';
-import { instanceSandboxesFrom, withInstanceSandboxFlags, type InstanceSandboxFlags } from './instance-sandbox-flags.js';
+import { rolloutPolicies } from '../agent/rollout/policies.js';
+import { integerAtLeast } from './option-values.js';
+import { AGENT_BINDINGS, POLICY_BINDINGS } from './run-bindings.js';
+import { effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
+import { instanceSandboxBindings, instanceSandboxesFor, type InstanceSandboxFlags } from './instance-sandbox-flags.js';
+import { abortOnSignal } from './signals.js';
 
 export interface RolloutFlags extends InstanceSandboxFlags {
-  policy: 'openai' | 'replay';
-  maxWorkers: number;
-  output: string;
+  policy?: string;
+  maxWorkers?: number;
+  samples?: number;
+  output?: string;
+  runId?: string;
   instanceIds?: string[];
   template?: string;
   // openai
@@ -36,6 +34,9 @@ export interface RolloutFlags extends InstanceSandboxFlags {
   temperature?: number;
   topP?: number;
   maxTokens?: number;
+  seed?: number;
+  logprobs?: boolean;
+  topLogprobs?: number;
   requestTimeout?: number;
   maxRetries?: number;
   // replay
@@ -47,149 +48,131 @@ export interface RolloutFlags extends InstanceSandboxFlags {
   maxFormatErrors?: number;
   contextBudget?: number;
   keepObservations?: number;
+  history?: number | 'all';
+  think?: boolean;
   verbose?: boolean;
 }
 
-const TEMPLATE_FOR_FORMAT = { thought_action: 'thought-action', xml_function_calling: 'xml-function-calling', function_calling: 'function-calling' } as const;
-
-function agentConfigFrom(flags: RolloutFlags): AgentConfigInput {
-  const limits: Record<string, number> = {};
-  if (flags.maxSteps !== undefined) limits.maxSteps = flags.maxSteps;
-  if (flags.actionTimeout !== undefined) limits.actionTimeoutMs = Math.round(flags.actionTimeout * 1000);
-  if (flags.totalTime !== undefined) limits.totalTimeMs = Math.round(flags.totalTime * 1000);
-  if (flags.maxFormatErrors !== undefined) limits.maxConsecutiveFormatErrors = flags.maxFormatErrors;
-  if (flags.contextBudget !== undefined) limits.contextBudgetTokens = flags.contextBudget;
-  const sampling: Record<string, number> = {};
-  if (flags.temperature !== undefined) sampling.temperature = flags.temperature;
-  if (flags.topP !== undefined) sampling.topP = flags.topP;
-  if (flags.maxTokens !== undefined) sampling.maxTokens = flags.maxTokens;
-  const config = { limits, sampling, ...(flags.keepObservations !== undefined ? { keepLastObservations: flags.keepObservations } : {}) };
-  parseAgentConfig(config, 'rollout flags');
-  return config;
-}
+export const ROLLOUT_BINDINGS: readonly ConfigBinding[] = [
+  ...instanceSandboxBindings('rollout'),
+  { flags: '-o, --output <dir>', description: 'output folder (preds.jsonl, episodes.jsonl, trajectories/, runs.jsonl); reused to resume', path: 'rollout.output' },
+  { flags: '--samples <G>', description: 'episodes per instance (ids <instance>#<g>; default 1)', path: 'rollout.samples', parse: integerAtLeast('--samples', 1) },
+  { flags: '--max-workers <n>', description: 'episodes run at once (default 1)', path: 'rollout.maxWorkers', parse: integerAtLeast('--max-workers', 1) },
+  { flags: '--run-id <id>', description: 'labels the run\'s sandboxes (default: the one kept in the output folder, else a new one)', path: 'rollout.runId' },
+  { flags: '--instance-ids <ids>', description: 'only these instances (comma-separated)', path: 'rollout.instanceIds', parse: (value: string) => value.split(',').map((id) => id.trim()).filter(Boolean) },
+  ...AGENT_BINDINGS,
+  ...POLICY_BINDINGS,
+];
 
 function describeEvent(event: RolloutEvent, verbose: boolean): string | undefined {
+  const progress = (finished: number, total: number) => `[${String(finished).padStart(String(total).length)}/${total}]`;
   switch (event.kind) {
     case 'plan':
-      return `rollout: ${event.total} instances, ${event.alreadyFinished} already finished, ${event.toRun} to run`;
+      return [
+        `rollout: run id ${event.runId} (its sandboxes carry the label swe-srl.run=${event.runId})`,
+        ...(event.leftoversRemoved > 0 ? [`rollout: removed ${event.leftoversRemoved} container(s) left by an earlier, interrupted run`] : []),
+        `rollout: ${event.total} episodes, ${event.alreadyFinished} already finished, ${event.toRun} to run`,
+      ].join('\n');
     case 'start':
-      return verbose ? `  → ${event.instanceId} started (${event.running} running)` : undefined;
+      return verbose ? `  → ${event.id} started (${event.running} running)` : undefined;
     case 'step':
-      return verbose ? `    ${event.instanceId} step ${event.step}: ${event.tool}` : undefined;
+      return verbose ? `    ${event.id} step ${event.step}: ${event.tool}` : undefined;
     case 'finish': {
       const { stats, exitStatus } = event.result;
       const tokens = stats.usage.totalTokens > 0 ? `, ${stats.usage.promptTokens} + ${stats.usage.completionTokens} tokens` : '';
-      return `[${String(event.finished).padStart(String(event.total).length)}/${event.total}] ${event.instanceId}: ${exitStatus} after ${stats.steps} steps in ${(stats.durationMs / 1000).toFixed(1)} s${tokens}`;
+      return `${progress(event.finished, event.total)} ${event.id}: ${exitStatus} after ${stats.steps} steps in ${(stats.durationMs / 1000).toFixed(1)} s${tokens}`;
     }
     case 'error':
-      return `[${String(event.finished).padStart(String(event.total).length)}/${event.total}] ${event.instanceId}: error: ${event.message} (will be retried on resume)`;
+      return `${progress(event.finished, event.total)} ${event.id}: error: ${event.message} (will be retried on resume)`;
+    case 'warning':
+      return `rollout: warning: ${event.message}`;
+    case 'log':
+      return event.message;
+    case 'end':
+      return undefined;
   }
 }
 
-export async function runRolloutCommand(flags: RolloutFlags, log: (line: string) => void = (line) => console.error(line)): Promise<void> {
-  let instances = await loadInstances(flags.instances);
-  if (flags.instanceIds && flags.instanceIds.length > 0) {
-    const wanted = new Set(flags.instanceIds);
+export interface RolloutDisplay {
+  log: (line: string) => void;
+  verbose?: boolean;
+  quiet?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Runs the rollout a configuration describes; progress goes to `display.log`. */
+export async function runRolloutFromConfig(config: RunConfig, display: RolloutDisplay): Promise<void> {
+  const { log } = display;
+  const settings = config.rollout;
+  if (settings.instances === undefined) throw new FieldError('rollout.instances', 'is required: the instances to run on (JSON or JSONL)');
+  if (settings.output === undefined) throw new FieldError('rollout.output', 'is required: the folder the rollout writes (and resumes from)');
+  let instances = await loadInstances(settings.instances);
+  if (settings.instanceIds && settings.instanceIds.length > 0) {
+    const wanted = new Set(settings.instanceIds);
     const missing = [...wanted].filter((id) => !instances.some((instance) => instance.instance_id === id));
-    if (missing.length > 0) throw new InputError(`--instance-ids: not in ${flags.instances}: ${missing.join(', ')}`);
+    if (missing.length > 0) throw new FieldError('rollout.instanceIds', `not in ${settings.instances}: ${missing.join(', ')}`);
     instances = instances.filter((instance) => wanted.has(instance.instance_id));
   }
-  const agentConfig = agentConfigFrom(flags);
-  const sandboxes = await instanceSandboxesFrom(flags, log);
-
-  let policyFor: (instance: Instance) => Policy;
-  let templatesFor: (instance: Instance) => AgentTemplates;
-  if (flags.policy === 'openai') {
-    const policy = new OpenAiPolicy(
-      resolveOpenAiConfig({
-        baseUrl: flags.baseUrl,
-        model: flags.model,
-        apiKey: flags.apiKey,
-        ...(flags.requestTimeout !== undefined ? { requestTimeoutMs: Math.round(flags.requestTimeout * 1000) } : {}),
-        ...(flags.maxRetries !== undefined ? { maxRetries: flags.maxRetries } : {}),
-      }),
-      ({ attempt, delayMs, reason }) => log(`  policy: retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s (${reason})`),
-    );
-    const templates = await loadAgentTemplates(flags.template ?? 'thought-action');
-    policyFor = () => policy;
-    templatesFor = () => templates;
-  } else {
-    if (!flags.trajectories || flags.trajectories.length === 0) throw new InputError('--policy replay needs --trajectories FILE… to play back');
-    const byInstance = new Map<string, { trajectory: Trajectory; templates: AgentTemplates }>();
-    for (const file of flags.trajectories) {
-      // A SWE-agent .traj names its tool bundles in replay_config; replaying needs the same tools.
-      const raw = await readRawTraj(file);
-      for (const trajectory of await readAllTrajectories(file)) {
-        const base = await loadAgentTemplates(flags.template ?? TEMPLATE_FOR_FORMAT[trajectory.tool_format]);
-        byInstance.set(trajectory.instance_id, { trajectory, templates: { ...base, think_tags: false, tools: recordedToolbox(raw, trajectory) } });
-      }
-    }
-    const without = instances.filter((instance) => !byInstance.has(instance.instance_id));
-    if (without.length > 0) log(`rollout: no trajectory for ${without.length} instance(s), skipped: ${without.slice(0, 5).map((i) => i.instance_id).join(', ')}`);
-    instances = instances.filter((instance) => byInstance.has(instance.instance_id));
-    policyFor = (instance) => {
-      const { trajectory } = byInstance.get(instance.instance_id)!;
-      // Recorded paths point at the recorded repository root; sandboxes keep the repository in /testbed.
-      const rewrite = rootRewriter(recordedRootOf(trajectory), '/testbed');
-      return new ReplayPolicy(trajectory.steps, { format: trajectory.tool_format, rewrite, name: trajectory.model_name ?? 'replay' });
-    };
-    templatesFor = (instance) => byInstance.get(instance.instance_id)!.templates;
-  }
-
+  const policies = await rolloutPolicies(config, instances, {
+    onRetry: ({ attempt, delayMs, reason }) => log(`  policy: retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s (${reason})`),
+  });
+  if (policies.skipped.length > 0) log(`rollout: no trajectory for ${policies.skipped.length} instance(s), skipped: ${policies.skipped.slice(0, 5).join(', ')}`);
+  const sandboxes = await instanceSandboxesFor(config.sandbox, log, display.quiet === true);
   const summary = await runRollout({
-    instances,
-    outputDir: flags.output,
-    maxWorkers: flags.maxWorkers,
-    policyFor,
-    createSandbox: (instance) => sandboxes.create(instance),
-    templatesFor,
-    agentConfig,
-    onEvent: (event) => {
-      const line = describeEvent(event, flags.verbose === true);
-      if (line !== undefined && !(flags.quiet && event.kind !== 'plan' && event.kind !== 'error')) log(line);
+    instances: policies.instances,
+    outputDir: settings.output,
+    maxWorkers: settings.maxWorkers,
+    samples: settings.samples,
+    ...(settings.runId !== undefined ? { runId: settings.runId } : {}),
+    policyFor: policies.policyFor,
+    templatesFor: policies.templatesFor,
+    createSandbox: (instance, labels) => sandboxes.create(instance, labels),
+    removeLeftovers: (runId) => sandboxes.removeLeftovers(runId),
+    agentConfig: {
+      limits: config.agent.limits,
+      sampling: config.sampling,
+      tools: config.tools,
+      history: config.agent.history,
+      ...(config.agent.keepLastObservations !== undefined ? { keepLastObservations: config.agent.keepLastObservations } : {}),
+      ...(config.agent.thinkTags !== undefined ? { thinkTags: config.agent.thinkTags } : {}),
     },
+    onEvent: (event) => {
+      const line = describeEvent(event, display.verbose === true);
+      if (line !== undefined && !(display.quiet && event.kind !== 'plan' && event.kind !== 'error' && event.kind !== 'warning')) log(line);
+    },
+    ...(display.signal ? { signal: display.signal } : {}),
   });
   const statuses = Object.entries(summary.exitStatuses).map(([status, count]) => `${count} ${status}`).join(', ') || 'none';
-  log(`rollout: ran ${summary.ran} (${statuses}); ${summary.failed} failed; predictions in ${summary.paths.predictions}`);
+  log(`rollout: ran ${summary.ran} (${statuses}); ${summary.failed} failed; predictions in ${summary.paths.predictions}, episode records in ${summary.paths.episodes}`);
   if (summary.failed > 0) process.exitCode = 1;
+}
+
+/** The command's flags (and `--config`) to a run, as the command line gives them. */
+export async function runRolloutCommand(flags: RolloutFlags, log: (line: string) => void = (line) => console.error(line), signal?: AbortSignal): Promise<void> {
+  const config = await effectiveConfig(ROLLOUT_BINDINGS, flags as Record<string, unknown>);
+  if (config === undefined) return;
+  await runRolloutFromConfig(config, { log, verbose: flags.verbose === true, quiet: flags.quiet === true, ...(signal ? { signal } : {}) });
 }
 
 export function registerRolloutCommand(program: Command): Command {
   const rollout = program
     .command('rollout')
-    .description('run the agent on many instances in parallel sandboxes; writes predictions and trajectories, resumes where it stopped')
-    .requiredOption('--policy <policy>', 'openai or replay', (value: string) => {
-      if (value !== 'openai' && value !== 'replay') throw new InputError(`--policy: "${value}" is not openai or replay`);
-      return value;
-    });
-  return withInstanceSandboxFlags(rollout)
-    .requiredOption('-o, --output <dir>', 'output directory (preds.jsonl, trajectories/, runs.jsonl); reused to resume')
-    .option('--max-workers <n>', 'instances run at once', integerAtLeast('--max-workers', 1), 1)
-    .option('--instance-ids <ids>', 'only these instances (comma-separated)', (value: string) => value.split(',').map((id) => id.trim()).filter(Boolean))
-    .option('--template <name-or-file>', 'prompt templates: thought-action, xml-function-calling, function-calling or a YAML file')
-    .option('--base-url <url>', 'openai: the endpoint (default: OPENAI_BASE_URL)')
-    .option('--model <name>', 'openai: the model (default: OPENAI_MODEL)')
-    .option('--api-key <key>', 'openai: the key (default: OPENAI_API_KEY)')
-    .option('--temperature <t>', 'sampling temperature', nonNegativeNumber('--temperature'))
-    .option('--top-p <p>', 'nucleus sampling', positiveNumber('--top-p'))
-    .option('--max-tokens <n>', 'tokens per response', integerAtLeast('--max-tokens', 1))
-    .option('--request-timeout <seconds>', 'openai: time limit of one request', positiveNumber('--request-timeout'))
-    .option('--max-retries <n>', 'openai: retries on 429, 5xx and connection errors', integerAtLeast('--max-retries', 0))
-    .option('--trajectories <files...>', 'replay: trajectory files to play back (matched by instance id)')
-    .option('--max-steps <n>', 'actions per episode', integerAtLeast('--max-steps', 1))
-    .option('--action-timeout <seconds>', 'time limit of one action', positiveNumber('--action-timeout'))
-    .option('--total-time <seconds>', 'time limit of one episode', positiveNumber('--total-time'))
-    .option('--max-format-errors <n>', 'malformed outputs in a row before exit_format', integerAtLeast('--max-format-errors', 1))
-    .option('--context-budget <tokens>', 'estimated prompt tokens before exit_context', integerAtLeast('--context-budget', 1))
-    .option('--keep-observations <n>', 'show only the last N observations in full', integerAtLeast('--keep-observations', 1))
+    .description('run the agent on many instances in parallel sandboxes; writes predictions, episode records and trajectories, resumes where it stopped');
+  return withConfigFlags(rollout, ROLLOUT_BINDINGS)
     .option('-v, --verbose', 'a progress line per step')
     .option('-q, --quiet', 'only the plan, errors and the summary')
     .action(async (flags: RolloutFlags) => {
+      // Aborted before the sandboxes are closed, so an episode cut off by the signal is not recorded.
+      const interrupted = abortOnSignal();
       const stopHandlingSignals = closeSandboxesOnSignal();
       try {
-        await runRolloutCommand(flags);
+        await runRolloutCommand(flags, undefined, interrupted.signal);
       } finally {
         stopHandlingSignals();
+        interrupted.dispose();
       }
     });
 }
+
+/** For the command table in main.ts. */
+export const register = registerRolloutCommand;

@@ -101,3 +101,6 @@ export function registerSandboxCommand(program: Command): void {
       }
     });
 }
+
+/** For the command table in main.ts. */
+export const register = registerSandboxCommand;

@@ -20,3 +20,6 @@ export function registerSimilarityCommand(program: Command): void {
       if (options.output) process.stderr.write(`scored ${pairs} pairs into ${options.output}\n`);
     });
 }
+
+/** For the command table in main.ts. */
+export const register = registerSimilarityCommand;

@@ -1,24 +1,27 @@
 /**
  * `swe-srl train sft|srl|backend`: train the local policy in-process.
  *
- *     swe-srl train sft --steps STEPS.jsonl --out runs/sft [--config train.yaml] [--preset tiny]
+ *     swe-srl train sft --steps STEPS.jsonl --out runs/sft [--config run.yaml] [--preset tiny]
  *     swe-srl train sft --trajectories TRAJS.jsonl [--whole-trajectories] --out runs/sft
  *     swe-srl train srl --steps STEPS.jsonl --init runs/sft/model --out runs/srl
  *     swe-srl train backend
  *
  * Progress goes to stderr, one line per step; Ctrl-C checkpoints and stops, and the same command
  * again resumes from the last checkpoint. TensorFlow.js is loaded only when a train command runs,
- * so the other commands start as fast as before.
+ * so the other commands start as fast as before. The training settings are the `train` section of
+ * the run configuration (fields and defaults: src/train/config.ts); `--backend`, `--seed` and
+ * `--preset` override it.
  */
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { BACKEND_SETTINGS, describeSelection, type BackendSetting } from '../train/backends/backend-names.js';
-import { loadTrainConfig, mergeTrainConfig, parseTrainConfig, type TrainConfig, type TrainConfigInput } from '../train/config.js';
+import { BACKEND_SETTINGS, describeSelection } from '../train/backends/backend-names.js';
+import type { TrainConfig } from '../train/config.js';
 import type { TrainEvent } from '../train/events.js';
-import { MODEL_PRESET_NAMES, type ModelPreset } from '../train/model/config.js';
+import { MODEL_PRESET_NAMES } from '../train/model/config.js';
 import type { SftSource } from '../train/sft/sft-trainer.js';
 import type { SrlSource } from '../train/srl/srl-trainer.js';
 import { integerAtLeast, oneOf } from './option-values.js';
+import { effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
 
 interface TrainFlags {
   steps?: string;
@@ -29,19 +32,27 @@ interface TrainFlags {
   config?: string;
   init?: string;
   maxSteps?: number;
-  backend?: BackendSetting;
-  preset?: ModelPreset;
-  seed?: number;
+  [flag: string]: unknown;
 }
 
-async function configOf(flags: TrainFlags): Promise<{ config: TrainConfig; source: string }> {
-  const base = flags.config ? await loadTrainConfig(flags.config) : parseTrainConfig({}, 'defaults');
-  const overrides: TrainConfigInput = {
-    ...(flags.backend ? { backend: flags.backend } : {}),
-    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-    ...(flags.preset ? { model: { preset: flags.preset } } : {}),
-  };
-  return { config: mergeTrainConfig(base, overrides, flags.config ?? 'flags'), source: flags.config ?? 'config' };
+const BACKEND_BINDING: ConfigBinding = {
+  flags: '--backend <name>',
+  description: `force a backend: ${BACKEND_SETTINGS.join(', ')} (default: SWE_SRL_TRAIN_BACKEND, else the best present)`,
+  path: 'train.backend',
+  parse: oneOf('--backend', BACKEND_SETTINGS),
+};
+
+const TRAIN_BINDINGS: readonly ConfigBinding[] = [
+  BACKEND_BINDING,
+  { flags: '--preset <name>', description: `model size for a new model: ${MODEL_PRESET_NAMES.join(', ')}`, path: 'train.model.preset', parse: oneOf('--preset', MODEL_PRESET_NAMES) },
+  { flags: '--seed <n>', description: 'random seed', path: 'train.seed', parse: integerAtLeast('--seed', 0) },
+];
+
+/** The `train` section of the effective run configuration; undefined when `config print` showed it. */
+async function configOf(flags: TrainFlags): Promise<{ config: TrainConfig; source: string } | undefined> {
+  const config = await effectiveConfig(TRAIN_BINDINGS, flags);
+  if (config === undefined) return undefined;
+  return { config: config.train, source: `${flags.config ?? 'run configuration'}: train` };
 }
 
 function sourceOf(flags: TrainFlags, allowWhole: boolean): SftSource {
@@ -114,17 +125,13 @@ function interruptSignal(): { signal: AbortSignal; release: () => void } {
 }
 
 function commonOptions(command: Command): Command {
-  return command
+  return withConfigFlags(command, TRAIN_BINDINGS)
     .option('--steps <file>', 'SRL step rows in chat form, as `swe-srl traj steps --form chat` writes them')
     .option('--trajectories <file>', 'trajectories in any format `swe-srl traj convert` reads, cut into steps with the expert\'s thoughts')
     .option('--validation <file>', 'held-out examples in the same form (default: data.validationFraction of the training data)')
     .requiredOption('--out <dir>', 'output folder: checkpoints/, metrics.jsonl, best/, model/ (run again to resume)')
-    .option('--config <file>', 'training config, YAML or JSON (fields and defaults: src/train/config.ts)')
     .option('--init <dir>', 'start from this model folder (a previous run\'s model/ or best/)')
-    .option('--max-steps <n>', 'stop after this many steps in total (the schedule still spans the configured steps)', integerAtLeast('--max-steps', 1))
-    .option('--backend <name>', `force a backend: ${BACKEND_SETTINGS.join(', ')} (default: SWE_SRL_TRAIN_BACKEND, else the best present)`, oneOf('--backend', BACKEND_SETTINGS))
-    .option('--preset <name>', `model size for a new model: ${MODEL_PRESET_NAMES.join(', ')}`, oneOf('--preset', MODEL_PRESET_NAMES))
-    .option('--seed <n>', 'random seed', integerAtLeast('--seed', 0));
+    .option('--max-steps <n>', 'stop after this many steps in total (the schedule still spans the configured steps)', integerAtLeast('--max-steps', 1));
 }
 
 export function registerTrainCommand(program: Command): void {
@@ -133,7 +140,9 @@ export function registerTrainCommand(program: Command): void {
   commonOptions(train.command('sft').description('supervised fine-tuning on expert answers (prompt tokens masked)'))
     .option('--whole-trajectories', 'with --trajectories: one example per trajectory, every assistant turn learned')
     .action(async (flags: TrainFlags) => {
-      const { config, source } = await configOf(flags);
+      const resolved = await configOf(flags);
+      if (resolved === undefined) return;
+      const { config, source } = resolved;
       const data = sourceOf(flags, true);
       const validation = validationOf(flags, data);
       const { trainSft } = await import('../train/sft/sft-trainer.js');
@@ -158,7 +167,9 @@ export function registerTrainCommand(program: Command): void {
 
   commonOptions(train.command('srl').description('SRL: GRPO on step instances with the SRL reward and dynamic sampling'))
     .action(async (flags: TrainFlags) => {
-      const { config, source } = await configOf(flags);
+      const resolved = await configOf(flags);
+      if (resolved === undefined) return;
+      const { config, source } = resolved;
       const data = sourceOf(flags, false) as SrlSource;
       const validation = validationOf(flags, data) as SrlSource | undefined;
       const { trainSrl } = await import('../train/srl/srl-trainer.js');
@@ -182,14 +193,16 @@ export function registerTrainCommand(program: Command): void {
       }
     });
 
-  train
-    .command('backend')
-    .description('say which TensorFlow.js backend training would use, and why not the others')
-    .option('--backend <name>', `force one: ${BACKEND_SETTINGS.join(', ')}`, oneOf('--backend', BACKEND_SETTINGS))
-    .action(async (flags: { backend?: BackendSetting }) => {
+  withConfigFlags(train.command('backend').description('say which TensorFlow.js backend training would use, and why not the others'), [BACKEND_BINDING])
+    .action(async (flags: TrainFlags) => {
+      const config = await effectiveConfig([BACKEND_BINDING], flags);
+      if (config === undefined) return;
       const { resolveBackendSetting, selectBackend } = await import('../train/backends/ladder.js');
-      const selection = await selectBackend(resolveBackendSetting(flags.backend));
+      const selection = await selectBackend(resolveBackendSetting(config.train.backend));
       process.stdout.write(`${selection.backend}\n`);
       for (const line of describeSelection(selection)) process.stderr.write(`${line}\n`);
     });
 }
+
+/** For the command table in main.ts. */
+export const register = registerTrainCommand;

@@ -8,7 +8,8 @@
  * leftovers can be found, with the limits of the environment spec, overridden by the run's.
  */
 import { UnavailableError } from '../errors.js';
-import { ensureInstanceImage, type EnsureInstanceImageOptions } from '../sandbox/images/instance-image.js';
+import type { EnsureInstanceImageOptions } from '../sandbox/images/instance-image.js';
+import { InstanceImages } from '../sandbox/images/instance-images.js';
 import type { ContainerLimits, EnvironmentSpec } from '../sandbox/images/environment-spec.js';
 import { imageExists } from '../sandbox/images/image-store.js';
 import { ensureSweBenchImage, SWEBENCH_CONDA_ACTIVATION, type SweBenchImageNaming } from '../sandbox/images/swebench-image.js';
@@ -17,12 +18,12 @@ import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
 import type { InstanceSandboxProvider } from './sandbox-provider.js';
 import type { RunLeftovers } from './summary.js';
+import type { ImageSource } from './run-choices.js';
 
 /** Test logs are the evidence kept per instance: far more room than an agent's observation gets. */
 export const EVAL_OUTPUT_LIMIT_BYTES = 16 * 1024 * 1024;
 
-export const IMAGE_SOURCES = ['build', 'swebench'] as const;
-export type ImageSource = (typeof IMAGE_SOURCES)[number];
+export { IMAGE_SOURCES, type ImageSource } from './run-choices.js';
 
 export interface DockerProviderOptions {
   /** Labels every container (`swe-srl.run`). */
@@ -56,12 +57,18 @@ export function effectiveLimits(spec: ContainerLimits, run: ContainerLimits = {}
 
 export class DockerInstanceProvider implements InstanceSandboxProvider {
   private readonly engines: DockerEngines;
-  // One image per instance and engine, shared by every sandbox (a gold run opens two per instance).
+  // One image per instance and engine, shared by every sandbox (a gold run opens two per instance):
+  // built ones through the shared InstanceImages, SWE-bench's pulled ones here.
+  private readonly instanceImages: InstanceImages;
   private readonly images = new Map<string, Promise<string>>();
   private readonly usedImages = new Set<string>();
 
   constructor(private readonly options: DockerProviderOptions) {
     this.engines = options.engines ?? defaultDockerEngines();
+    this.instanceImages = new InstanceImages({
+      ...(options.reposDir !== undefined ? { reposDir: options.reposDir } : {}),
+      ...(options.imageOptions ? { imageOptions: options.imageOptions } : {}),
+    });
   }
 
   private get imageSource(): ImageSource {
@@ -70,28 +77,17 @@ export class DockerInstanceProvider implements InstanceSandboxProvider {
 
   private imageOn(engineIndex: number, instance: Instance, environment: EnvironmentSpec, onProgress: (line: string) => void): Promise<string> {
     const engine = this.engines.engines[engineIndex]!;
-    const key = `${engine.endpoint}\u0000${instance.instance_id}\u0000${environment.file}\u0000${environment.version ?? ''}`;
+    if (this.imageSource === 'build') return this.instanceImages.on(engine, instance, environment, onProgress);
+    // SWE-bench's image of an instance, pulled once per engine.
+    const key = `${engine.endpoint}\u0000${instance.instance_id}`;
     let image = this.images.get(key);
     if (!image) {
       image = (async () => {
         await engine.ensureReachable();
-        if (this.imageSource === 'swebench') {
-          const { pullTimeoutMs, ...naming } = this.options.sweBench ?? {};
-          return ensureSweBenchImage(engine.docker, instance.instance_id, { ...naming, onProgress, ...(pullTimeoutMs !== undefined ? { pullTimeoutMs } : {}) });
-        }
-        const ensured = await ensureInstanceImage(engine.docker, {
-          ...this.options.imageOptions,
-          environment,
-          repo: instance.repo,
-          commit: instance.base_commit,
-          instanceId: instance.instance_id,
-          ...(this.options.reposDir !== undefined ? { reposDir: this.options.reposDir } : {}),
-          onProgress,
-        });
-        if (ensured.built) onProgress(`built image ${ensured.tag}`);
-        return ensured.tag;
+        const { pullTimeoutMs, ...naming } = this.options.sweBench ?? {};
+        return ensureSweBenchImage(engine.docker, instance.instance_id, { ...naming, onProgress, ...(pullTimeoutMs !== undefined ? { pullTimeoutMs } : {}) });
       })();
-      // A failed build is retried by the next sandbox rather than remembered.
+      // A failed pull is tried again by the next sandbox rather than remembered.
       image.catch(() => this.images.delete(key));
       this.images.set(key, image);
     }

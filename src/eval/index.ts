@@ -45,12 +45,12 @@ export { runPreTestSteps, preTestCommands, type PreTestResult } from './pre-test
 export { regradeRun, type RegradeOptions, type RegradeResult } from './regrade.js';
 export { rlvrReward, type RlvrRewardOptions, type RlvrRewardResult } from './rlvr-reward.js';
 export { evaluateInstance, EvaluationError, type InstanceResult, type InstanceStatus, type InstanceEvaluationContext } from './evaluate-instance.js';
-export { runEvaluation, type RunEvaluationOptions, type RunEvaluationResult } from './run-evaluation.js';
+export { runEvaluation, type RunEvaluationOptions, type RunEvaluationResult, type EvaluationEvent } from './run-evaluation.js';
 export { summarizeRun, type RunSummary, type RunLeftovers } from './summary.js';
 export { readInstanceReport, writeInstanceReport, type InstanceReport, type InstanceReportBody, type SweSrlReportDetails } from './report.js';
 export { DEFAULT_LOGS_DIR, INSTANCE_FILES, instanceDirectory, summaryPath, type RunLayout } from './run-layout.js';
 export type { InstanceSandboxProvider } from './sandbox-provider.js';
 export { DockerInstanceProvider, EVAL_OUTPUT_LIMIT_BYTES, IMAGE_SOURCES, effectiveLimits, type DockerProviderOptions, type ImageSource } from './docker-provider.js';
 export { runSampleEvaluation, formatResolveTable, SAMPLE_INSTANCES_DIR, type SampleEvaluationOptions, type SampleEvaluationResult, type SampleRow } from './sample-evaluation.js';
-export { EvaluationProgress, type ProgressStream } from './progress.js';
-export { runWithWorkers } from './worker-pool.js';
+export { EvaluationProgress, renderEvaluationEvents, type ProgressStream } from './progress.js';
+export { runWithWorkers } from '../batch/worker-pool.js';

@@ -1,8 +1,10 @@
 /**
- * The evaluation's progress on stderr. On a terminal, one line redrawn in place with a bar and the
- * counts so far; elsewhere (CI logs, files) one plain line per finished instance, since carriage
- * returns would turn a log into one unreadable line.
+ * The evaluation's progress, rendered from its events on a stream (the CLI's stderr). On a
+ * terminal, one line redrawn in place with a bar and the counts so far; elsewhere (CI logs, files)
+ * one plain line per finished instance, since carriage returns would turn a log into one unreadable
+ * line.
  */
+import type { BatchEvent } from '../events.js';
 import type { InstanceResult, InstanceStatus } from './evaluate-instance.js';
 
 export interface ProgressStream {
@@ -64,4 +66,36 @@ export class EvaluationProgress {
     if (this.interactive) this.stream.write('\n');
     this.stream.write(`Evaluation done: ${this.done}/${this.total}  ${this.countsText()}  (✓ resolved, ✖ unresolved, ∅ empty patch, ! error)\n`);
   }
+}
+
+/** A sink that renders an evaluation's events on `stream`, as `swe-srl eval` shows them. */
+export function renderEvaluationEvents(stream: ProgressStream): (event: BatchEvent<InstanceResult>) => void {
+  let progress: EvaluationProgress | undefined;
+  return (event) => {
+    switch (event.kind) {
+      case 'plan':
+        if (event.leftoversRemoved > 0) stream.write(`warning: removed ${event.leftoversRemoved} container(s) left by an earlier, interrupted run ${event.runId}\n`);
+        if (event.alreadyFinished > 0) stream.write(`${event.alreadyFinished} instance(s) already evaluated under run ${event.runId}, skipping them (rerun to evaluate again)\n`);
+        progress = new EvaluationProgress(stream, event.toRun);
+        return;
+      case 'start':
+        progress?.started(event.id);
+        return;
+      case 'finish':
+        progress?.finished(event.result);
+        return;
+      case 'end':
+        progress?.end();
+        return;
+      case 'warning':
+        stream.write(`warning: ${event.message}\n`);
+        return;
+      case 'log':
+        stream.write(`${event.message}\n`);
+        return;
+      case 'step':
+      case 'error':
+        return;
+    }
+  };
 }

@@ -6,19 +6,21 @@
  */
 import { rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { FieldError } from '../errors.js';
+import type { BatchEvent, EventSink } from '../events.js';
+import { checkRunId, planResume } from '../batch/resume.js';
 import type { EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
 import { evaluateInstance, type InstanceEvaluationContext, type InstanceResult } from './evaluate-instance.js';
-import { safePathSegment, type Instance } from './instances.js';
+import type { Instance } from './instances.js';
 import { goldPredictions, type Prediction } from './predictions.js';
-import { EvaluationProgress, type ProgressStream } from './progress.js';
+import { renderEvaluationEvents, type ProgressStream } from './progress.js';
 import { readInstanceReport } from './report.js';
 import { DEFAULT_LOGS_DIR, instanceDirectory, instanceFile, summaryPath, type RunLayout } from './run-layout.js';
 import type { InstanceSandboxProvider } from './sandbox-provider.js';
 import { summarizeRun, type RunSummary } from './summary.js';
 import type { TestSelection } from './test-run.js';
 import type { GradingPolicy } from './test-verdict.js';
-import { runWithWorkers } from './worker-pool.js';
+import { runWithWorkers } from '../batch/worker-pool.js';
 import { writeFileAtomically } from '../io/atomic-write.js';
 
 export interface RunEvaluationOptions {
@@ -40,7 +42,9 @@ export interface RunEvaluationOptions {
   selection?: TestSelection;
   /** Only these instances (and their predictions). */
   instanceIds?: string[];
-  /** Progress and warnings; null for silence. Default process.stderr. */
+  /** Progress and warnings as events (see src/events.ts); default none. */
+  onEvent?: EventSink<EvaluationEvent>;
+  /** A stream to render the events on (the CLI's rendering); null or absent for none. */
   progress?: ProgressStream | null;
   /** Stops starting new instances (running ones finish and clean up). */
   signal?: AbortSignal;
@@ -49,6 +53,9 @@ export interface RunEvaluationOptions {
   /** `error` (SWE-bench, the default) or `unresolved`: see InstanceEvaluationContext. */
   modelFailures?: 'error' | 'unresolved';
 }
+
+/** What an evaluation run reports as it goes: one unit per instance, its result the instance's grade. */
+export type EvaluationEvent = BatchEvent<InstanceResult>;
 
 export interface RunEvaluationResult {
   summary: RunSummary;
@@ -59,22 +66,25 @@ export interface RunEvaluationResult {
   resumedIds: string[];
 }
 
-async function makeOutputDirectory(flag: string, path: string): Promise<void> {
+async function makeOutputDirectory(field: string, path: string): Promise<void> {
   try {
     await mkdir(path, { recursive: true });
   } catch (error) {
-    throw new InputError(`${flag}: cannot create the folder ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new FieldError(field, `cannot create the folder ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
 export async function runEvaluation(options: RunEvaluationOptions): Promise<RunEvaluationResult> {
-  const runId = safePathSegment.safeParse(options.runId);
-  if (!runId.success) throw new InputError(`--run-id: ${runId.error.issues[0]?.message ?? 'invalid'}`);
+  checkRunId(options.runId);
   const maxWorkers = options.maxWorkers ?? 1;
-  if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new InputError(`--max-workers: expected a positive whole number, got ${maxWorkers}`);
+  if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new FieldError('maxWorkers', `expected a positive whole number, got ${maxWorkers}`);
   const layout: RunLayout = { logsDir: options.logsDir ?? DEFAULT_LOGS_DIR, runId: options.runId, reportDir: options.reportDir ?? '.' };
-  const stream = options.progress === undefined ? process.stderr : options.progress;
-  const warn = (message: string) => stream?.write(`warning: ${message}\n`);
+  const rendered = options.progress ? renderEvaluationEvents(options.progress) : undefined;
+  const emit: EventSink<EvaluationEvent> = (event) => {
+    options.onEvent?.(event);
+    rendered?.(event);
+  };
+  const warn = (message: string) => emit({ kind: 'warning', message });
 
   let instances = options.instances;
   if (options.instanceIds) {
@@ -92,27 +102,29 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
 
   // Checked before any work: a folder that cannot be made would otherwise fail every instance, or
   // lose the summary after the whole run.
-  await makeOutputDirectory('--report-dir', layout.reportDir);
-  await makeOutputDirectory('--logs-dir', join(layout.logsDir, layout.runId));
+  await makeOutputDirectory('reportDir', layout.reportDir);
+  await makeOutputDirectory('logsDir', join(layout.logsDir, layout.runId));
 
-  const removed = (await options.provider.removeLeftovers?.(options.runId)) ?? 0;
-  if (removed > 0) warn(`removed ${removed} container(s) left by an earlier, interrupted run ${options.runId}`);
-
-  const toEvaluate: Array<{ instance: Instance; prediction: Prediction }> = [];
-  const resumedIds: string[] = [];
-  for (const prediction of predictions) {
+  // The resume convention (src/batch/resume.ts): leftovers reaped, graded instances skipped.
+  const units = predictions.flatMap((prediction) => {
     const instance = byId.get(prediction.instance_id);
-    if (!instance) continue;
-    const reportPath = instanceFile(layout, prediction.model_name_or_path, instance.instance_id, 'report');
-    if (!options.rerun && (await readInstanceReport(reportPath, instance.instance_id)).state === 'valid') {
-      resumedIds.push(instance.instance_id);
-      continue;
-    }
-    // Whatever an interrupted attempt left (a test log without a report) would mislead.
+    return instance ? [{ instance, prediction }] : [];
+  });
+  const plan = await planResume({
+    runId: options.runId,
+    units,
+    idOf: ({ instance }) => instance.instance_id,
+    isFinished: async (id, { prediction }) => (await readInstanceReport(instanceFile(layout, prediction.model_name_or_path, id, 'report'), id)).state === 'valid',
+    rerun: options.rerun === true,
+    ...(options.provider.removeLeftovers ? { removeLeftovers: (runId: string) => options.provider.removeLeftovers!(runId) } : {}),
+  });
+  // Whatever an interrupted attempt left (a test log without a report) would mislead.
+  for (const { instance, prediction } of plan.toRun) {
     await rm(instanceDirectory(layout, prediction.model_name_or_path, instance.instance_id), { recursive: true, force: true });
-    toEvaluate.push({ instance, prediction });
   }
-  if (resumedIds.length > 0) stream?.write(`${resumedIds.length} instance(s) already evaluated under run ${options.runId}, skipping them (rerun to evaluate again)\n`);
+  const toEvaluate = plan.toRun;
+  const resumedIds = plan.finishedIds;
+  emit({ kind: 'plan', runId: options.runId, total: units.length, alreadyFinished: resumedIds.length, toRun: toEvaluate.length, leftoversRemoved: plan.leftoversRemoved });
 
   const context: InstanceEvaluationContext = {
     layout,
@@ -124,19 +136,27 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
     ...(options.timeoutSeconds !== undefined ? { timeoutMs: options.timeoutSeconds * 1000 } : {}),
     ...(options.selection ? { selection: options.selection } : {}),
   };
-  const progress = stream ? new EvaluationProgress(stream, toEvaluate.length) : undefined;
+  let running = 0;
+  let finished = 0;
   const evaluated = await runWithWorkers(
     toEvaluate,
     maxWorkers,
     async ({ instance, prediction }) => {
-      progress?.started(instance.instance_id);
-      const result = await evaluateInstance(context, instance, prediction);
-      progress?.finished(result);
-      return result;
+      running += 1;
+      emit({ kind: 'start', id: instance.instance_id, running });
+      try {
+        const result = await evaluateInstance(context, instance, prediction);
+        finished += 1;
+        emit({ kind: 'finish', id: instance.instance_id, result, finished, total: toEvaluate.length });
+        return result;
+      } finally {
+        running -= 1;
+      }
     },
     options.signal,
   );
-  progress?.end();
+  const results = evaluated.filter((r): r is InstanceResult => r !== undefined);
+  emit({ kind: 'end', finished, failed: results.filter((result) => result.status === 'error').length, total: toEvaluate.length });
 
   const leftovers = await options.provider.leftovers?.(options.runId).catch(() => undefined);
   const summary = await summarizeRun({ layout, instances, predictions, gold, ...(leftovers ? { leftovers } : {}) });
@@ -144,5 +164,5 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
   const path = summaryPath(layout, model);
   await mkdir(layout.reportDir, { recursive: true });
   await writeFileAtomically(path, `${JSON.stringify(summary, null, 4)}\n`);
-  return { summary, summaryPath: path, results: evaluated.filter((r): r is InstanceResult => r !== undefined), resumedIds };
+  return { summary, summaryPath: path, results, resumedIds };
 }

@@ -31,7 +31,7 @@ export interface SampleEvaluationOptions {
   provider?: (runId: string, reposDir: string) => InstanceSandboxProvider;
   /** Where the table and messages go. Default console.log. */
   print?: (line: string) => void;
-  /** Per-instance progress. Default process.stderr; null for none. */
+  /** A stream to render per-instance progress on; default none. */
   progress?: ProgressStream | null;
 }
 

@@ -12,7 +12,6 @@
  * - plain JSONL: the row with its ids, messages, target and parsed target (a steps file the server
  *   and `reward srl` read back).
  */
-import type { ChatMessage } from '../trajectories/steps/decompose.js';
 import type { SrlGroundTruth } from './ground-truth.js';
 import type { ExportableStepRow } from './step-rows.js';
 
@@ -42,8 +41,26 @@ export interface VerlRow {
   extra_info: { split: string; index: number; instance_id: string; step_index: number };
 }
 
-function promptMessages(messages: readonly ChatMessage[]): Array<{ role: string; content: string }> {
-  return messages.map((message) => ({ role: message.role, content: message.content }));
+type PromptMessage = { role: string; content: string; tool_calls?: unknown[]; tool_call_id?: string };
+/** A step row's message as the row holds it (OpenAI's chat format). */
+type RowMessage = { role: string; content: string | null; tool_calls?: unknown[] | undefined; tool_call_id?: unknown };
+
+/**
+ * The prompt's messages for the JSONL formats: native tool calls (function-calling rows) are kept
+ * as OpenAI writes them; an assistant turn that only calls a tool has empty text.
+ */
+function promptMessages(messages: readonly RowMessage[]): PromptMessage[] {
+  return messages.map((message) => {
+    const out: PromptMessage = { role: message.role, content: message.content ?? '' };
+    if (message.tool_calls && message.tool_calls.length > 0) out.tool_calls = message.tool_calls;
+    if (typeof message.tool_call_id === 'string') out.tool_call_id = message.tool_call_id;
+    return out;
+  });
+}
+
+/** verl's parquet prompt column holds `{role, content}` only. */
+function verlPromptMessages(messages: readonly RowMessage[]): Array<{ role: string; content: string }> {
+  return messages.map((message) => ({ role: message.role, content: message.content ?? '' }));
 }
 
 /**
@@ -58,7 +75,7 @@ export function sftCompletionText(target: string): string {
 export function verlRow(row: ExportableStepRow, truth: SrlGroundTruth, context: ExportContext): VerlRow {
   return {
     data_source: context.dataSource,
-    prompt: promptMessages(row.messages),
+    prompt: verlPromptMessages(row.messages),
     ability: context.ability,
     reward_model: { style: 'rule', ground_truth: { target: truth.target, tool_format: truth.tool_format } },
     extra_info: { split: context.split, index: context.index, instance_id: row.instance_id, step_index: row.step_index },

@@ -1,16 +1,10 @@
 /**
  * A policy that plays a recorded trajectory's actions back, one per call, written in the
- * trajectory's own action format so the agent loop parses them exactly as it parses a model's.
- * It drives `swe-srl traj replay` and is the loop's test double (SWE-agent's replay model).
+ * trajectory's own action format (the action language's `writeResponse`) so the agent loop parses
+ * them exactly as it parses a model's. It drives `swe-srl traj replay` and is the loop's test
+ * double (SWE-agent's replay model).
  */
-import {
-  fenceCommand,
-  renderAction,
-  toOpenAiToolCall,
-  type ParsedAction,
-  type ToolFormat,
-} from '../tools/parsers/index.js';
-import { splitShellWords } from '../tools/classic/shell-words.js';
+import { writeResponse, type ParsedAction, type ToolFormat } from '../tools/parsers/index.js';
 import type { Policy, PolicyRequest, PolicyResponse, PolicySample } from './types.js';
 import { emptyUsage } from './types.js';
 import { PolicyExhaustedError } from './policy-errors.js';
@@ -28,6 +22,8 @@ export interface ReplayPolicyOptions {
   rewrite?: (text: string) => string;
   /** `model_name_or_path` of what it produces. Default `replay`. */
   name?: string;
+  /** Play the actions without their recorded thoughts (as SRL step prompts show the expert's turns). */
+  withoutThoughts?: boolean;
 }
 
 export class ReplayPolicy implements Policy {
@@ -59,20 +55,13 @@ export class ReplayPolicy implements Policy {
 
   private render(step: ReplayStep): PolicySample {
     const rewrite = this.options.rewrite ?? ((text: string) => text);
-    const action = rewriteStrings(step.parsed_action, rewrite);
-    const thought = step.thought.trim();
-    const withThought = (text: string) => (thought === '' ? text : `${thought}\n\n${text}`);
-    switch (this.options.format) {
-      case 'thought_action':
-        // The recorded command line itself, so the shell-level quoting it used is replayed too.
-        return { text: withThought(fenceCommand(rewrite(step.action).replace(/\n+$/, ''))), toolCalls: [], finishReason: 'stop' };
-      case 'function_calling': {
-        const call = toOpenAiToolCall(action, `call_${this.next}`);
-        return { text: thought, toolCalls: [{ id: call.id, name: call.function.name, arguments: withRecordedReplaceAll(call.function.arguments, step) }], finishReason: 'tool_calls' };
-      }
-      case 'xml_function_calling':
-        return { text: withThought(renderAction('xml_function_calling', action)), toolCalls: [], finishReason: 'stop' };
-    }
+    const written = writeResponse(this.options.format, {
+      action: rewriteStrings(step.parsed_action, rewrite),
+      actionText: rewrite(step.action),
+      thought: this.options.withoutThoughts ? '' : step.thought,
+      callId: `call_${this.next}`,
+    });
+    return { ...written, finishReason: written.toolCalls.length > 0 ? 'tool_calls' : 'stop' };
   }
 }
 
@@ -86,19 +75,4 @@ function rewriteStrings(action: ParsedAction, rewrite: (text: string) => string)
     return value;
   };
   return { tool: action.tool, args: visit(action.args) as Record<string, unknown> } as ParsedAction;
-}
-
-/**
- * The parsers drop a `replace-all: false` from an edit, but SWE-agent passed it to the tool (which
- * then replaced all); the recorded command line (`edit 'a' 'b' False`) still shows it, so it is put
- * back into the replayed call.
- */
-function withRecordedReplaceAll(argumentsJson: string, step: ReplayStep): string {
-  if (step.parsed_action.tool !== 'edit_replace') return argumentsJson;
-  const words = splitShellWords(step.action.trim());
-  if (!words.ok || words.words.length !== 4) return argumentsJson;
-  const flag = words.words[3]!;
-  const args = JSON.parse(argumentsJson) as Record<string, unknown>;
-  args['replace-all'] = flag === 'True' ? true : flag === 'False' ? false : flag;
-  return JSON.stringify(args);
 }

@@ -15,7 +15,7 @@
  * Math solution steps are text targets (`srlTextReward`, at the end): the same splitter and the
  * same similarity, without an action to parse; `srlStepReward` takes either kind of target.
  */
-import { canonicalAction, parseAction, type FormatErrorCode, type ParsedAction } from '../tools/parsers/index.js';
+import { canonicalAction, readResponse, type FormatErrorCode, type ParsedAction, type ResponseLike } from '../tools/parsers/index.js';
 import type { ExpertAction } from '../trajectories/steps/schema.js';
 import { sequenceMatcherRatio } from './similarity.js';
 import { splitResponse } from './srl/split-response.js';
@@ -40,26 +40,26 @@ const VIOLATION_PREFIX: Readonly<Record<FormatErrorCode, string>> = {
   unparseable: 'unparseable tool call',
 };
 
-export function srlReward(response: string, expert: ExpertAction, options: SrlRewardOptions = { mode: 'canonical' }): SrlRewardResult {
-  const split = splitResponse(response);
-  if (!split.ok) return { reward: -1, formatOk: false, reason: split.reason };
-  const parsed = parseAction(expert.toolFormat, split.actionText);
-  if (!parsed.ok) return { reward: -1, formatOk: false, reason: `${VIOLATION_PREFIX[parsed.error.code]}: ${parsed.error.reason}` };
-  // An empty command in a function call is no action, as an empty fenced block is in thought-action.
-  if (parsed.action.tool === 'bash' && (parsed.action.args as { command?: unknown }).command === '') {
-    return { reward: -1, formatOk: false, reason: `${VIOLATION_PREFIX.no_action}: the command is empty` };
+/**
+ * Scores one response: text, or text with native tool calls (a function-calling policy's turn).
+ * It is read exactly as the agent loop reads a turn with `think_tags` on (tools/parsers/response.ts),
+ * so what the reward accepts, the loop runs, and the reverse.
+ */
+export function srlReward(response: string | ResponseLike, expert: ExpertAction, options: SrlRewardOptions = { mode: 'canonical' }): SrlRewardResult {
+  const output = typeof response === 'string' ? { text: response } : response;
+  const read = readResponse(output, expert.toolFormat, { thinkTags: true });
+  if (!read.ok) {
+    return { reward: -1, formatOk: false, reason: read.code === 'response_format' ? read.reason : `${VIOLATION_PREFIX[read.code]}: ${read.reason}` };
   }
-  const compared =
-    options.mode === 'canonical'
-      ? { response: canonicalAction(parsed.action), expert: canonicalAction(expert.action) }
-      : { response: split.actionText, expert: expert.text.trim() };
-  return {
-    reward: sequenceMatcherRatio(compared.response, compared.expert),
-    formatOk: true,
-    monologue: split.monologue,
-    action: parsed.action,
-    compared,
-  };
+  let compared: { response: string; expert: string };
+  if (options.mode === 'canonical') {
+    compared = { response: canonicalAction(read.action), expert: canonicalAction(expert.action) };
+  } else {
+    // The raw text after </think>; native tool calls have no text of their own, so their canonical rendering stands in.
+    const split = splitResponse(output.text);
+    compared = { response: split.ok ? split.actionText : read.actionText, expert: expert.text.trim() };
+  }
+  return { reward: sequenceMatcherRatio(compared.response, compared.expert), formatOk: true, monologue: read.monologue, action: read.action, compared };
 }
 
 /**

@@ -28,6 +28,18 @@ export const toolboxConfigSchema = z
   .strict();
 
 export type ToolboxConfig = z.output<typeof toolboxConfigSchema>;
+
+/**
+ * Settings that override a toolbox given elsewhere (a template's): the same fields, every one
+ * optional and none defaulted, so an override never brings back a default it did not ask for.
+ */
+export const toolboxOverridesSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(toolboxConfigSchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]),
+    ) as unknown as { [K in keyof typeof toolboxConfigSchema.shape]: z.ZodOptional<z.ZodType<z.output<(typeof toolboxConfigSchema.shape)[K]>>> },
+  )
+  .strict();
 export type ToolboxConfigInput = z.input<typeof toolboxConfigSchema>;
 
 /** Validates a toolbox config; `where` names its origin (a file, a flag) in the error. */

@@ -9,6 +9,10 @@ import type { ToolCall, ToolOutcome, ToolSpec, ToolState } from './types.js';
 import type { ToolContext } from './tool-context.js';
 import { parseToolboxConfig, type ToolboxConfig, type ToolboxConfigInput } from './config.js';
 import { toolSpecsFor } from './tool-specs.js';
+import { argvFromArgs, declaration, declarationOf, toolsOf } from './catalog.js';
+import { declarationForCall } from './parsers/catalog.js';
+import { actionOfRouted } from './parsers/swe-agent-commands.js';
+import type { KnownTool } from './parsers/types.js';
 import { runBash, type BashToolOptions } from './bash/bash-tool.js';
 import { StrReplaceEditor, type StrReplaceEditorArgs } from './editor/str-replace-editor.js';
 import { parseEditorArgv } from './editor/editor-argv.js';
@@ -20,19 +24,40 @@ import { WindowedEditorV1 } from './classic/windowed-v1.js';
 import { findFile, searchDir, searchFile } from './classic/search-tools.js';
 import { currentDirectory } from './sandbox-files.js';
 
-const WINDOWED_TOOLS = ['open', 'goto', 'scroll_up', 'scroll_down', 'create'];
-const SEARCH_TOOLS = ['find_file', 'search_dir', 'search_file'];
+/** A classic tool's implementation, called with the argv (and body) the shell would have passed it. */
+type ClassicHandler = (session: ToolSession, argv: string[], body: string[] | undefined) => Promise<ToolOutcome>;
+
+/**
+ * Which implementation runs each tool of the catalogue (bash and the editor take named arguments
+ * and are dispatched before this table). The type makes it cover every declared tool.
+ */
+const CLASSIC_HANDLERS: { readonly [T in Exclude<KnownTool, 'bash' | 'str_replace_editor'>]: ClassicHandler } = {
+  open: (session, argv) => session.windowed.open(argv),
+  goto: (session, argv) => session.windowed.goto(argv),
+  scroll_up: (session) => session.windowed.scroll('up'),
+  scroll_down: (session) => session.windowed.scroll('down'),
+  create: (session, argv) => session.windowed.create(argv),
+  find_file: (session, argv) => findFile(session.context, argv),
+  search_dir: (session, argv) => searchDir(session.context, argv),
+  search_file: (session, argv) => searchFile(session.context, argv, session.windowed.openFile()),
+  edit: (session, argv, body) => session.edit(argv, body),
+  edit_replace: (session, argv) => session.edit(argv, undefined),
+  insert: (session, argv) => (session.windowed.insert ? session.windowed.insert(argv) : Promise.resolve(session.unknownTool('insert'))),
+  submit: (session) => session.submit(),
+};
 
 export class ToolSession {
   readonly config: ToolboxConfig;
   readonly specs: ToolSpec[];
-  private readonly context: ToolContext;
+  /** @internal the tools' shared context (the dispatch table reaches the implementations through it). */
+  readonly context: ToolContext;
+  /** @internal */
+  readonly windowed: WindowedEditor;
   private readonly bashOptions: BashToolOptions;
-  private readonly windowed: WindowedEditor;
   private readonly editor: StrReplaceEditor;
-  /** Tools a bash action may name as its first word (SWE-agent's shell-level commands). */
+  /** Tools a bash action may name as its first word (SWE-agent's shell-level commands), by command name. */
   private readonly commandLineTools: Set<string>;
-  private readonly enabledTools: Set<string>;
+  private readonly enabledTools: Set<KnownTool>;
 
   constructor(
     readonly sandbox: Sandbox,
@@ -57,19 +82,20 @@ export class ToolSession {
     this.windowed = this.config.flavor === 'swe-agent-0' ? new WindowedEditorV0(this.context) : new WindowedEditorV1(this.context);
     this.editor = new StrReplaceEditor(this.context, { maxResponseChars: this.config.editorMaxResponseChars });
     this.specs = toolSpecsFor(bundles, this.config.window);
-    this.enabledTools = new Set(this.specs.map((item) => item.name));
-    if (bundles.includes('edit_range') || bundles.includes('edit_replace')) this.enabledTools.add('edit');
-    if (bundles.includes('edit_replace')) {
-      this.enabledTools.add('insert');
-      // The parsers name the search/replace form `edit_replace` to tell it from `edit N:M`.
+    this.enabledTools = toolsOf(bundles);
+    // Either edit bundle answers to `edit` on the command line; the arguments tell which edit is meant.
+    if (this.enabledTools.has('edit') || this.enabledTools.has('edit_replace')) {
+      this.enabledTools.add('edit');
       this.enabledTools.add('edit_replace');
     }
-    this.commandLineTools = new Set([...this.enabledTools].filter((name) => name !== 'bash'));
+    this.commandLineTools = new Set([...this.enabledTools].filter((tool) => tool !== 'bash').map((tool) => declaration(tool).functionName));
   }
 
   /**
-   * Runs one action. Never throws for anything the agent did; see `ToolOutcome.crashed`.
-   * `timeoutMs` shortens the bash time limit for this action (the episode's remaining time).
+   * Runs one action: a parsed action (`{tool, args}` with the parsers' keys) or a function call
+   * (SWE-agent's argument names). Never throws for anything the agent did; see
+   * `ToolOutcome.crashed`. `timeoutMs` shortens the bash time limit for this action (the episode's
+   * remaining time).
    */
   async execute(call: ToolCall, options: { timeoutMs?: number } = {}): Promise<ToolOutcome> {
     const bashOptions =
@@ -94,62 +120,40 @@ export class ToolSession {
 
   private async dispatch(call: ToolCall, bashOptions: BashToolOptions): Promise<ToolOutcome> {
     const { tool, args } = call;
-    if (tool === 'bash' && this.enabledTools.has('bash')) {
-      const command = typeof args.command === 'string' ? args.command : '';
-      const routed = routeClassicCommand(command, this.commandLineTools);
-      // The scroll warning counts consecutive scrolls, whichever way they were written.
-      this.windowed.noteAction(routed?.tool ?? 'bash');
-      if (routed === undefined) return runBash(this.context, bashOptions, command);
-      if (routed.kind === 'invalid') return { observation: routed.observation, failed: true };
-      return this.runCommandLine(routed.tool, routed.argv, routed.body);
-    }
+    if (tool === 'bash' && this.enabledTools.has('bash')) return this.bash(typeof args.command === 'string' ? args.command : '', bashOptions);
     this.windowed.noteAction(tool);
-    if (!this.enabledTools.has(tool)) return this.unknownTool(tool);
-    if (tool === 'str_replace_editor') return this.editor.run(editorArgs(args));
-    const commandLine = this.commandLineFromArgs(tool, args);
-    if (typeof commandLine === 'string') return { observation: commandLine, failed: true };
-    return this.runCommandLine(tool, commandLine.argv, commandLine.body);
+    const known = declarationOf(tool) === undefined ? undefined : declarationForCall(tool, args);
+    if (known === undefined || !this.enabledTools.has(known.tool)) return this.unknownTool(tool);
+    if (known.tool === 'str_replace_editor') return this.editor.run(editorArgs(args));
+    if (known.tool === 'bash') return this.unknownTool(tool);
+    if (known.tool === 'edit') return this.edit(...rangeEditArgv(args));
+    return CLASSIC_HANDLERS[known.tool](this, argvFromArgs(known, args), undefined);
   }
 
-  /** Runs a classic tool from its argv, exactly as if the shell had invoked it. */
-  private async runCommandLine(tool: string, argv: string[], body?: string[]): Promise<ToolOutcome> {
-    switch (tool) {
-      case 'open':
-        return this.windowed.open(argv);
-      case 'goto':
-        return this.windowed.goto(argv);
-      case 'scroll_up':
-        return this.windowed.scroll('up');
-      case 'scroll_down':
-        return this.windowed.scroll('down');
-      case 'create':
-        return this.windowed.create(argv);
-      case 'find_file':
-        return findFile(this.context, argv);
-      case 'search_dir':
-        return searchDir(this.context, argv);
-      case 'search_file':
-        return searchFile(this.context, argv, this.windowed.openFile());
-      case 'edit':
-        return this.edit(argv, body);
-      case 'edit_replace':
-        return this.edit(argv, undefined);
-      case 'insert':
-        if (!this.windowed.insert) return this.unknownTool(tool);
-        return this.windowed.insert(argv);
-      case 'submit':
-        return this.submit();
-      case 'str_replace_editor': {
-        const parsed = parseEditorArgv(argv);
-        if (typeof parsed === 'string') return { observation: parsed, failed: true };
-        return this.editor.run(parsed);
-      }
-      default:
-        return this.unknownTool(tool);
+  /**
+   * The bash tool. Its shell knows SWE-agent's commands: a command line whose first word is an
+   * enabled tool runs that tool, through the one command-line reader the action parser uses
+   * (classic/command-line.ts), so a command line means here what it means to the parser. A line
+   * the parser would reject still reaches the tool, whose own usage message then answers it.
+   */
+  private async bash(command: string, bashOptions: BashToolOptions): Promise<ToolOutcome> {
+    const routed = routeClassicCommand(command, this.commandLineTools);
+    const typed = routed?.kind === 'tool' ? actionOfRouted(routed) : undefined;
+    if (typed?.ok) return this.dispatch(typed.action, bashOptions);
+    // The scroll warning counts consecutive scrolls, whichever way they were written.
+    this.windowed.noteAction(routed?.tool ?? 'bash');
+    if (routed === undefined) return runBash(this.context, bashOptions, command);
+    if (routed.kind === 'invalid') return { observation: routed.observation, failed: true };
+    if (routed.tool === 'str_replace_editor') {
+      const parsed = parseEditorArgv(routed.argv);
+      return typeof parsed === 'string' ? { observation: parsed, failed: true } : this.editor.run(parsed);
     }
+    const handler = routed.tool === 'edit' ? 'edit' : (routed.tool as keyof typeof CLASSIC_HANDLERS);
+    return CLASSIC_HANDLERS[handler](this, routed.argv, routed.body);
   }
 
-  private async edit(argv: string[], body: string[] | undefined): Promise<ToolOutcome> {
+  /** @internal `edit`: a range edit or a search/replace, by its arguments and the enabled bundles. */
+  async edit(argv: string[], body: string[] | undefined): Promise<ToolOutcome> {
     const { bundles } = this.config;
     const isRange = body !== undefined || (argv.length === 1 && /^\s*\d+\s*:\s*\d+\s*$/.test(argv[0]!));
     if (isRange && bundles.includes('edit_range')) return this.windowed.editRange(argv, body ?? []);
@@ -157,88 +161,28 @@ export class ToolSession {
     return this.windowed.editRange(argv, body ?? []);
   }
 
-  private async submit(): Promise<ToolOutcome> {
+  /** @internal */
+  async submit(): Promise<ToolOutcome> {
     const patch = await this.sandbox.diff();
     return { observation: patch, submission: patch };
   }
 
-  private unknownTool(tool: string): ToolOutcome {
-    const available = [...this.enabledTools].filter((name) => name !== 'edit_replace').sort().join(', ');
+  /** @internal */
+  unknownTool(tool: string): ToolOutcome {
+    const available = [...this.commandLineTools, ...(this.enabledTools.has('bash') ? ['bash'] : [])].sort().join(', ');
     const name = tool === '' ? '(an empty name)' : `'${tool}'`;
     return { observation: `Unknown tool ${name}. The available tools are: ${available}.`, failed: true };
   }
+}
 
-  /**
-   * Named arguments (function calling) become the argv the shell would have passed, in the order
-   * of the tool's documented parameters. A raw command line in `command` is routed as such.
-   */
-  private commandLineFromArgs(tool: string, args: Record<string, unknown>): { argv: string[]; body?: string[] } | string {
-    if (Array.isArray(args.argv) && args.argv.every((word) => typeof word === 'string')) {
-      const body = Array.isArray(args.body) ? args.body.map(String) : undefined;
-      return body === undefined ? { argv: args.argv as string[] } : { argv: args.argv as string[], body };
-    }
-    const raw = typeof args.command === 'string' ? args.command : typeof args.raw === 'string' ? args.raw : undefined;
-    if (raw !== undefined && raw.trimStart().startsWith(tool)) {
-      const routed = routeClassicCommand(raw, new Set([tool]));
-      if (routed?.kind === 'tool') return routed.body === undefined ? { argv: routed.argv } : { argv: routed.argv, body: routed.body };
-      if (routed?.kind === 'invalid') return routed.observation;
-    }
-    const text = (value: unknown): string | undefined =>
-      value === undefined || value === null ? undefined : typeof value === 'string' ? value : String(value);
-    // Each parameter under SWE-agent's function-calling name or the parsers' short name.
-    const pick = (...names: string[]): string | undefined => {
-      for (const name of names) {
-        const value = text(args[name]);
-        if (value !== undefined) return value;
-      }
-      return undefined;
-    };
-    const positional = (...parameters: string[][]): string[] => {
-      const argv: string[] = [];
-      for (const names of parameters) {
-        const value = pick(...names);
-        if (value === undefined) break;
-        argv.push(value);
-      }
-      return argv;
-    };
-    switch (tool) {
-      case 'open':
-        return { argv: positional(['path'], ['line_number', 'line']) };
-      case 'goto':
-        return { argv: positional(['line_number', 'line']) };
-      case 'create':
-        return { argv: positional(['filename', 'path']) };
-      case 'find_file':
-        return { argv: positional(['file_name'], ['dir']) };
-      case 'search_dir':
-        return { argv: positional(['search_term'], ['dir']) };
-      case 'search_file':
-        return { argv: positional(['search_term'], ['file']) };
-      case 'insert':
-        return { argv: positional(['text'], ['line']) };
-      case 'edit':
-      case 'edit_replace': {
-        const start = pick('start_line', 'start');
-        const end = pick('end_line', 'end');
-        if (tool === 'edit' && (start !== undefined || end !== undefined)) {
-          const replacement = pick('replacement_text', 'replacement') ?? '';
-          const trimmed = replacement.endsWith('\n') ? replacement.slice(0, -1) : replacement;
-          return { argv: [`${start ?? ''}:${end ?? ''}`], body: replacement === '' ? [] : trimmed.split('\n') };
-        }
-        const argv = positional(['search'], ['replace']);
-        // SWE-agent renders a function call's booleans as True/False on the command line, and the
-        // tool's argparse `type=bool` takes any non-empty word as true: a given `replace-all`, even
-        // false, replaces all. Kept, so function-calling runs replay as recorded.
-        const replaceAll = args['replace-all'] ?? args.replace_all;
-        if (typeof replaceAll === 'boolean') argv.push(replaceAll ? 'True' : 'False');
-        else if (typeof replaceAll === 'string') argv.push(replaceAll);
-        return { argv };
-      }
-      default:
-        return { argv: [] };
-    }
-  }
+/** A range edit's named arguments (parsed or SWE-agent's) as the argv `N:M` and the replacement's lines. */
+function rangeEditArgv(args: Record<string, unknown>): [string[], string[]] {
+  const text = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : String(value));
+  const start = text(args.start ?? args.start_line) ?? '';
+  const end = text(args.end ?? args.end_line) ?? '';
+  const replacement = text(args.replacement ?? args.replacement_text) ?? '';
+  const trimmed = replacement.endsWith('\n') ? replacement.slice(0, -1) : replacement;
+  return [[`${start}:${end}`], replacement === '' ? [] : trimmed.split('\n')];
 }
 
 /** Accepts the editor's arguments from a function call, tolerating numbers sent as strings. */

@@ -31,5 +31,5 @@ export {
   type ChatMessage,
 } from './steps/decompose.js';
 export { truncateObservation, truncationMarker } from './steps/truncate.js';
-export { srlSystemPrompt } from './steps/system-prompts.js';
 export { stepRowSchema, expertOfRow, type StepRow, type StepTarget, type ExpertAction } from './steps/schema.js';
+export { recordedRootOf, toolboxOfTrajectory } from './toolbox.js';

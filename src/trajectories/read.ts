@@ -41,7 +41,7 @@ async function sniff(path: string): Promise<Sniffed> {
       return { kind: 'jsonl', first: JSON.parse(candidate) as unknown, line: firstLine + 1 };
     } catch {
       if (/^\s*[[{]/.test(text)) parseJson(text, path); // throws the precise error (truncated, bad token at line:column)
-      throw new InputError(`${path}: unknown trajectory format (not JSON, JSONL, .traj or .yaml); use --from with one of ${FORMAT_LIST}`);
+      throw new InputError(`${path}: unknown trajectory format (not JSON, JSONL, .traj or .yaml); name its format (one of ${FORMAT_LIST})`);
     }
   }
 }
@@ -67,7 +67,7 @@ function classify(record: unknown, where: string): InputFormat {
     throw new InputError(`${where}: this is a predictions file (instance_id, model_patch), not a trajectory`);
   }
   const keys = Object.keys(record).slice(0, 8).join(', ');
-  throw new InputError(`${where}: unknown trajectory format (keys: ${keys || 'none'}); use --from with one of ${FORMAT_LIST}`);
+  throw new InputError(`${where}: unknown trajectory format (keys: ${keys || 'none'}); name its format (one of ${FORMAT_LIST})`);
 }
 
 /** Guesses a file's format from its extension and first record. */

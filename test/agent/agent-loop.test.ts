@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAgent } from '../../src/agent/agent-loop.js';
-import { loadAgentTemplates } from '../../src/agent/templates.js';
+import { loadAgentTemplates } from '../../src/prompts/templates.js';
 import { writeTrajFile } from '../../src/agent/record-traj.js';
 import { readAllTrajectories } from '../../src/trajectories/index.js';
 import { PolicyHttpError } from '../../src/policy/policy-errors.js';

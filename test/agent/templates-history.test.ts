@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUILTIN_TEMPLATES, loadAgentTemplates, renderTemplate } from '../../src/agent/templates.js';
+import { BUILTIN_TEMPLATES, loadAgentTemplates, renderTemplate } from '../../src/prompts/templates.js';
 import { elideOldObservations } from '../../src/agent/history.js';
 import { InputError } from '../../src/errors.js';
 import { withTempDir } from '../helpers/temp-dir.js';

@@ -6,8 +6,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,55 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { runRolloutCommand, type RolloutFlags } from '../../src/cli/rollout.js';
 import { readAllTrajectories } from '../../src/trajectories/index.js';
 import { findBubblewrap } from '../../src/sandbox/index.js';
-import { completionBody, startOpenAiServer, type FakeChatServer, type ReceivedRequest } from '../helpers/openai-server.js';
+import type { FakeChatServer } from '../helpers/openai-server.js';
+import { agentServer, instanceOf, readPredictions, writeWorkspace } from '../helpers/rollout-workspace.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A repository `demo/calc` with a bug, and `count` instances of it. */
-function writeWorkspace(dir: string, count: number): { instances: string; repos: string } {
-  const repo = join(dir, 'repos', 'demo__calc');
-  mkdirSync(repo, { recursive: true });
-  writeFileSync(join(repo, 'calc.py'), 'def add(a, b):\n    return a - b\n');
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'base');
-  const commit = git('rev-parse', 'HEAD').trim();
-  const rows = Array.from({ length: count }, (_, index) => ({
-    instance_id: `demo__calc-${index + 1}`,
-    repo: 'demo/calc',
-    base_commit: commit,
-    problem_statement: `problem ${index + 1}: add() subtracts`,
-    FAIL_TO_PASS: [],
-  }));
-  const instances = join(dir, 'instances.jsonl');
-  writeFileSync(instances, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
-  return { instances, repos: join(dir, 'repos') };
-}
-
-/** The scripted model: fix the operator, then submit. */
-function agentServer(delayMs = 0): Promise<FakeChatServer> {
-  return startOpenAiServer((request) => {
-    const messages = request.body.messages as Array<{ role: string }>;
-    const turns = messages.filter((message) => message.role === 'assistant').length;
-    const text = turns === 0 ? "Fix the operator.\n```\nsed -i 's/a - b/a + b/' calc.py\n```" : 'Done.\n```\nsubmit\n```';
-    return { json: completionBody([text], { prompt_tokens: 100, completion_tokens: 20 }), delayMs };
-  });
-}
-
-function instanceOf(request: ReceivedRequest): string | undefined {
-  const messages = request.body.messages as Array<{ role: string; content: string }>;
-  return /problem (\d+):/.exec(messages[1]?.content ?? '')?.[1];
-}
-
-async function readPredictions(path: string): Promise<Array<{ instance_id: string; model_name_or_path: string; model_patch: string }>> {
-  if (!existsSync(path)) return [];
-  const text = await readFile(path, 'utf8');
-  return text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as { instance_id: string; model_name_or_path: string; model_patch: string });
-}
-
-async function baseFlags(dir: string, server: FakeChatServer, workspace: { instances: string; repos: string }): Promise<RolloutFlags> {
+async function baseFlags(dir: string, server: FakeChatServer, workspace: { instances: string; repos: string }): Promise<RolloutFlags & { output: string }> {
   return {
     policy: 'openai',
     instances: workspace.instances,
@@ -110,7 +65,7 @@ test('a rollout with the openai policy writes a prediction and a trajectory per 
 
 test('a rollout killed halfway resumes without redoing finished instances', { timeout: 180_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'swe-srl-rollout-'));
-  const server = await agentServer(300);
+  const server = await agentServer({ delayMs: 300 });
   try {
     const workspace = writeWorkspace(dir, 4);
     const flags = await baseFlags(dir, server, workspace);

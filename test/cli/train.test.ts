@@ -11,8 +11,9 @@ describe('swe-srl train', () => {
   it('trains SFT from a steps file with progress on stderr, and resumes when run again', async () => {
     await withTempDir(async (dir) => {
       const steps = await writeSyntheticSteps(join(dir, 'steps.jsonl'));
-      const config = join(dir, 'train.yaml');
-      await writeFile(config, 'model: {preset: tiny, contextLength: 128}\ntokenizer: {vocabSize: 300}\ndata: {validationFraction: 0}\nsft: {steps: 3, batchSize: 2, checkpointEvery: 1}\n');
+      // The training config is the `train` section of the run configuration every command reads.
+      const config = join(dir, 'run.yaml');
+      await writeFile(config, 'train:\n  model: {preset: tiny, contextLength: 128}\n  tokenizer: {vocabSize: 300}\n  data: {validationFraction: 0}\n  sft: {steps: 3, batchSize: 2, checkpointEvery: 1}\n');
       const out = join(dir, 'run');
       const first = await runCli(['train', 'sft', '--steps', steps, '--out', out, '--config', config, '--max-steps', '2', '--backend', 'wasm']);
       assert.equal(first.code, 0, first.stderr);
@@ -32,10 +33,10 @@ describe('swe-srl train', () => {
   it('names the config file and field of a bad setting, with exit status 2', async () => {
     await withTempDir(async (dir) => {
       const config = join(dir, 'bad.yaml');
-      await writeFile(config, 'sft: {learningRate: -1}\n');
+      await writeFile(config, 'train:\n  sft: {learningRate: -1}\n');
       const result = await runCli(['train', 'sft', '--steps', join(dir, 'none.jsonl'), '--out', join(dir, 'o'), '--config', config]);
       assert.equal(result.code, 2);
-      assert.match(result.stderr, /^swe-srl: .*bad\.yaml: sft\.learningRate: /m);
+      assert.match(result.stderr, /^swe-srl: .*bad\.yaml:2: train\.sft\.learningRate: /m);
       const both = await runCli(['train', 'srl', '--out', join(dir, 'o')]);
       assert.equal(both.code, 2);
       assert.match(both.stderr, /give exactly one of --steps and --trajectories/);

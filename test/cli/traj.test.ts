@@ -69,7 +69,8 @@ test('traj steps writes one instance per action, with the history and budget ask
     await run(t, 'traj', 'steps', sharedDataPath('sweagent', 'humanevalfix-python-0.traj')!, '-o', chat, '--form', 'chat', '--history', '1');
     const prompts = await readJsonlFile(chat);
     assert.equal(prompts.length, 5);
-    assert.deepEqual(Object.keys(prompts[0]!).sort(), ['instance_id', 'messages', 'step_id', 'step_index', 'target', 'target_parsed', 'tool_format']);
+    assert.deepEqual(Object.keys(prompts[0]!).sort(), ['instance_id', 'messages', 'step_id', 'step_index', 'target', 'target_message', 'target_parsed', 'template', 'tool_format']);
+    assert.equal(prompts[0]!.template, 'thought-action-think', 'the rollout template in the SRL response format');
     assert.equal((prompts[3]!.messages as unknown[]).length, 4);
   });
 });

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEvaluation, type RunEvaluationOptions } from '../../src/eval/run-evaluation.js';
+import { InputError } from '../../src/errors.js';
 import { summarizeRun } from '../../src/eval/summary.js';
 import { parseEnvironmentSpec } from '../../src/sandbox/images/environment-spec.js';
 import type { Instance } from '../../src/eval/instances.js';
@@ -181,17 +182,17 @@ test('--gold does not pass an instance without a gold patch or without FAIL_TO_P
   assert.deepEqual(result.summary.resolved_ids, ['clamp-no-f2p', 'clamp-valid']);
 });
 
-test('a logs or report folder that cannot be made is refused up front, naming the flag and the folder', async () => {
+test('a logs or report folder that cannot be made is refused up front, naming the field and the folder', async () => {
   const file = join(workDir, 'not-a-folder');
   await writeFile(file, '');
   const run = (overrides: Partial<RunEvaluationOptions>) =>
     runEvaluation(options('unwritable', { instances: instancesFor(['gold']), predictions: predictionsFor(['gold']), ...overrides }));
   await assert.rejects(run({ logsDir: join(file, 'logs') }), (error: Error) => {
-    assert.equal(error.name, 'InputError');
-    assert.match(error.message, /^--logs-dir: cannot create the folder .*not-a-folder.*ENOTDIR/);
+    assert.ok(error instanceof InputError, error.name);
+    assert.match(error.message, /^logsDir: cannot create the folder .*not-a-folder.*ENOTDIR/);
     return true;
   });
-  await assert.rejects(run({ reportDir: join(file, 'reports') }), /^InputError: --report-dir: cannot create the folder .*not-a-folder/);
+  await assert.rejects(run({ reportDir: join(file, 'reports') }), /^FieldError: reportDir: cannot create the folder .*not-a-folder/);
   assert.equal(existsSync(join(workDir, 'logs', 'unwritable')), false, 'nothing was evaluated');
 });
 

@@ -35,6 +35,8 @@ export interface FakeChatServer {
 
 export async function startOpenAiServer(responder: Responder): Promise<FakeChatServer> {
   const requests: ReceivedRequest[] = [];
+  // Delays still pending when the server closes must not keep the test process alive.
+  const delays = new Set<NodeJS.Timeout>();
   const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -54,7 +56,15 @@ export async function startOpenAiServer(responder: Responder): Promise<FakeChatS
           return;
         }
         const reply = await responder(request);
-        if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+        if (reply.delayMs) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              delays.delete(timer);
+              resolve();
+            }, reply.delayMs);
+            delays.add(timer);
+          });
+        }
         if (reply.drop) {
           incoming.socket.destroy();
           return;
@@ -71,6 +81,8 @@ export async function startOpenAiServer(responder: Responder): Promise<FakeChatS
     requests,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of delays) clearTimeout(timer);
+        delays.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAgent } from '../../src/agent/agent-loop.js';
-import { loadAgentTemplates } from '../../src/agent/templates.js';
+import { loadAgentTemplates } from '../../src/prompts/templates.js';
 import { PolicyHttpError } from '../../src/policy/policy-errors.js';
 import type { ChatMessage } from '../../src/policy/types.js';
 import { selectBackend } from '../../src/train/backends/ladder.js';

@@ -59,7 +59,7 @@ test('bytes that are not UTF-8 are reported with their line, not replaced', asyn
 
 test('an unknown format names the file and lists the formats we read', async () => {
   const error = await rejection(fixture('unknown-format.json'));
-  assert.match(error.message, /unknown-format\.json: unknown trajectory format \(keys: runs, version\); use --from with one of swe-agent-traj, swe-agent-demo, chat-xml, openai-messages, store/);
+  assert.match(error.message, /unknown-format\.json: unknown trajectory format \(keys: runs, version\); name its format \(one of swe-agent-traj, swe-agent-demo, chat-xml, openai-messages, store\)/);
 });
 
 test('a trajectory with no actions is rejected, naming the file', async () => {

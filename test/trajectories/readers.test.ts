@@ -67,9 +67,10 @@ test('the .traj readers pick the action format and the problem statement each fi
   assert.equal(functionCalling.instance_id, 'SWE-agent__test-repo-i1');
   assert.equal(functionCalling.model_name, 'gpt-4o');
   assert.match(functionCalling.problem_statement, /^SyntaxError: invalid syntax\nI'm running `missing_colon.py`/);
+  // The call gave replace-all false, which SWE-agent's tool takes as "replace all": kept, since it is what ran.
   assert.deepEqual(functionCalling.steps[2]!.parsed_action, {
     tool: 'edit_replace',
-    args: { search: 'def division(a: float, b: float) -> float', replace: 'def division(a: float, b: float) -> float:' },
+    args: { search: 'def division(a: float, b: float) -> float', replace: 'def division(a: float, b: float) -> float:', replace_all: false },
   });
 });
 

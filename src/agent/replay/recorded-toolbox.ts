@@ -9,6 +9,7 @@ import { parseJson } from '../../io/json-parse.js';
 import { readUtf8File } from '../../io/utf8.js';
 import type { ToolboxConfigInput, ToolBundle } from '../../tools/config.js';
 import type { Trajectory } from '../../trajectories/schema.js';
+import { toolboxOfTrajectory } from '../../trajectories/toolbox.js';
 
 const BUNDLE_PATHS: ReadonlyArray<[RegExp, ToolBundle[]]> = [
   [/(^|\/)windowed$/, ['windowed']],
@@ -37,31 +38,18 @@ export async function readRawTraj(path: string): Promise<unknown> {
   return extname(path).toLowerCase() === '.traj' ? parseJson(await readUtf8File(path), path) : undefined;
 }
 
-/** The toolbox a `.traj` was recorded with, from its raw JSON (`replay_config`) and its actions. */
+/**
+ * The toolbox a `.traj` was recorded with: SWE-agent 1.x's `replay_config` bundles when the raw
+ * file has them, else what the trajectory itself says (trajectories/toolbox.ts).
+ */
 export function recordedToolbox(rawTraj: unknown, trajectory: Trajectory): ToolboxConfigInput {
-  // Runs recorded by our own loop say which tools they had.
-  const own = record(trajectory.metadata?.tools);
-  if (own && Array.isArray(own.bundles) && (own.flavor === 'swe-agent-0' || own.flavor === 'swe-agent-1')) {
-    return own as ToolboxConfigInput;
-  }
   const tools = record(record(record(record(rawTraj)?.replay_config)?.agent)?.tools);
-  const usesEditor = trajectory.steps.some((step) => step.parsed_action.tool === 'str_replace_editor');
   const bundlePaths = Array.isArray(tools?.bundles)
     ? tools.bundles.map((bundle) => record(bundle)?.path).filter((path): path is string => typeof path === 'string')
     : undefined;
-  if (bundlePaths === undefined || bundlePaths.length === 0) {
-    // No bundle list: judge by the actions. Search/replace edits and function calling only exist
-    // in SWE-agent 1.x; otherwise it is 0.x's shell-function editor with windowed `edit N:M`.
-    const tools = new Set(trajectory.steps.map((step) => step.parsed_action.tool));
-    const replaceEdits = tools.has('edit_replace') || tools.has('insert');
-    const bundles: ToolBundle[] = ['bash', 'windowed', 'search'];
-    if (tools.has('edit') || !replaceEdits) bundles.push('edit_range');
-    if (replaceEdits) bundles.push('edit_replace');
-    if (usesEditor) bundles.push('str_replace_editor');
-    bundles.push('submit');
-    const flavor = replaceEdits || trajectory.tool_format === 'function_calling' ? 'swe-agent-1' : 'swe-agent-0';
-    return { flavor, bundles };
-  }
+  // Runs recorded by our own loop say which tools they had; so does their metadata.
+  if (bundlePaths === undefined || bundlePaths.length === 0 || record(trajectory.metadata?.tools)) return toolboxOfTrajectory(trajectory);
+  const usesEditor = trajectory.steps.some((step) => step.parsed_action.tool === 'str_replace_editor');
   const bundles = new Set<ToolBundle>(['bash']);
   for (const path of bundlePaths) {
     for (const [pattern, names] of BUNDLE_PATHS) if (pattern.test(path.replace(/\/+$/, ''))) names.forEach((name) => bundles.add(name));

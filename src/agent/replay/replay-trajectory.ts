@@ -10,8 +10,11 @@ import { ReplayPolicy } from '../../policy/replay-policy.js';
 import { runAgent } from '../agent-loop.js';
 import type { AgentResult } from '../agent-result.js';
 import type { AgentHooks } from '../hooks.js';
-import { loadAgentTemplates } from '../templates.js';
+import { loadAgentTemplates, TEMPLATE_FOR_FORMAT } from '../../prompts/templates.js';
+import { recordedRootOf } from '../../trajectories/toolbox.js';
 import { normalizeObservation, normalizePatch, rootRewriter } from './normalize.js';
+
+export { recordedRootOf } from '../../trajectories/toolbox.js';
 
 export interface StepComparison {
   index: number;
@@ -46,28 +49,6 @@ export interface ReplayOptions {
   actionTimeoutMs?: number;
   hooks?: AgentHooks;
 }
-
-/**
- * The recorded repository root: the working directory the run started in, or, for editor-only
- * runs that recorded none, the directory their first `str_replace_editor view` listed.
- */
-export function recordedRootOf(trajectory: Trajectory): string | undefined {
-  for (const step of trajectory.steps) {
-    const directory = step.state?.working_dir;
-    if (directory !== undefined && directory !== '') return directory;
-  }
-  for (const step of trajectory.steps) {
-    const listed = /^Here's the files and directories up to 2 levels deep in (\/\S*), excluding hidden items:/m.exec(step.observation);
-    if (listed) return listed[1]!.replace(/\/+$/, '');
-  }
-  return undefined;
-}
-
-const TEMPLATE_FOR_FORMAT = {
-  thought_action: 'thought-action',
-  xml_function_calling: 'xml-function-calling',
-  function_calling: 'function-calling',
-} as const;
 
 export async function replayTrajectory(options: ReplayOptions): Promise<ReplayReport> {
   const { trajectory, sandbox } = options;

@@ -8,7 +8,6 @@
  * rest of that step (the paper's footnote reports this helps). A partial solution longer than the
  * token budget loses its oldest steps first, then the middle of what remains, each with a marker.
  */
-import type { ChatMessage } from '../../trajectories/steps/decompose.js';
 import type { MathProblem } from '../solution/problems-file.js';
 import { mathSrlSystemPrompt } from './system-prompt.js';
 import { approximateTokenCount, truncateToTokens, type TokenCounter } from './token-budget.js';
@@ -89,7 +88,7 @@ export function mathStepRows(problem: MathProblem, options: MathStepOptions = de
     const nextTitle = useTitle ? `${step.number}. **${step.title}**` : undefined;
     const prefix = partialSolution(problem, k, options);
     const user = `Problem:\n${problem.problem}\n\nSolution so far:\n${prefix.text}\n\n${instruction(problem, k, nextTitle)}`;
-    const messages: ChatMessage[] = [
+    const messages: MathStepRow['messages'] = [
       { role: 'system', content: system },
       { role: 'user', content: user },
     ];

@@ -7,8 +7,15 @@
 import { z } from 'zod';
 import type { ChatMessage, PolicyRequest, PolicySample, TokenLogprob, TokenUsage } from '../types.js';
 import { PolicyResponseError } from '../policy-errors.js';
+import { openAiTools } from '../../tools/tool-specs.js';
 
-function wireMessage(message: ChatMessage): Record<string, unknown> {
+/** A chat message as OpenAI-compatible APIs (and the training formats built on them) write it. */
+export type WireMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> }
+  | { role: 'tool'; content: string; tool_call_id: string };
+
+export function toWireMessage(message: ChatMessage): WireMessage {
   switch (message.role) {
     case 'assistant':
       return message.toolCalls && message.toolCalls.length > 0
@@ -25,8 +32,22 @@ function wireMessage(message: ChatMessage): Record<string, unknown> {
   }
 }
 
+/** The inverse of `toWireMessage`. */
+export function fromWireMessage(message: WireMessage): ChatMessage {
+  switch (message.role) {
+    case 'assistant':
+      return message.tool_calls && message.tool_calls.length > 0
+        ? { role: 'assistant', content: message.content ?? '', toolCalls: message.tool_calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })) }
+        : { role: 'assistant', content: message.content ?? '' };
+    case 'tool':
+      return { role: 'tool', content: message.content, toolCallId: message.tool_call_id };
+    default:
+      return { role: message.role, content: message.content };
+  }
+}
+
 export function chatRequestBody(model: string, request: PolicyRequest, n: number, extraBody: Record<string, unknown> = {}): Record<string, unknown> {
-  const body: Record<string, unknown> = { model, messages: request.messages.map(wireMessage), n };
+  const body: Record<string, unknown> = { model, messages: request.messages.map(toWireMessage), n };
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
@@ -36,12 +57,7 @@ export function chatRequestBody(model: string, request: PolicyRequest, n: number
     body.logprobs = true;
     if (request.topLogprobs !== undefined) body.top_logprobs = request.topLogprobs;
   }
-  if (request.tools && request.tools.length > 0) {
-    body.tools = request.tools.map((tool) => ({
-      type: 'function',
-      function: { name: tool.name, description: tool.description, parameters: tool.parameters },
-    }));
-  }
+  if (request.tools && request.tools.length > 0) body.tools = openAiTools(request.tools);
   return { ...body, ...extraBody };
 }
 

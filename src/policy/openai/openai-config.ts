@@ -4,7 +4,7 @@
  * `OPENAI_MODEL`. The same client serves vLLM, SGLang, Ollama, llama.cpp's server and hosted APIs.
  */
 import { z } from 'zod';
-import { InputError } from '../../errors.js';
+import { FieldError } from '../../errors.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -40,11 +40,11 @@ export interface OpenAiPolicyFlags {
   extraBody?: Record<string, unknown> | undefined;
 }
 
-/** Flags first, then the environment, then defaults; the error names the flag and variable to set. */
+/** Settings first, then the environment, then defaults; the error names the setting (`policy.…`) and the variable. */
 export function resolveOpenAiConfig(flags: OpenAiPolicyFlags, env: NodeJS.ProcessEnv = process.env): OpenAiPolicyConfig {
   const model = flags.model ?? env.OPENAI_MODEL;
   if (model === undefined || model === '') {
-    throw new InputError('openai policy: no model: pass --model or set OPENAI_MODEL');
+    throw new FieldError('policy.model', 'the openai policy needs a model: set it, or OPENAI_MODEL');
   }
   const candidate: Record<string, unknown> = {
     baseUrl: flags.baseUrl ?? env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL,
@@ -58,7 +58,7 @@ export function resolveOpenAiConfig(flags: OpenAiPolicyFlags, env: NodeJS.Proces
   const parsed = openAiPolicyConfigSchema.safeParse(candidate);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const field = issue.path.join('.') || '(config)';
-  const hint = field === 'baseUrl' ? ' (from --base-url or OPENAI_BASE_URL)' : '';
-  throw new InputError(`openai policy: ${field}${hint}: ${issue.message}`);
+  const field = issue.path.join('.');
+  const hint = field === 'baseUrl' ? ' (it comes from OPENAI_BASE_URL when unset)' : '';
+  throw new FieldError(field === '' ? 'policy' : `policy.${field}`, `${issue.message}${hint}`);
 }

@@ -100,7 +100,7 @@ export async function readRewardGroups(path: string, options: ReadRewardGroupsOp
 
   if (shape === 'single' && groupBy === undefined && current && current.rewards.length < groupSize) {
     throw new InputError(
-      `${describeLocation(path, current.line)}: the last group has ${current.rewards.length} rewards, not ${groupSize} (pass --group-size, or --group-by a field)`,
+      `${describeLocation(path, current.line)}: the last group has ${current.rewards.length} rewards, not ${groupSize} (set the group size, or group by a field)`,
     );
   }
   return groups;

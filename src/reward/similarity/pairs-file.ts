@@ -5,26 +5,35 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { z } from 'zod';
 import { InputError, describeLocation } from '../../errors.js';
 import { writeStreamAtomically } from '../../io/atomic-write.js';
 import { parseJsonLine, readTextLines } from '../../io/json-lines.js';
 import { SequenceMatcherWorkspace, type SequenceMatcherOptions } from './sequence-matcher.js';
 
 /** One input line; other fields (such as a reference `ratio`) are allowed and ignored. */
-export const similarityPairSchema = z.object({ a: z.string(), b: z.string() });
-export type SimilarityPair = z.infer<typeof similarityPairSchema>;
+export interface SimilarityPair {
+  a: string;
+  b: string;
+}
 
-/** Validates one parsed line, naming the file, line and field that is wrong. */
+/**
+ * Validates one parsed line, naming the file, line and field that is wrong. Checked by hand, not
+ * with a schema library: `swe-srl similarity` starts as a whole process in a scoring loop, and
+ * loading one costs more than scoring thousands of pairs.
+ */
 export function toSimilarityPair(path: string, line: number, value: unknown): SimilarityPair {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError(`${describeLocation(path, line)}: expected an object {"a": string, "b": string}`);
   }
-  const parsed = similarityPairSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
-  throw new InputError(`${describeLocation(path, line, field)}: ${issue.message}`);
+  const record = value as Record<string, unknown>;
+  for (const field of ['a', 'b'] as const) {
+    const given = record[field];
+    if (typeof given !== 'string') {
+      const got = given === undefined ? 'undefined' : given === null ? 'null' : Array.isArray(given) ? 'array' : typeof given;
+      throw new InputError(`${describeLocation(path, line, field)}: Invalid input: expected string, received ${got}`);
+    }
+  }
+  return { a: record.a as string, b: record.b as string };
 }
 
 /** The pairs of a JSONL file with their line numbers; a blank line is an error, as it would shift the output. */

@@ -26,7 +26,8 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
+import { isMap, isScalar, type Document, type LineCounter } from 'yaml';
+import { describeYamlIssues, parseYamlText } from '../../io/yaml-file.js';
 import { z } from 'zod';
 import { InputError, UnavailableError, describeLocation } from '../../errors.js';
 import { shellQuote } from '../../util/shell-quote.js';
@@ -195,10 +196,6 @@ export interface EnvironmentSpec {
   pipPackages: string[];
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.').replace(/\.\[/g, '[');
-}
-
 /** YAML reads an unquoted `3.0:` as the number 3, which would silently become version "3". */
 function rejectMangledVersionKeys(document: Document, lineCounter: LineCounter, file: string): void {
   const versions = document.get('versions', true);
@@ -214,33 +211,10 @@ function rejectMangledVersionKeys(document: Document, lineCounter: LineCounter, 
 
 /** Parses and validates one spec file's text; errors name the file, the line and the field. */
 export function parseEnvironmentSpec(text: string, file: string): EnvironmentSpecFile {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter });
-  const syntaxError = document.errors[0];
-  if (syntaxError) {
-    const line = syntaxError.linePos?.[0]?.line;
-    throw new InputError(`${describeLocation(file, line)}: not valid YAML: ${syntaxError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`);
-  }
-  rejectMangledVersionKeys(document, lineCounter, file);
-  const raw: unknown = document.toJS();
-  const parsed = specFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      // An unknown key is best pointed at where it is written.
-      const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-      const path = unknownKey !== undefined ? [...(issue.path as PropertyKey[]), unknownKey] : (issue.path as PropertyKey[]);
-      // Point at the deepest node that exists: a missing field is reported at its parent's line.
-      let line: number | undefined;
-      for (let depth = path.length; depth >= 0 && line === undefined; depth--) {
-        const node = document.getIn(path.slice(0, depth) as unknown[], true);
-        if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
-      }
-      const field = path.length > 0 ? formatPath(path) : '(top level)';
-      return { line: line ?? 0, text: `${describeLocation(file, line, field)}: ${issue.message}` };
-    });
-    problems.sort((a, b) => a.line - b.line);
-    throw new InputError(`invalid environment spec:\n  ${problems.map((problem) => problem.text).join('\n  ')}`);
-  }
+  const yaml = parseYamlText(text, file);
+  rejectMangledVersionKeys(yaml.document, yaml.lineCounter, file);
+  const parsed = specFileSchema.safeParse(yaml.value);
+  if (!parsed.success) throw new InputError(`invalid environment spec:\n  ${describeYamlIssues(yaml, file, parsed.error.issues).join('\n  ')}`);
   const { versions, name, repo, ...defaults } = parsed.data;
   const cleanVersions: Record<string, VersionOverride> = {};
   for (const [version, override] of Object.entries(versions)) cleanVersions[version] = override ?? {};

@@ -1,26 +1,24 @@
 /**
  * Episodes on task instances, run with the harness's own pieces: the instance image (built once,
- * then reused by tag), a sandbox from the warm pool, the prompt templates, the tools, and the RLVR
- * grading. One step reads the model's output with the loop's reader and runs its action with the
- * tools; close grades the sandbox as the evaluation stage does.
- *
- * This stands in for the steppable `Episode` the training-contract issue is building (the agent
- * loop split into start / step / finish); when that lands, `start` and `step` become calls to it.
+ * then reused by tag), a sandbox from the warm pool, and the agent loop's own `Episode` (the
+ * prompts, the action reader, the tools, the limits and the recording are the loop's, so a policy
+ * served here sees what a rollout shows it); close grades the sandbox as the evaluation stage does.
  */
 import { InputError, UnavailableError } from '../../errors.js';
 import { loadInstances, type Instance } from '../../eval/instances.js';
 import { rlvrReward } from '../../eval/rlvr-reward.js';
-import { readPolicyOutput } from '../../agent/read-output.js';
-import { loadAgentTemplates, renderTemplate, type AgentTemplates } from '../../agent/templates.js';
+import type { AgentConfigInput } from '../../agent/agent-config.js';
+import { Episode } from '../../agent/episode.js';
+import { toWireMessage } from '../../policy/openai/chat-wire.js';
+import type { ChatMessage } from '../../policy/types.js';
+import { loadAgentTemplates, type AgentTemplates } from '../../prompts/templates.js';
 import { DockerEngines, pruneSandboxes } from '../../sandbox/docker/engines.js';
 import { findEnvironmentSpec, loadEnvironmentSpecs, type EnvironmentSpec, type EnvironmentSpecFile } from '../../sandbox/images/environment-spec.js';
-import { ensureInstanceImage } from '../../sandbox/images/instance-image.js';
+import { InstanceImages } from '../../sandbox/images/instance-images.js';
 import { defaultDockerEngines, type DockerSandboxConfig } from '../../sandbox/factory.js';
 import type { WarmPool } from '../../sandbox/pool/warm-pool.js';
 import type { Sandbox } from '../../sandbox/types.js';
-import { ToolSession } from '../../tools/tool-session.js';
-import { renderCommandDocs } from '../../tools/tool-specs.js';
-import type { ToolCall, ToolSpec, ToolState } from '../../tools/types.js';
+import { openAiTools } from '../../tools/tool-specs.js';
 import type { DrivenEpisode, EpisodeAction, EpisodeCloseResult, EpisodeDriver, EpisodeMessage, EpisodeStartRequest, EpisodeStepResult, StartedEpisode } from '../episode-driver.js';
 
 export interface ToolEpisodeDriverOptions {
@@ -36,9 +34,8 @@ export interface ToolEpisodeDriverOptions {
   runId: string;
   /** Template set (built-in name or file). Default `xml-function-calling`, the SRL paper's form. */
   templates?: string;
-  maxSteps?: number;
-  actionTimeoutMs?: number;
-  maxConsecutiveFormatErrors?: number;
+  /** The episodes' limits, tool settings and `<think>` requirement, as a rollout takes them (the run configuration's agent section). */
+  agent?: AgentConfigInput;
   /** Give the FAIL_TO_PASS share as the reward when not resolved. */
   partialCredit?: boolean;
   engines?: DockerEngines;
@@ -50,15 +47,21 @@ interface LoadedTask {
   environment: EnvironmentSpec;
 }
 
+/** The loop's messages as the server sends them (OpenAI's chat format). */
+function wireMessages(messages: readonly ChatMessage[]): EpisodeMessage[] {
+  return messages.map((message) => toWireMessage(message) as EpisodeMessage);
+}
+
 export class ToolEpisodeDriver implements EpisodeDriver {
   private instances: Promise<Map<string, Instance>> | undefined;
   private specs: Promise<EnvironmentSpecFile[]> | undefined;
   private templates: Promise<AgentTemplates> | undefined;
-  private readonly images = new Map<string, Promise<string>>();
+  private readonly images: InstanceImages;
   private readonly engines: DockerEngines;
 
   constructor(private readonly options: ToolEpisodeDriverOptions) {
     this.engines = options.engines ?? defaultDockerEngines();
+    this.images = new InstanceImages({ reposDir: options.reposDir, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   }
 
   /** Loads the instances, specs and templates now, so a mistake in them stops the server at start. */
@@ -91,25 +94,14 @@ export class ToolEpisodeDriver implements EpisodeDriver {
     const templates = await this.agentTemplates();
     const { sandbox, warm } = await this.options.pool.acquire(await this.sandboxConfig(request.instanceId));
     try {
-      const session = new ToolSession(sandbox, { ...templates.tools, ...(this.options.actionTimeoutMs ? { actionTimeoutMs: this.options.actionTimeoutMs } : {}) });
-      const variables = (state: ToolState): Record<string, string | number> => ({
-        problem_statement: instance.problem_statement,
-        instance_id: instance.instance_id,
-        repo: instance.repo,
-        repo_root: sandbox.workdir,
-        open_file: state.openFile,
-        working_dir: state.workingDir,
-        WINDOW: session.config.window,
-        command_docs: renderCommandDocs(session.specs),
+      const episode = await Episode.start({ instanceId: instance.instance_id, problemStatement: instance.problem_statement, repo: instance.repo }, sandbox, {
+        templates,
+        ...(this.options.agent ? { config: this.options.agent } : {}),
       });
-      // A fresh sandbox's shell is in the work directory with no file open: no round trip needed.
-      const state: ToolState = { openFile: 'n/a', workingDir: sandbox.workdir };
-      const messages: EpisodeMessage[] = [
-        { role: 'system', content: renderTemplate(templates.system_template, variables(state)) },
-        { role: 'user', content: renderTemplate(templates.instance_template, variables(state)) },
-      ];
-      const episode = new ToolEpisode(sandbox, session, templates, instance, environment, variables, this.options);
-      return { episode, messages, warm, ...(templates.format === 'function_calling' ? { tools: session.specs.map(openAiTool) } : {}) };
+      // Nothing ran yet: an episode over at once means the sandbox did not answer.
+      if (episode.done) throw new UnavailableError(`sandbox ${sandbox.id} did not answer: ${episode.exitDetail ?? episode.exitStatus}`);
+      const tools = episode.tools;
+      return { episode: new ToolEpisode(episode, sandbox, instance, environment, this.options), messages: wireMessages(episode.messages), warm, ...(tools ? { tools: openAiTools(tools) } : {}) };
     } catch (error) {
       await sandbox.close().catch(() => undefined);
       throw error;
@@ -122,31 +114,10 @@ export class ToolEpisodeDriver implements EpisodeDriver {
     return { instance, environment: findEnvironmentSpec(await this.environmentSpecs(), instance.repo, instance.version) };
   }
 
-  private image(instance: Instance, environment: EnvironmentSpec): Promise<string> {
-    let image = this.images.get(instance.instance_id);
-    if (!image) {
-      image = (async () => {
-        // Every engine a sandbox may land on needs the image; build (or find) it on each.
-        const tags = await Promise.all(
-          this.engines.engines.map(async (engine) => {
-            await engine.ensureReachable();
-            const ensured = await ensureInstanceImage(engine.docker, {
-              environment,
-              repo: instance.repo,
-              commit: instance.base_commit,
-              instanceId: instance.instance_id,
-              reposDir: this.options.reposDir,
-              ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
-            });
-            return ensured.tag;
-          }),
-        );
-        return tags[0]!;
-      })();
-      image.catch(() => this.images.delete(instance.instance_id));
-      this.images.set(instance.instance_id, image);
-    }
-    return image;
+  /** The instance's image: the pool may start its sandbox on any engine, so it is built (or found) on each. */
+  private async image(instance: Instance, environment: EnvironmentSpec): Promise<string> {
+    const tags = await Promise.all(this.engines.engines.map((engine) => this.images.on(engine, instance, environment)));
+    return tags[0]!;
   }
 
   private instanceMap(): Promise<Map<string, Instance>> {
@@ -165,60 +136,46 @@ export class ToolEpisodeDriver implements EpisodeDriver {
   }
 }
 
+/** The server's view of one `Episode`: its steps, then the RLVR verdict on its patch. */
 class ToolEpisode implements DrivenEpisode {
-  private steps = 0;
-  private formatErrorsInARow = 0;
-  private submission: string | undefined;
-  private exitStatus: string | null = null;
-
   constructor(
+    private readonly episode: Episode,
     private readonly sandbox: Sandbox,
-    private readonly session: ToolSession,
-    private readonly templates: AgentTemplates,
     private readonly instance: Instance,
     private readonly environment: EnvironmentSpec,
-    private readonly variables: (state: ToolState) => Record<string, string | number>,
     private readonly options: ToolEpisodeDriverOptions,
   ) {}
 
   async step(action: EpisodeAction, signal: AbortSignal): Promise<EpisodeStepResult> {
-    const format = this.templates.format;
-    const read = readPolicyOutput({ text: action.text, toolCalls: action.toolCalls, finishReason: null }, format, this.templates.think_tags);
-    if (!read.ok) {
-      this.formatErrorsInARow += 1;
-      const observation = renderTemplate(this.templates.format_error_template, { reason: read.reason });
-      const limit = this.options.maxConsecutiveFormatErrors ?? 3;
-      if (this.formatErrorsInARow >= limit) return this.end('exit_format', observation);
-      return { observation, done: false, reward: null, exitStatus: null, messages: this.observationMessages(action, observation) };
-    }
-    this.formatErrorsInARow = 0;
-    const call: ToolCall = format === 'thought_action' ? { tool: 'bash', args: { command: read.actionText } } : read.action;
-    const outcome = await this.session.execute(call);
+    const result = await this.episode.step({ text: action.text, toolCalls: action.toolCalls });
     if (signal.aborted) throw signal.reason;
-    // The tools report a dead sandbox in the observation; the server must hear it as what it is.
-    if (outcome.crashed && !(await this.answers())) throw new UnavailableError(`sandbox ${this.sandbox.id} stopped answering: ${outcome.observation}`);
-    this.steps += 1;
-    const state = await this.session.state();
-    const observation =
-      outcome.observation.trim() === ''
-        ? renderTemplate(this.templates.next_step_no_output_template, this.variables(state))
-        : renderTemplate(this.templates.next_step_template, { ...this.variables(state), observation: outcome.observation });
-    if (outcome.submission !== undefined) {
-      this.submission = outcome.submission;
-      return this.end('submitted', observation, action);
+    // The episode ends a run whose tools failed as the loop does; the server must hear a dead
+    // sandbox as what it is, an infrastructure error that says nothing about the model.
+    if (result.outcome?.crashed && !(await this.answers())) throw new UnavailableError(`sandbox ${this.sandbox.id} stopped answering: ${result.outcome.observation}`);
+    if (result.done && result.exitStatus === 'exit_error' && result.outcome === undefined) {
+      throw new UnavailableError(`sandbox ${this.sandbox.id} failed: ${this.episode.exitDetail ?? 'the step did not run'}`);
     }
-    if (this.steps >= (this.options.maxSteps ?? 50)) return this.end('exit_step_limit', observation, action);
-    return { observation, done: false, reward: null, exitStatus: null, messages: this.observationMessages(action, observation) };
+    return {
+      observation: result.observation,
+      done: result.done,
+      reward: null,
+      exitStatus: result.exitStatus ?? null,
+      // The assistant turn is the caller's; what follows it is the tools' answer or the format error.
+      messages: wireMessages(result.messages.filter((message) => message.role !== 'assistant')),
+    };
   }
 
   async close(): Promise<EpisodeCloseResult> {
-    const patch = this.submission ?? (await this.sandbox.diff());
-    if (patch.trim() === '') return { patch, exitStatus: this.exitStatus, verdict: { status: 'empty_patch', resolved: false, reward: 0 } };
+    // An episode closed before it ended has no exit status of its own (finish() would call it an error).
+    const exitStatus = this.episode.exitStatus ?? null;
+    const { patch, infrastructureError } = await this.episode.finish();
+    if (patch === null) throw new UnavailableError(`sandbox ${this.sandbox.id}: ${infrastructureError ?? 'the patch could not be taken'}`);
+    if (patch.trim() === '') return { patch, exitStatus, verdict: { status: 'empty_patch', resolved: false, reward: 0 } };
     const graded = await rlvrReward(this.sandbox, this.instance, this.environment, { partialCredit: this.options.partialCredit === true });
-    if (!graded.testPatchApplied) return { patch, exitStatus: this.exitStatus, verdict: { status: 'error', resolved: null, reward: null, detail: graded.issues.join('; ') } };
+    if (!graded.testPatchApplied) return { patch, exitStatus, verdict: { status: 'error', resolved: null, reward: null, detail: graded.issues.join('; ') } };
     return {
       patch,
-      exitStatus: this.exitStatus,
+      exitStatus,
       verdict: {
         status: graded.resolved ? 'resolved' : 'unresolved',
         resolved: graded.resolved,
@@ -233,19 +190,6 @@ class ToolEpisode implements DrivenEpisode {
     return this.sandbox.close();
   }
 
-  private end(status: string, observation: string, action?: EpisodeAction): EpisodeStepResult {
-    this.exitStatus = status;
-    return { observation, done: true, reward: null, exitStatus: status, messages: action ? this.observationMessages(action, observation) : [] };
-  }
-
-  /** The turn to append after the model's own: a tool result per call, or a user message. */
-  private observationMessages(action: EpisodeAction, observation: string): EpisodeMessage[] {
-    if (this.templates.format === 'function_calling' && action.toolCalls.length > 0) {
-      return action.toolCalls.map((call) => ({ role: 'tool', content: observation, tool_call_id: call.id }));
-    }
-    return [{ role: 'user', content: observation }];
-  }
-
   private async answers(): Promise<boolean> {
     try {
       return (await this.sandbox.run('true', { timeoutMs: 5_000 })).exitCode === 0;
@@ -253,8 +197,4 @@ class ToolEpisode implements DrivenEpisode {
       return false;
     }
   }
-}
-
-function openAiTool(spec: ToolSpec): unknown {
-  return { type: 'function', function: { name: spec.name, description: spec.description, parameters: spec.parameters } };
 }

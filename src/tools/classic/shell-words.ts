@@ -1,14 +1,19 @@
 /**
- * SWE-agent's classic commands are shell functions or scripts, so bash splits their arguments:
- * `open "my file.py" 20`, `edit 'a b' "c\"d" True`. We run those commands on the host, so we split
- * the words the way bash would, for the quoting an agent uses in practice. Anything that needs a
- * real shell (pipes, redirections, `;`, substitutions, variables) is reported instead of guessed.
+ * The one shell word splitter of the command-line action language. SWE-agent's classic commands
+ * are shell functions or scripts, so bash splits their arguments: `open "my file.py" 20`,
+ * `edit 'a b' "c\"d" True`. We run those commands on the host, so we split the words the way bash
+ * would, for the quoting an agent uses in practice. Anything that needs a real shell (pipes,
+ * redirections, `;`, a second line, substitutions, variables) is reported instead of guessed: such
+ * a line is a shell program, not one command. A `#` comment ends the words, as in bash.
  */
 
 export type WordSplit =
   | { ok: true; words: string[] }
-  /** `reason` says what shell syntax was found, for a clear observation. */
-  | { ok: false; reason: string };
+  /**
+   * `reason` says what was found, for a clear message. `shellSyntax` tells a line that needs a
+   * real shell (it is a program) from one that no shell could read (an unterminated quote).
+   */
+  | { ok: false; reason: string; shellSyntax: boolean };
 
 const OPERATOR_CHARS = new Set([';', '&', '|', '<', '>', '`']);
 
@@ -20,7 +25,7 @@ export function splitShellWords(line: string): WordSplit {
   let index = 0;
   while (index < line.length) {
     const char = line[index]!;
-    if (char === '\n') return { ok: false, reason: 'a second command (a line break outside quotes)' };
+    if (char === '\n') return { ok: false, reason: 'a second command (a line break outside quotes)', shellSyntax: true };
     if (char === ' ' || char === '\t') {
       if (inWord) words.push(current);
       current = '';
@@ -29,19 +34,19 @@ export function splitShellWords(line: string): WordSplit {
       continue;
     }
     if (char === '#' && !inWord) break;
-    if (OPERATOR_CHARS.has(char)) return { ok: false, reason: `shell operator \`${char}\`` };
-    if (char === '(' || char === ')') return { ok: false, reason: `shell operator \`${char}\`` };
+    if (OPERATOR_CHARS.has(char)) return { ok: false, reason: `shell operator \`${char}\``, shellSyntax: true };
+    if (char === '(' || char === ')') return { ok: false, reason: `shell operator \`${char}\``, shellSyntax: true };
     inWord = true;
     if (char === '\\') {
       const next = line[index + 1];
-      if (next === undefined) return { ok: false, reason: 'a trailing backslash' };
+      if (next === undefined) return { ok: false, reason: 'a trailing backslash', shellSyntax: false };
       if (next !== '\n') current += next;
       index += 2;
       continue;
     }
     if (char === "'") {
       const end = line.indexOf("'", index + 1);
-      if (end === -1) return { ok: false, reason: 'an unterminated single quote' };
+      if (end === -1) return { ok: false, reason: 'an unterminated single quote', shellSyntax: false };
       current += line.slice(index + 1, end);
       index = end + 1;
       continue;
@@ -54,7 +59,7 @@ export function splitShellWords(line: string): WordSplit {
       continue;
     }
     if (char === '$' && /[A-Za-z_{(0-9?@*#$!-]/.test(line[index + 1] ?? '')) {
-      return { ok: false, reason: 'a variable or command substitution' };
+      return { ok: false, reason: 'a variable or command substitution', shellSyntax: true };
     }
     if (char === '"') {
       const parsed = readDoubleQuoted(line, index + 1);
@@ -70,7 +75,7 @@ export function splitShellWords(line: string): WordSplit {
   return { ok: true, words };
 }
 
-type QuotedRead = { ok: true; text: string; next: number } | { ok: false; reason: string };
+type QuotedRead = { ok: true; text: string; next: number } | { ok: false; reason: string; shellSyntax: boolean };
 
 /** Inside "…", a backslash only escapes `$`, `` ` ``, `"`, `\` and a newline, as in bash. */
 function readDoubleQuoted(line: string, start: number): QuotedRead {
@@ -92,13 +97,13 @@ function readDoubleQuoted(line: string, start: number): QuotedRead {
       }
     }
     if (char === '$' && /[A-Za-z_{(0-9?@*#$!-]/.test(line[index + 1] ?? '')) {
-      return { ok: false, reason: 'a variable or command substitution' };
+      return { ok: false, reason: 'a variable or command substitution', shellSyntax: true };
     }
-    if (char === '`') return { ok: false, reason: 'a command substitution' };
+    if (char === '`') return { ok: false, reason: 'a command substitution', shellSyntax: true };
     text += char;
     index += 1;
   }
-  return { ok: false, reason: 'an unterminated double quote' };
+  return { ok: false, reason: 'an unterminated double quote', shellSyntax: false };
 }
 
 const ANSI_C_ESCAPES: Record<string, string> = {
@@ -132,5 +137,5 @@ function readAnsiCQuoted(line: string, start: number): QuotedRead {
     text += char;
     index += 1;
   }
-  return { ok: false, reason: 'an unterminated $\'…\' quote' };
+  return { ok: false, reason: 'an unterminated $\'…\' quote', shellSyntax: false };
 }

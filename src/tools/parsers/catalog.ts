@@ -1,147 +1,13 @@
 /**
- * The tools we know: their arguments in a fixed order (the canonical order every renderer uses, so
- * parameter order never changes a rendering), the names they carry in function calls (SWE-agent's
- * `line_number`, `filename`, `replace-all`, …) and their types. Function-call parsers go through
- * `resolveFunctionCall`, so JSON and XML calls of the same action give equal `{ tool, args }`.
+ * Argument checking for the tools of the catalogue (src/tools/catalog.ts): a function call's
+ * arguments, in either spelling (the parsed key `line` or SWE-agent's function key `line_number`),
+ * become a known action with typed arguments in canonical order, so JSON and XML calls of the
+ * same action give equal `{ tool, args }`; and the inverse, an action as a function call.
  */
-import {
-  formatError,
-  type ActionResult,
-  type EditorCommand,
-  type KnownAction,
-  type KnownTool,
-  type ParsedAction,
-} from './types.js';
+import { declaration, declarationOf, TOOL_CATALOGUE, type ToolArgument, type ToolDeclaration } from '../catalog.js';
+import { formatError, type ActionResult, type KnownAction, type KnownTool, type ParsedAction } from './types.js';
 
-export type ArgType = 'string' | 'integer' | 'boolean' | 'line_range';
-
-export interface ArgSpec {
-  /** The key in parsed `args`. */
-  key: string;
-  /** The key in function calls (SWE-agent's tool schema), when it differs from `key`. */
-  functionKey: string;
-  type: ArgType;
-  required: boolean;
-  enum?: readonly string[];
-  description: string;
-}
-
-export interface ToolSpec {
-  tool: KnownTool;
-  /** The function name in JSON / XML calls. */
-  functionName: string;
-  /** SWE-agent's command-line signature, for prompts. */
-  signature: string;
-  description: string;
-  args: readonly ArgSpec[];
-}
-
-const EDITOR_COMMANDS: readonly EditorCommand[] = ['view', 'create', 'str_replace', 'insert', 'undo_edit'];
-
-function arg(key: string, type: ArgType, required: boolean, description: string, functionKey = key): ArgSpec {
-  return { key, functionKey, type, required, description };
-}
-
-export const TOOL_SPECS: readonly ToolSpec[] = [
-  {
-    tool: 'bash',
-    functionName: 'bash',
-    signature: '<command>',
-    description: 'runs the given command directly in bash',
-    args: [arg('command', 'string', true, 'the command to run')],
-  },
-  {
-    tool: 'str_replace_editor',
-    functionName: 'str_replace_editor',
-    signature: 'str_replace_editor <command> <path> [--file_text <file_text>] [--view_range <view_range>] [--old_str <old_str>] [--new_str <new_str>] [--insert_line <insert_line>]',
-    description: 'view, create or edit a file (view shows `cat -n` output or a directory two levels deep)',
-    args: [
-      { ...arg('command', 'string', true, 'one of view, create, str_replace, insert, undo_edit'), enum: EDITOR_COMMANDS },
-      arg('path', 'string', true, 'absolute path of the file or directory'),
-      arg('file_text', 'string', false, 'content of the file to create'),
-      arg('view_range', 'line_range', false, '[start, end] lines to show; end -1 means to the end'),
-      arg('old_str', 'string', false, 'text to replace; must occur exactly once'),
-      arg('new_str', 'string', false, 'replacement text (str_replace) or text to insert (insert)'),
-      arg('insert_line', 'integer', false, 'insert new_str after this line'),
-    ],
-  },
-  {
-    tool: 'edit',
-    functionName: 'edit',
-    signature: 'edit <start_line>:<end_line>\n<replacement_text>\nend_of_edit',
-    description: 'replaces lines start_line..end_line (inclusive) of the open file with the replacement text',
-    args: [
-      arg('start', 'integer', true, 'first line to replace', 'start_line'),
-      arg('end', 'integer', true, 'last line to replace', 'end_line'),
-      arg('replacement', 'string', true, 'the new lines', 'replacement_text'),
-    ],
-  },
-  {
-    tool: 'edit_replace',
-    functionName: 'edit',
-    signature: 'edit <search> <replace> [<replace-all>]',
-    description: 'replaces the first occurrence of search with replace in the displayed lines (all occurrences with replace-all)',
-    args: [
-      arg('search', 'string', true, 'the text to search for'),
-      arg('replace', 'string', true, 'the replacement text'),
-      arg('replace_all', 'boolean', false, 'replace every occurrence', 'replace-all'),
-    ],
-  },
-  {
-    tool: 'insert',
-    functionName: 'insert',
-    signature: 'insert <text> [--line <line>]',
-    description: 'inserts text at the end of the open file, or after the given line',
-    args: [arg('text', 'string', true, 'the text to insert'), arg('line', 'integer', false, 'insert after this line')],
-  },
-  {
-    tool: 'open',
-    functionName: 'open',
-    signature: 'open <path> [<line_number>]',
-    description: 'opens the file in the 100-line window, around line_number when given',
-    args: [arg('path', 'string', true, 'the file to open'), arg('line', 'integer', false, 'a line to show', 'line_number')],
-  },
-  {
-    tool: 'goto',
-    functionName: 'goto',
-    signature: 'goto <line_number>',
-    description: 'moves the window to show line_number',
-    args: [arg('line', 'integer', true, 'the line to show', 'line_number')],
-  },
-  { tool: 'scroll_up', functionName: 'scroll_up', signature: 'scroll_up', description: 'moves the window up 100 lines', args: [] },
-  { tool: 'scroll_down', functionName: 'scroll_down', signature: 'scroll_down', description: 'moves the window down 100 lines', args: [] },
-  {
-    tool: 'create',
-    functionName: 'create',
-    signature: 'create <filename>',
-    description: 'creates and opens a new file',
-    args: [arg('path', 'string', true, 'the file to create', 'filename')],
-  },
-  {
-    tool: 'find_file',
-    functionName: 'find_file',
-    signature: 'find_file <file_name> [<dir>]',
-    description: 'finds files with the given name under dir (default: the current directory)',
-    args: [arg('file_name', 'string', true, 'the name to look for'), arg('dir', 'string', false, 'where to look')],
-  },
-  {
-    tool: 'search_dir',
-    functionName: 'search_dir',
-    signature: 'search_dir <search_term> [<dir>]',
-    description: 'searches for search_term in all files under dir (default: the current directory)',
-    args: [arg('search_term', 'string', true, 'the text to look for'), arg('dir', 'string', false, 'where to look')],
-  },
-  {
-    tool: 'search_file',
-    functionName: 'search_file',
-    signature: 'search_file <search_term> [<file>]',
-    description: 'searches for search_term in file (default: the open file)',
-    args: [arg('search_term', 'string', true, 'the text to look for'), arg('file', 'string', false, 'the file to search')],
-  },
-  { tool: 'submit', functionName: 'submit', signature: 'submit', description: 'submits the current changes', args: [] },
-];
-
-const specByTool = new Map<string, ToolSpec>(TOOL_SPECS.map((spec) => [spec.tool, spec]));
+export { TOOL_CATALOGUE, declaration, declarationOf, type ToolDeclaration, type ToolArgument } from '../catalog.js';
 
 /** Names other harnesses give our tools (OpenHands / SWE-Gym), as SWE-agent's own XML parser maps them. */
 const FUNCTION_ALIASES: ReadonlyMap<string, { tool: KnownTool; dropArgs: boolean }> = new Map([
@@ -153,37 +19,36 @@ const FUNCTION_ALIASES: ReadonlyMap<string, { tool: KnownTool; dropArgs: boolean
 const WINDOWED_EDIT_KEYS = new Set(['start_line', 'end_line', 'replacement_text', 'start', 'end', 'replacement']);
 const FUNCTION_NAME = /^[A-Za-z_][\w.-]*$/;
 
-export function toolSpec(tool: KnownTool): ToolSpec {
-  const spec = specByTool.get(tool);
-  if (!spec) throw new Error(`no tool spec for ${tool}`);
-  return spec;
-}
-
 export function isKnownAction(action: ParsedAction): action is KnownAction {
-  return specByTool.has(action.tool);
+  return declarationOf(action.tool) !== undefined;
 }
 
-/** Both SWE-agent edit bundles call their tool `edit`; the arguments tell which one is meant. */
-function specForFunction(name: string, args: Record<string, unknown>): ToolSpec | undefined {
+/**
+ * The declaration a function call means. Both SWE-agent edit bundles call their tool `edit`; the
+ * arguments tell which one is meant.
+ */
+export function declarationForCall(name: string, args: Record<string, unknown>): ToolDeclaration | undefined {
   if (name === 'edit') {
     const windowed = Object.keys(args).some((key) => WINDOWED_EDIT_KEYS.has(key));
-    return toolSpec(windowed ? 'edit' : 'edit_replace');
+    return declaration(windowed ? 'edit' : 'edit_replace');
   }
-  return specByTool.get(name) ?? TOOL_SPECS.find((spec) => spec.functionName === name);
+  return declarationOf(name) ?? TOOL_CATALOGUE.find((candidate) => candidate.functionName === name);
 }
 
 type Coerced = { ok: true; value: unknown } | { ok: false; reason: string };
 
-function coerce(value: unknown, spec: ArgSpec, lenient: boolean): Coerced {
-  const fail = (expected: string): Coerced => ({ ok: false, reason: `argument ${spec.functionKey} must be ${expected}, got ${JSON.stringify(value)}` });
-  switch (spec.type) {
+function coerce(value: unknown, argument: ToolArgument, lenient: boolean): Coerced {
+  const fail = (expected: string): Coerced => ({ ok: false, reason: `argument ${argument.functionKey} must be ${expected}, got ${JSON.stringify(value)}` });
+  switch (argument.type) {
     case 'string':
       if (typeof value !== 'string') return fail('a string');
-      if (spec.enum && !spec.enum.includes(value)) return fail(`one of ${spec.enum.join(', ')}`);
+      if (argument.enum && !argument.enum.includes(value)) return fail(`one of ${argument.enum.join(', ')}`);
       return { ok: true, value };
     case 'integer':
       if (typeof value === 'number' && Number.isSafeInteger(value)) return { ok: true, value };
-      if (lenient && typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return { ok: true, value: Number(value.trim()) };
+      if (lenient && typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) && Number.isSafeInteger(Number(value.trim()))) {
+        return { ok: true, value: Number(value.trim()) };
+      }
       return fail('an integer');
     case 'boolean':
       if (typeof value === 'boolean') return { ok: true, value };
@@ -207,41 +72,34 @@ function coerce(value: unknown, spec: ArgSpec, lenient: boolean): Coerced {
  * Checks and orders a known tool's arguments. `lenient` accepts function-call spellings (keys such as
  * `line_number`, numbers written as text as XML carries them); strict mode is for stored actions.
  */
-export function buildKnownAction(spec: ToolSpec, rawArgs: Record<string, unknown>, lenient: boolean): ActionResult {
-  const byKey = new Map<string, ArgSpec>();
-  for (const argSpec of spec.args) {
-    byKey.set(argSpec.key, argSpec);
-    if (lenient) byKey.set(argSpec.functionKey, argSpec);
+export function buildKnownAction(tool: ToolDeclaration, rawArgs: Record<string, unknown>, lenient: boolean): ActionResult {
+  const byKey = new Map<string, ToolArgument>();
+  for (const argument of tool.args) {
+    byKey.set(argument.key, argument);
+    if (lenient) byKey.set(argument.functionKey, argument);
   }
-  const given = new Map<ArgSpec, unknown>();
+  const given = new Map<ToolArgument, unknown>();
   for (const [key, value] of Object.entries(rawArgs)) {
-    const argSpec = byKey.get(key);
-    if (!argSpec) return formatError('unparseable', `${spec.functionName} does not take an argument named ${key}`);
+    const argument = byKey.get(key);
+    if (!argument) return formatError('unparseable', `${tool.functionName} does not take an argument named ${key}`);
     // SWE-agent treats a null argument as an absent one.
     if (value === null || value === undefined) continue;
-    if (given.has(argSpec)) return formatError('unparseable', `argument ${argSpec.functionKey} is given twice`);
-    given.set(argSpec, value);
+    if (given.has(argument)) return formatError('unparseable', `argument ${argument.functionKey} is given twice`);
+    given.set(argument, value);
   }
   const args: Record<string, unknown> = {};
-  for (const argSpec of spec.args) {
-    if (!given.has(argSpec)) {
-      if (argSpec.required) return formatError('unparseable', `${spec.functionName} needs the argument ${argSpec.functionKey}`);
+  for (const argument of tool.args) {
+    if (!given.has(argument)) {
+      if (argument.required) return formatError('unparseable', `${tool.functionName} needs the argument ${argument.functionKey}`);
       continue;
     }
-    const coerced = coerce(given.get(argSpec), argSpec, lenient);
+    const coerced = coerce(given.get(argument), argument, lenient);
     if (!coerced.ok) return formatError('unparseable', coerced.reason);
-    args[argSpec.key] = coerced.value;
+    args[argument.key] = coerced.value;
   }
-  return { ok: true, action: canonicalizeArgs({ tool: spec.tool, args } as KnownAction) };
-}
-
-/** The few spellings that differ without differing in meaning. */
-function canonicalizeArgs(action: KnownAction): KnownAction {
-  if (action.tool === 'bash') return { tool: 'bash', args: { command: action.args.command.trim() } };
-  if (action.tool === 'edit_replace' && action.args.replace_all !== true) {
-    return { tool: 'edit_replace', args: { search: action.args.search, replace: action.args.replace } };
-  }
-  return action;
+  const action = { tool: tool.tool, args } as KnownAction;
+  // Surrounding whitespace of a shell command changes nothing it does.
+  return { ok: true, action: action.tool === 'bash' ? { tool: 'bash', args: { command: action.args.command.trim() } } : action };
 }
 
 /** Turns a function call (from JSON or XML) into an action; unknown function names are kept as they are. */
@@ -249,9 +107,9 @@ export function resolveFunctionCall(name: string, rawArgs: Record<string, unknow
   const trimmedName = name.trim();
   if (!FUNCTION_NAME.test(trimmedName)) return formatError('unparseable', `${JSON.stringify(name)} is not a function name`);
   const alias = FUNCTION_ALIASES.get(trimmedName);
-  if (alias) return buildKnownAction(toolSpec(alias.tool), alias.dropArgs ? {} : rawArgs, true);
-  const spec = specForFunction(trimmedName, rawArgs);
-  if (spec) return buildKnownAction(spec, rawArgs, true);
+  if (alias) return buildKnownAction(declaration(alias.tool), alias.dropArgs ? {} : rawArgs, true);
+  const tool = declarationForCall(trimmedName, rawArgs);
+  if (tool) return buildKnownAction(tool, rawArgs, true);
   return { ok: true, action: { tool: trimmedName, args: { ...rawArgs } } };
 }
 
@@ -262,18 +120,18 @@ export function functionCallOf(action: ParsedAction): { name: string; arguments:
     for (const key of Object.keys(action.args).sort()) sorted[key] = action.args[key];
     return { name: action.tool, arguments: sorted };
   }
-  const spec = toolSpec(action.tool);
+  const tool = declaration(action.tool);
   const args = action.args as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const argSpec of spec.args) {
-    if (args[argSpec.key] !== undefined) out[argSpec.functionKey] = args[argSpec.key];
+  for (const argument of tool.args) {
+    if (args[argument.key] !== undefined) out[argument.functionKey] = args[argument.key];
   }
-  return { name: spec.functionName, arguments: out };
+  return { name: tool.functionName, arguments: out };
 }
 
 /** Validates an action read back from storage: known tools must carry exactly their typed arguments. */
 export function checkStoredAction(action: ParsedAction): string | undefined {
   if (!isKnownAction(action)) return undefined;
-  const result = buildKnownAction(toolSpec(action.tool), action.args as Record<string, unknown>, false);
+  const result = buildKnownAction(declaration(action.tool), action.args as Record<string, unknown>, false);
   return result.ok ? undefined : result.error.reason;
 }

@@ -1,53 +1,32 @@
 /**
- * One parser per action format, behind two functions: `parseAction(format, output)` for a model's
- * output and `renderAction(format, action)` for the inverse. `canonicalAction` is the single,
- * format-independent rendering (SWE-agent's command line) that the SRL reward compares.
+ * The action language, one module per format: thought-action (SWE-agent command lines in a fenced
+ * block), XML function calls, JSON tool calls. `readResponse` reads a policy's whole response (the
+ * `<think>` block, then one action) for the loop, the recorder and the SRL reward alike;
+ * `parseAction(format, output)` and `renderAction(format, action)` are the per-format halves;
+ * `canonicalAction` is the single rendering the SRL reward compares.
  */
-import { parseJsonToolCallText, renderJsonToolCall } from './json-tool-call.js';
-import { renderCommandLine } from './swe-agent-commands.js';
-import { parseThoughtAction, renderThoughtAction } from './thought-action.js';
-import type { ParseResult, ParsedAction, ToolFormat } from './types.js';
-import { parseXmlFunctionCall, renderXmlFunctionCall } from './xml-function-call.js';
-
 export * from './types.js';
-export { TOOL_SPECS, toolSpec, isKnownAction, resolveFunctionCall, functionCallOf, checkStoredAction, type ToolSpec, type ArgSpec } from './catalog.js';
-export { parseCommandLine, renderCommandLine } from './swe-agent-commands.js';
+export { parseAction, renderAction, canonicalAction } from './formats.js';
+export { readResponse, type ResponseLike, type ResponseRead, type ReadResponseOptions, type ResponseErrorCode } from './response.js';
+export { splitThink, type ThinkSplit } from './think.js';
+export {
+  TOOL_CATALOGUE,
+  declaration,
+  declarationOf,
+  declarationForCall,
+  isKnownAction,
+  resolveFunctionCall,
+  functionCallOf,
+  checkStoredAction,
+  buildKnownAction,
+  type ToolDeclaration,
+  type ToolArgument,
+} from './catalog.js';
+export { parseCommandLine, renderCommandLine, actionOfRouted, commandLineAction } from './swe-agent-commands.js';
 export { parseThoughtAction, renderThoughtAction, fenceCommand, findFencedBlocks } from './thought-action.js';
 export { parseXmlFunctionCall, renderXmlFunctionCall } from './xml-function-call.js';
 export { parseJsonToolCallText, parseToolCall, parseToolCalls, renderJsonToolCall, toOpenAiToolCall } from './json-tool-call.js';
-export { splitShellWords } from './shell-words.js';
+export { splitShellWords } from '../classic/shell-words.js';
 // `shellQuote` is this index's old name for SWE-agent's (shlex) quoting; it stays for its importers.
 export { shlexQuote, shlexQuote as shellQuote } from '../../util/shell-quote.js';
-
-/** Splits a model output (without any `<think>` block) into thought and one action of the given format. */
-export function parseAction(format: ToolFormat, output: string): ParseResult {
-  switch (format) {
-    case 'thought_action':
-      return parseThoughtAction(output);
-    case 'xml_function_calling':
-      return parseXmlFunctionCall(output);
-    case 'function_calling':
-      return parseJsonToolCallText(output);
-  }
-}
-
-/** The action as a policy of that format writes it (a fenced command, an XML call, a `<tool_call>`). */
-export function renderAction(format: ToolFormat, action: ParsedAction): string {
-  switch (format) {
-    case 'thought_action':
-      return renderThoughtAction(action);
-    case 'xml_function_calling':
-      return renderXmlFunctionCall(action);
-    case 'function_calling':
-      return renderJsonToolCall(action);
-  }
-}
-
-/**
- * The one rendering the reward compares: SWE-agent's command line, whatever the format. Its
- * arguments come in a fixed order with minimal quoting, so whitespace around tags, parameter order
- * or `open "x"` versus `open x` change nothing, and no format's markup inflates the similarity.
- */
-export function canonicalAction(action: ParsedAction): string {
-  return renderCommandLine(action);
-}
+export { writeResponse, type WrittenResponse, type ActionToWrite } from './write-response.js';

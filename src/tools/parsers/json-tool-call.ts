@@ -5,6 +5,7 @@
  * (the Hermes / Qwen convention), or one bare JSON object.
  */
 import { functionCallOf, resolveFunctionCall } from './catalog.js';
+import { commandLineAction } from './swe-agent-commands.js';
 import { formatError, type ActionResult, type ParseResult, type ParsedAction } from './types.js';
 
 const TOOL_CALL_BLOCK = /<tool_call>([\s\S]*?)<\/tool_call>/g;
@@ -33,7 +34,7 @@ export function parseToolCall(call: unknown): ActionResult {
     }
   }
   if (!isRecord(args)) return formatError('unparseable', `the arguments of ${fn.name} must be a JSON object`);
-  return resolveFunctionCall(fn.name, args);
+  return commandLineAction(resolveFunctionCall(fn.name, args));
 }
 
 /** A message's `tool_calls`: exactly one is an action. */

@@ -1,59 +1,23 @@
 /**
- * SWE-agent's classic command lines, the text of a `.traj` step's `action` and of a thought-action
- * block: the windowed editor (`open`, `goto`, `scroll_up`, `scroll_down`, `create`,
- * `edit N:M` … `end_of_edit`), the edit-replace bundle (`edit 'search' 'replace' [True]`,
+ * SWE-agent's classic command lines, the text of a `.traj` step's `action`, of a thought-action
+ * block and of a bash tool call: the windowed editor (`open`, `goto`, `scroll_up`, `scroll_down`,
+ * `create`, `edit N:M` … `end_of_edit`), the edit-replace bundle (`edit 'search' 'replace' [True]`,
  * `insert`), the search tools, `str_replace_editor` as SWE-agent renders its calls, `submit`;
- * anything else is plain bash. `renderCommandLine` writes the canonical form back: the single
- * rendering the SRL reward compares, whatever format an action came in.
+ * anything else is plain bash. The line is read by the one command-line reader the tools use too
+ * (classic/command-line.ts); this file types the argv it yields with the tool catalogue.
+ * `renderCommandLine` writes the canonical form back: the single rendering the SRL reward compares,
+ * whatever format an action came in.
  */
-import { buildKnownAction, functionCallOf, isKnownAction, toolSpec } from './catalog.js';
+import { COMMAND_NAMES, declaration, usageOf } from '../catalog.js';
+import { routeClassicCommand, type RoutedCommand } from '../classic/command-line.js';
 import { shlexQuote } from '../../util/shell-quote.js';
-import { splitShellWords } from './shell-words.js';
+import { buildKnownAction, functionCallOf, isKnownAction } from './catalog.js';
 import { formatError, type ActionResult, type KnownTool, type ParsedAction } from './types.js';
 
-const SPECIAL_COMMANDS = new Set([
-  'edit',
-  'insert',
-  'open',
-  'goto',
-  'scroll_up',
-  'scroll_down',
-  'create',
-  'find_file',
-  'search_dir',
-  'search_file',
-  'submit',
-  'str_replace_editor',
-]);
-
-const WINDOWED_EDIT_HEAD = /^edit[ \t]+(\d+)[ \t]*:[ \t]*(\d+)[ \t]*$/;
-const LINE_INSERT_HEAD = /^insert[ \t]+(\d+)[ \t]*$/;
 const EDITOR_FLAGS = new Set(['file_text', 'view_range', 'old_str', 'new_str', 'insert_line']);
 
 function known(tool: KnownTool, args: Record<string, unknown>): ActionResult {
-  return buildKnownAction(toolSpec(tool), args, true);
-}
-
-/** A command whose argument spans lines up to a terminator line (`end_of_edit`, `end_of_insert`). */
-function parseMultiLine(
-  text: string,
-  terminator: string,
-  build: (head: RegExpExecArray, body: string) => ActionResult,
-  headPattern: RegExp,
-): ActionResult | undefined {
-  const firstBreak = text.indexOf('\n');
-  const head = headPattern.exec(firstBreak < 0 ? text : text.slice(0, firstBreak));
-  if (!head) return undefined;
-  const name = text.slice(0, text.search(/[ \t]/));
-  if (firstBreak < 0) return formatError('unparseable', `${name} ${head[1]}… needs its text on the next lines and a closing ${terminator} line`);
-  const rest = text.slice(firstBreak + 1);
-  const end = new RegExp(`^${terminator}[ \\t\\r]*$`, 'm').exec(rest);
-  if (!end) return formatError('unparseable', `${name} has no closing ${terminator} line`);
-  const after = rest.slice(end.index + end[0].length);
-  if (after.trim() !== '') return formatError('multiple_actions', `text after ${terminator}: one command per action`);
-  let body = rest.slice(0, end.index);
-  if (body.endsWith('\n')) body = body.slice(0, -1);
-  return build(head, body);
+  return buildKnownAction(declaration(tool), args, true);
 }
 
 /** `--view_range` as SWE-agent renders a list, unquoted: `[1, 10]` splits into two words. */
@@ -84,20 +48,28 @@ function parseEditorCommand(words: string[]): ActionResult {
   return known('str_replace_editor', args);
 }
 
-function usage(signature: string): ActionResult {
-  return formatError('unparseable', `expected \`${signature}\``);
+function usage(tool: KnownTool, hint = ''): ActionResult {
+  return formatError('unparseable', `expected \`${usageOf(declaration(tool))}\`${hint}`);
+}
+
+/** Words that read as a path with spaces the agent forgot to quote. */
+function quoteHint(words: string[]): string {
+  return words.length > 1 && !/^\s*[+-]?\d+\s*$/.test(words[1]!) ? `; quote a path that has spaces: open "${words.join(' ')}"` : '';
 }
 
 function parseWords(name: string, words: string[]): ActionResult {
   const n = words.length;
   switch (name) {
     case 'edit': {
-      if (n !== 2 && n !== 3) return usage(toolSpec('edit_replace').signature);
+      if (n !== 2 && n !== 3) return usage('edit_replace');
       const args: Record<string, unknown> = { search: words[0], replace: words[1] };
       if (n === 3) {
+        // SWE-agent's tool takes any third word as "replace all" (argparse type=bool); the word is kept
+        // as true or false so the tool receives it again, and the reward can tell the two apart.
         const flag = words[2]!.replace(/^--/, '').toLowerCase();
         if (flag === 'replace-all' || flag === 'replace_all' || flag === 'true') args.replace_all = true;
-        else if (flag !== 'false') return usage(toolSpec('edit_replace').signature);
+        else if (flag === 'false') args.replace_all = false;
+        else return usage('edit_replace');
       }
       return known('edit_replace', args);
     }
@@ -105,17 +77,18 @@ function parseWords(name: string, words: string[]): ActionResult {
       const lineAt = words.indexOf('--line');
       if (lineAt >= 0) {
         const rest = words.filter((_, i) => i !== lineAt && i !== lineAt + 1);
-        if (rest.length !== 1 || words[lineAt + 1] === undefined) return usage(toolSpec('insert').signature);
+        if (rest.length !== 1 || words[lineAt + 1] === undefined) return usage('insert');
         return known('insert', { text: rest[0], line: words[lineAt + 1] });
       }
-      if (n !== 1) return usage(toolSpec('insert').signature);
-      return known('insert', { text: words[0] });
+      if (n !== 1 && n !== 2) return usage('insert');
+      return known('insert', n === 2 ? { text: words[0], line: words[1] } : { text: words[0] });
     }
     case 'open':
-      if (n !== 1 && n !== 2) return usage(toolSpec('open').signature);
+      if (n !== 1 && n !== 2) return usage('open', quoteHint(words));
+      if (n === 2 && !/^\s*[+-]?\d+\s*$/.test(words[1]!)) return usage('open', quoteHint(words));
       return known('open', n === 2 ? { path: words[0], line: words[1] } : { path: words[0] });
     case 'goto':
-      if (n !== 1) return usage(toolSpec('goto').signature);
+      if (n !== 1) return usage('goto');
       return known('goto', { line: words[0] });
     case 'scroll_up':
     case 'scroll_down':
@@ -123,16 +96,16 @@ function parseWords(name: string, words: string[]): ActionResult {
       if (n !== 0) return usage(name);
       return known(name, {});
     case 'create':
-      if (n !== 1) return usage(toolSpec('create').signature);
+      if (n !== 1) return usage('create');
       return known('create', { path: words[0] });
     case 'find_file':
-      if (n !== 1 && n !== 2) return usage(toolSpec('find_file').signature);
+      if (n !== 1 && n !== 2) return usage('find_file');
       return known('find_file', n === 2 ? { file_name: words[0], dir: words[1] } : { file_name: words[0] });
     case 'search_dir':
-      if (n !== 1 && n !== 2) return usage(toolSpec('search_dir').signature);
+      if (n !== 1 && n !== 2) return usage('search_dir');
       return known('search_dir', n === 2 ? { search_term: words[0], dir: words[1] } : { search_term: words[0] });
     case 'search_file':
-      if (n !== 1 && n !== 2) return usage(toolSpec('search_file').signature);
+      if (n !== 1 && n !== 2) return usage('search_file');
       return known('search_file', n === 2 ? { search_term: words[0], file: words[1] } : { search_term: words[0] });
     case 'str_replace_editor':
       return parseEditorCommand(words);
@@ -141,24 +114,47 @@ function parseWords(name: string, words: string[]): ActionResult {
   }
 }
 
-/** Reads one SWE-agent command line (as found in a `.traj` action or a fenced block). */
+/** The typed action of a routed tool command (the argv and body the shell would pass). */
+export function actionOfRouted(routed: Extract<RoutedCommand, { kind: 'tool' }>): ActionResult {
+  const { tool, argv, body } = routed;
+  if (body !== undefined) {
+    const marker = tool === 'edit' ? 'end_of_edit' : 'end_of_insert';
+    const head = tool === 'edit' ? `edit ${argv.join(' ')}` : `insert ${argv[1]}`;
+    if (routed.unterminated) {
+      return formatError('unparseable', body.length === 0 ? `${head}… needs its text on the next lines and a closing ${marker} line` : `${tool} has no closing ${marker} line`);
+    }
+    if (routed.trailing !== undefined) return formatError('multiple_actions', `text after ${marker}: one command per action`);
+    if (tool === 'insert') return known('insert', { line: argv[1], text: argv[0] });
+    const [start, end] = argv.length === 1 ? argv[0]!.split(':') : argv;
+    return known('edit', { start, end, replacement: body.join('\n') });
+  }
+  return parseWords(tool, argv);
+}
+
+/** Reads one SWE-agent command line (as found in a `.traj` action, a fenced block or a bash call). */
 export function parseCommandLine(input: string): ActionResult {
   const text = input.trim();
   if (text === '') return formatError('no_action', 'the action is empty');
-  const name = /^\S+/.exec(text)![0];
-  if (!SPECIAL_COMMANDS.has(name)) return { ok: true, action: { tool: 'bash', args: { command: text } } };
+  const routed = routeClassicCommand(text, COMMAND_NAMES);
+  if (routed === undefined) return { ok: true, action: { tool: 'bash', args: { command: text } } };
+  if (routed.kind === 'invalid') {
+    // `find_file x | head` and the like are shell programs that happen to start with a tool name.
+    return routed.shellSyntax ? { ok: true, action: { tool: 'bash', args: { command: text } } } : formatError('unparseable', `${routed.tool}: ${routed.reason}`);
+  }
+  return actionOfRouted(routed);
+}
 
-  const windowed = parseMultiLine(text, 'end_of_edit', (head, body) => known('edit', { start: head[1], end: head[2], replacement: body }), WINDOWED_EDIT_HEAD);
-  if (windowed) return windowed;
-  // `insert 5` alone inserts the text "5"; only a following line makes it the older `insert N` … `end_of_insert`.
-  const lineInsert = text.includes('\n') && parseMultiLine(text, 'end_of_insert', (head, body) => known('insert', { line: head[1], text: body }), LINE_INSERT_HEAD);
-  if (lineInsert) return lineInsert;
-
-  const split = splitShellWords(text.slice(name.length));
-  if (!split.ok) return formatError('unparseable', `${name}: ${split.reason}`);
-  // `find_file x | head` and the like are shell programs that happen to start with a tool name.
-  if (split.usesShellSyntax) return { ok: true, action: { tool: 'bash', args: { command: text } } };
-  return parseWords(name, split.words);
+/**
+ * A bash call whose command is a classic command line means that tool, as the tools' shell runs it
+ * (`bash(command="open a.py")` opens the file), so it becomes that action: what is recorded and
+ * scored is what runs.
+ */
+export function commandLineAction(result: ActionResult): ActionResult {
+  if (!result.ok || result.action.tool !== 'bash') return result;
+  const command = (result.action.args as { command: string }).command;
+  if (routeClassicCommand(command, COMMAND_NAMES) === undefined) return result;
+  const parsed = parseCommandLine(command);
+  return parsed.ok ? parsed : formatError(parsed.error.code, `bash: ${parsed.error.reason}`);
 }
 
 function optional(value: unknown): string {
@@ -184,8 +180,10 @@ export function renderCommandLine(action: ParsedAction): string {
       return action.args.replacement === ''
         ? `edit ${action.args.start}:${action.args.end}\nend_of_edit`
         : `edit ${action.args.start}:${action.args.end}\n${action.args.replacement}\nend_of_edit`;
-    case 'edit_replace':
-      return `edit ${shlexQuote(action.args.search)} ${shlexQuote(action.args.replace)}${action.args.replace_all ? ' True' : ''}`;
+    case 'edit_replace': {
+      const flag = action.args.replace_all === undefined ? '' : action.args.replace_all ? ' True' : ' False';
+      return `edit ${shlexQuote(action.args.search)} ${shlexQuote(action.args.replace)}${flag}`;
+    }
     case 'insert':
       return `insert ${shlexQuote(action.args.text)}${action.args.line === undefined ? '' : ` --line ${action.args.line}`}`;
     case 'open':

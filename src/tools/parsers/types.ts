@@ -36,8 +36,10 @@ export type KnownAction =
     }
   /** SWE-agent's windowed `edit N:M` … `end_of_edit`: replace lines start..end (1-based, inclusive). */
   | { tool: 'edit'; args: { start: number; end: number; replacement: string } }
-  /** SWE-agent's `edit 'search' 'replace' [replace_all]` (windowed_edit_replace bundle). */
-  /** `replace_all` is absent unless true, so equal actions have equal args. */
+  /**
+   * SWE-agent's `edit 'search' 'replace' [replace_all]` (windowed_edit_replace bundle). An explicit
+   * `replace_all: false` is kept: SWE-agent's tool replaces all whenever the flag is given at all.
+   */
   | { tool: 'edit_replace'; args: { search: string; replace: string; replace_all?: boolean } }
   | { tool: 'insert'; args: { text: string; line?: number } }
   | { tool: 'open'; args: { path: string; line?: number } }

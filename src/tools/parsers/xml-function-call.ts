@@ -11,6 +11,7 @@
  * part of the value. Whitespace between tags and the order of parameters do not matter.
  */
 import { functionCallOf, resolveFunctionCall } from './catalog.js';
+import { commandLineAction } from './swe-agent-commands.js';
 import { formatError, type ActionResult, type ParseResult, type ParsedAction } from './types.js';
 
 const FUNCTION_BLOCK = /<function=([^>\n]*)>([\s\S]*?)<\/function>/g;
@@ -36,7 +37,7 @@ function parseFunctionBody(name: string, body: string): ActionResult {
   if (leftover.trim() !== '') {
     return formatError('unparseable', `text outside any <parameter=…> inside <function=${name}>: ${JSON.stringify(leftover.trim().slice(0, 80))}`);
   }
-  return resolveFunctionCall(name, args);
+  return commandLineAction(resolveFunctionCall(name, args));
 }
 
 /** Reads an output with exactly one XML function call; the text around it is the thought. */

@@ -12,11 +12,13 @@
  */
 import { InputError, describeLocation } from '../../errors.js';
 import { readJsonLines } from '../../io/json-lines.js';
+import { fromWireMessage, type WireMessage } from '../../policy/openai/chat-wire.js';
 import type { ChatMessage } from '../../policy/types.js';
 import { readTrajectories } from '../../trajectories/read.js';
 import { chatStepPrompts, StepIdAllocator, type ChatStepPrompt } from '../../trajectories/steps/decompose.js';
 import { chatStepRowSchema, expertOfRow, type ExpertAction } from '../../trajectories/steps/schema.js';
 import { formatIssues } from '../../trajectories/schema.js';
+import { assistantText } from '../tokenizer/chat-template.js';
 
 export interface StepExample {
   id: string;
@@ -33,13 +35,18 @@ export interface ConversationExample {
   messages: ChatMessage[];
 }
 
+/** Step rows keep OpenAI's wire form (`tool_calls`, `tool_call_id`); the chat template reads ours. */
+function fromWire(messages: readonly WireMessage[]): ChatMessage[] {
+  return messages.map(fromWireMessage);
+}
+
 export function expertResponse(thought: string, action: string): string {
   const monologue = thought.trim();
   return `<think>\n${monologue}${monologue === '' ? '' : '\n'}</think>\n${action}`;
 }
 
 function stepExampleOf(prompt: ChatStepPrompt | (ChatStepPrompt & { thought?: string }), thought: string): StepExample {
-  return { id: prompt.step_id, messages: prompt.messages as ChatMessage[], response: expertResponse(thought, prompt.target), expert: expertOfRow(prompt) };
+  return { id: prompt.step_id, messages: fromWire(prompt.messages), response: expertResponse(thought, prompt.target), expert: expertOfRow(prompt) };
 }
 
 /** Chat-form step rows; a raw row (no messages) is refused, since it carries no prompt. */
@@ -58,7 +65,7 @@ export async function readStepRows(path: string): Promise<StepExample[]> {
     if (earlier !== undefined) throw new InputError(`${describeLocation(path, line, 'step_id')}: ${JSON.stringify(row.step_id)} already used on line ${earlier}`);
     seen.set(row.step_id, line);
     const thought = typeof (row as { thought?: unknown }).thought === 'string' ? ((row as { thought?: string }).thought ?? '') : '';
-    examples.push({ id: row.step_id, messages: row.messages as ChatMessage[], response: expertResponse(thought, row.target), expert: expertOfRow(row) });
+    examples.push({ id: row.step_id, messages: fromWire(row.messages as WireMessage[]), response: expertResponse(thought, row.target), expert: expertOfRow(row) });
   }
   if (examples.length === 0) throw new InputError(`${path}: no step rows`);
   return examples;
@@ -90,9 +97,10 @@ export async function readTrajectoryConversations(path: string, options: Pick<Tr
     const last = prompts[prompts.length - 1]!;
     // With the whole history shown, the j-th assistant turn of the last prompt is step j's action.
     let step = 0;
-    const messages = last.messages.map((message): ChatMessage => {
-      if (message.role !== 'assistant') return message as ChatMessage;
-      const content = expertResponse(trajectory.steps[step]!.thought, message.content);
+    const messages = fromWire(last.messages).map((message): ChatMessage => {
+      if (message.role !== 'assistant') return message;
+      // The action as the chat template writes it (a native tool call becomes its <tool_call> block), after the thought.
+      const content = expertResponse(trajectory.steps[step]!.thought, assistantText(message));
       step += 1;
       return { role: 'assistant', content };
     });

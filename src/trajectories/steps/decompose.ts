@@ -4,16 +4,11 @@
  * action k (H = 2 by default, as in the paper, or all of them); its target is the expert's action k
  * alone, never the expert's thought.
  */
-import {
-  fenceCommand,
-  renderJsonToolCall,
-  type ParsedAction,
-  type ToolFormat,
-} from '../../tools/parsers/index.js';
-import { instancePrompt, withFooter } from '../readers/prompt-text.js';
+import { renderJsonToolCall, writeResponse, type ParsedAction, type ToolFormat } from '../../tools/parsers/index.js';
+import type { WireMessage } from '../../policy/openai/chat-wire.js';
+import type { AgentTemplates } from '../../prompts/templates.js';
+import { stepPrompts } from '../../prompts/step-prompts.js';
 import type { Step, Trajectory } from '../schema.js';
-import { xmlActionOf } from '../writers/chat-xml.js';
-import { srlSystemPrompt } from './system-prompts.js';
 import { truncateObservation } from './truncate.js';
 
 export const DEFAULT_HISTORY = 2;
@@ -24,6 +19,8 @@ export interface StepOptions {
   history: number | 'all';
   /** Longest observation kept whole, in characters; longer ones keep head and tail around a marker. */
   observationBudget: number;
+  /** Chat form: the prompt templates (default: the format's built-in one in the SRL response format). */
+  templates?: AgentTemplates;
 }
 
 export const defaultStepOptions: StepOptions = { history: DEFAULT_HISTORY, observationBudget: DEFAULT_OBSERVATION_BUDGET };
@@ -44,33 +41,35 @@ export interface RawStepInstance {
   tool_format: ToolFormat;
 }
 
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+/** A chat message of a step row, as OpenAI-compatible APIs write it. */
+export type ChatMessage = WireMessage;
 
-/** A step instance as a chat prompt ready for a trainer, plus what the reward needs. */
+/**
+ * A step instance as a chat prompt ready for a trainer, plus what the reward needs; rendered by the
+ * prompt builder (src/prompts) from the same templates as rollouts.
+ */
 export interface ChatStepPrompt {
   step_id: string;
   instance_id: string;
   step_index: number;
+  /** The prompt; function-calling rows carry native `tool_calls` and `tool` messages, as rollouts do. */
   messages: ChatMessage[];
-  /** The expert's action k written as the policy should write it after </think>. */
+  /** Function calling: the tools offered, as the `tools` of a chat request. */
+  tools?: unknown[];
+  /** The expert's action k written as the policy should write it after </think> (a `<tool_call>` in text for function calling). */
   target: string;
+  /** The same as the assistant message a policy answers with (native `tool_calls` for function calling). */
+  target_message: ChatMessage;
   target_parsed: ParsedAction;
   tool_format: ToolFormat;
+  /** The prompt template the messages come from. */
+  template: string;
 }
 
-/** The expert's action as a policy of that format writes it (what follows `</think>`). */
+/** The expert's action as a policy of that format writes it in text (what follows `</think>`). */
 export function expertActionText(step: Step, format: ToolFormat): string {
-  switch (format) {
-    case 'thought_action':
-      return fenceCommand(step.action.replace(/\r?\n$/, ''));
-    case 'xml_function_calling':
-      return xmlActionOf(step);
-    case 'function_calling':
-      return renderJsonToolCall(step.parsed_action);
-  }
+  if (format === 'function_calling') return renderJsonToolCall(step.parsed_action);
+  return writeResponse(format, { action: step.parsed_action, actionText: step.action }).text;
 }
 
 function validate(options: StepOptions): void {
@@ -118,36 +117,18 @@ export function rawStepInstances(trajectory: Trajectory, options: StepOptions = 
   });
 }
 
-function firstUserMessage(trajectory: Trajectory, omitted: number): string {
-  const prompt = instancePrompt(trajectory.problem_statement);
-  if (omitted === 0) return prompt;
-  return `${prompt}\n\n(${omitted} earlier action${omitted === 1 ? '' : 's'} and ${omitted === 1 ? 'its observation are' : 'their observations are'} not shown; the most recent ones follow.)`;
-}
-
 export function chatStepPrompts(trajectory: Trajectory, options: StepOptions = defaultStepOptions, idPrefix = trajectory.instance_id): ChatStepPrompt[] {
   validate(options);
-  const system = srlSystemPrompt(trajectory);
-  const format = trajectory.tool_format;
-  const observationPrefix = format === 'xml_function_calling' ? 'OBSERVATION:\n' : '';
-  return trajectory.steps.map((step, k) => {
-    const start = firstShown(k, options.history);
-    const messages: ChatMessage[] = [
-      { role: 'system', content: system },
-      { role: 'user', content: firstUserMessage(trajectory, start) },
-    ];
-    for (const previous of trajectory.steps.slice(start, k)) {
-      messages.push({ role: 'assistant', content: expertActionText(previous, format) });
-      const observation = truncateObservation(previous.observation, options.observationBudget);
-      messages.push({ role: 'user', content: `${observationPrefix}${withFooter(observation, previous.state)}` });
-    }
-    return {
-      step_id: `${idPrefix}#${k}`,
-      instance_id: trajectory.instance_id,
-      step_index: k,
-      messages,
-      target: expertActionText(step, format),
-      target_parsed: step.parsed_action,
-      tool_format: format,
-    };
-  });
+  return stepPrompts(trajectory, options).map((prompt, k) => ({
+    step_id: `${idPrefix}#${k}`,
+    instance_id: trajectory.instance_id,
+    step_index: k,
+    messages: prompt.messages,
+    ...(prompt.tools ? { tools: prompt.tools } : {}),
+    target: prompt.target,
+    target_message: prompt.targetMessage,
+    target_parsed: prompt.targetParsed,
+    tool_format: prompt.toolFormat,
+    template: prompt.template,
+  }));
 }

@@ -7,7 +7,12 @@ import { TOOL_FORMATS, type ParsedAction, type ToolFormat } from '../../tools/pa
 import { parsedActionSchema } from '../schema.js';
 import { expertActionText } from './decompose.js';
 
-const chatMessageSchema = z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+const toolCallSchema = z.looseObject({ id: z.string(), type: z.literal('function').optional(), function: z.looseObject({ name: z.string(), arguments: z.string() }) });
+const chatMessageSchema = z.union([
+  z.looseObject({ role: z.enum(['system', 'user']), content: z.string() }),
+  z.looseObject({ role: z.literal('assistant'), content: z.string().nullable(), tool_calls: z.array(toolCallSchema).optional() }),
+  z.looseObject({ role: z.literal('tool'), content: z.string(), tool_call_id: z.string() }),
+]);
 
 export const rawStepRowSchema = z.looseObject({
   step_id: z.string().min(1),

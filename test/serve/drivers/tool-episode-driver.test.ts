@@ -66,3 +66,45 @@ test('over HTTP, in Docker: a gold-patch episode is resolved, a wrong-patch one 
     assert.deepEqual(await containersOf(runId), []);
   });
 });
+
+test("a served episode is the agent loop's Episode: the agent config's limits end it, and a format error is the template's message", { skip: await skipUnlessDocker() }, async () => {
+  await withTempDir(async (dir) => {
+    const runId = `test-serve-${randomBytes(4).toString('hex')}`;
+    const { driver } = await sampleDriver(join(dir, 'repos'), runId, 1, { limits: { maxSteps: 2, maxConsecutiveFormatErrors: 2 } });
+    const server = await startServer({ port: 0, driver });
+    try {
+      const start = async (): Promise<string> => {
+        const started = await call(server.url, 'POST', '/episodes', { instance_id: SAMPLE_INSTANCE });
+        assert.equal(started.status, 201, JSON.stringify(started.body));
+        return started.body.episode_id as string;
+      };
+      const step = async (id: string, text: string): Promise<any> => {
+        const answer = await call(server.url, 'POST', `/episodes/${id}/step`, { text });
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        return answer.body;
+      };
+
+      const malformed = await start();
+      const first = await step(malformed, 'Sure! <think>plan</think><function=bash><parameter=command>ls</parameter></function>');
+      assert.equal(first.done, false);
+      assert.match(first.observation, /could not be read as one action \(text before <think>\)/);
+      assert.deepEqual(first.messages.map((message: { role: string }) => message.role), ['user'], 'the assistant turn is the caller\'s');
+      const second = await step(malformed, 'no think block at all');
+      assert.equal(second.done, true);
+      assert.equal(second.exit_status, 'exit_format', 'two malformed outputs in a row, as agent.limits says');
+
+      const limited = await start();
+      assert.equal((await step(limited, bashTurn('echo one'))).done, false);
+      const last = await step(limited, bashTurn('echo two'));
+      assert.equal(last.done, true);
+      assert.equal(last.exit_status, 'exit_step_limit');
+      assert.match(last.observation, /two/);
+      const closed = await call(server.url, 'POST', `/episodes/${limited}/close`, {});
+      assert.equal(closed.body.verdict.status, 'empty_patch', JSON.stringify(closed.body));
+      assert.equal(closed.body.exit_status, 'exit_step_limit');
+    } finally {
+      await server.shutdown();
+    }
+    assert.deepEqual(await containersOf(runId), []);
+  });
+});

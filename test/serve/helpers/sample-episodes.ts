@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SAMPLE_INSTANCES_DIR } from '../../../src/eval/sample-evaluation.js';
 import { buildSampleRepositories } from '../../../src/sandbox/repos/sample-repos.js';
 import { WarmPool } from '../../../src/sandbox/pool/index.js';
-import { ToolEpisodeDriver } from '../../../src/serve/drivers/tool-episode-driver.js';
+import { ToolEpisodeDriver, type ToolEpisodeDriverOptions } from '../../../src/serve/drivers/tool-episode-driver.js';
 
 export const SAMPLE_INSTANCE = 'swe-srl__sample-textkit-1';
 
@@ -33,7 +33,12 @@ export function applyPatchTurn(patch: string): string {
 
 export const SUBMIT_TURN = '<think>\nDone.\n</think>\n<function=submit>\n</function>';
 
-export async function sampleDriver(reposDir: string, runId: string, poolSize = 1): Promise<{ driver: ToolEpisodeDriver; pool: WarmPool }> {
+export async function sampleDriver(
+  reposDir: string,
+  runId: string,
+  poolSize = 1,
+  agent?: ToolEpisodeDriverOptions['agent'],
+): Promise<{ driver: ToolEpisodeDriver; pool: WarmPool }> {
   await buildSampleRepositories(SAMPLE_INSTANCES_DIR, reposDir);
   const pool = new WarmPool({ size: poolSize });
   const driver = new ToolEpisodeDriver({
@@ -42,6 +47,7 @@ export async function sampleDriver(reposDir: string, runId: string, poolSize = 1
     reposDir,
     pool,
     runId,
+    ...(agent ? { agent } : {}),
   });
   await driver.load();
   return { driver, pool };

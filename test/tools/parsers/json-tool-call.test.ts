@@ -15,9 +15,11 @@ test('an OpenAI tool call with a JSON-string arguments field becomes { tool, arg
   assert.deepEqual(parseToolCall({ name: 'find_file', arguments: { file_name: 'missing_colon.py' } }), { ok: true, action: { tool: 'find_file', args: { file_name: 'missing_colon.py' } } });
 });
 
-test("SWE-agent's edit call becomes edit_replace, replace-all false left out", () => {
+test("SWE-agent's edit call becomes edit_replace; a replace-all false is kept, since SWE-agent's tool still replaces all", () => {
   const call = { function: { name: 'edit', arguments: '{"search":"a","replace":"b","replace-all":false}' } };
-  assert.deepEqual(parseToolCall(call), { ok: true, action: { tool: 'edit_replace', args: { search: 'a', replace: 'b' } } });
+  assert.deepEqual(parseToolCall(call), { ok: true, action: { tool: 'edit_replace', args: { search: 'a', replace: 'b', replace_all: false } } });
+  const without = { function: { name: 'edit', arguments: '{"search":"a","replace":"b"}' } };
+  assert.deepEqual(parseToolCall(without), { ok: true, action: { tool: 'edit_replace', args: { search: 'a', replace: 'b' } } });
 });
 
 test('no call, two calls and broken calls are format errors', () => {

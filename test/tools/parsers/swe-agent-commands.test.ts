@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCommandLine, renderCommandLine, type ParsedAction } from '../../../src/tools/parsers/index.js';
+import { parseCommandLine, parseToolCall, renderCommandLine, type ParsedAction } from '../../../src/tools/parsers/index.js';
 
 function parsed(text: string): ParsedAction {
   const result = parseCommandLine(text);
@@ -52,7 +52,11 @@ test('a windowed edit keeps its replacement lines exactly, indentation included'
 
 test('edit-replace reads shell-quoted search and replace, and the replace-all flag in any spelling', () => {
   const expected = { search: 'def division(a: float, b: float) -> float', replace: 'def division(a: float, b: float) -> float:' };
-  assert.deepEqual(parsed("edit 'def division(a: float, b: float) -> float' 'def division(a: float, b: float) -> float:' False"), { tool: 'edit_replace', args: expected });
+  // A given False is kept: SWE-agent's argparse takes any third word as "replace all", so it is not the same action.
+  assert.deepEqual(parsed("edit 'def division(a: float, b: float) -> float' 'def division(a: float, b: float) -> float:' False"), {
+    tool: 'edit_replace',
+    args: { ...expected, replace_all: false },
+  });
   assert.deepEqual(parsed("edit 'def division(a: float, b: float) -> float' 'def division(a: float, b: float) -> float:'"), { tool: 'edit_replace', args: expected });
   for (const flag of ['True', 'true', '--replace-all', 'replace_all']) {
     assert.deepEqual(parsed(`edit foo bar ${flag}`), { tool: 'edit_replace', args: { search: 'foo', replace: 'bar', replace_all: true } }, flag);
@@ -75,7 +79,21 @@ test('str_replace_editor command lines read their --flags, view_range in both of
 test('a special command used inside a shell program is that shell program', () => {
   assert.deepEqual(parsed('find_file setup.py | head -1'), { tool: 'bash', args: { command: 'find_file setup.py | head -1' } });
   assert.deepEqual(parsed('open a.py && ls'), { tool: 'bash', args: { command: 'open a.py && ls' } });
-  assert.deepEqual(parsed('submit # done'), { tool: 'bash', args: { command: 'submit # done' } });
+});
+
+test('a comment ends the words, as in bash: the command before it is the action', () => {
+  assert.deepEqual(parsed('submit # done'), { tool: 'submit', args: {} });
+  assert.deepEqual(parsed('open a.py 3  # the top'), { tool: 'open', args: { path: 'a.py', line: 3 } });
+});
+
+test('SWE-agent 1.x insert takes its line as a second word; a bash call naming a tool is that tool', () => {
+  assert.deepEqual(parsed("insert 'import os' 0"), { tool: 'insert', args: { text: 'import os', line: 0 } });
+  assert.deepEqual(parsed('edit 2 3\nx = 1\nend_of_edit'), { tool: 'edit', args: { start: 2, end: 3, replacement: 'x = 1' } });
+  assert.deepEqual(parseToolCall({ name: 'bash', arguments: { command: 'open a.py 3' } }), { ok: true, action: { tool: 'open', args: { path: 'a.py', line: 3 } } });
+  assert.deepEqual(parseToolCall({ name: 'bash', arguments: { command: 'open a.py | head' } }), {
+    ok: true,
+    action: { tool: 'bash', args: { command: 'open a.py | head' } },
+  });
 });
 
 test('malformed special commands are format errors with a reason, never bash', () => {

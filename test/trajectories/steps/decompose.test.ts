@@ -23,6 +23,10 @@ function actionsInFile(file: string): number {
   return raw.history.filter((m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0).length;
 }
 
+function text(message: { content: string | null }): string {
+  return message.content ?? '';
+}
+
 async function load(file: string): Promise<Trajectory> {
   return (await readAllTrajectories(sharedDataPath('sweagent', file)!))[0]!;
 }
@@ -69,7 +73,7 @@ test("the target is the expert's action, never its thought", { skip: skipUnlessS
     const thought = trajectory.steps[k]!.thought.trim();
     assert.ok(thought.length > 20);
     assert.ok(!prompt.target.includes(thought.slice(0, 20)));
-    assert.ok(prompt.messages.every((message) => !message.content.includes(thought.slice(0, 40))), 'no expert thought in the context either');
+    assert.ok(prompt.messages.every((message) => !(message.content ?? '').includes(thought.slice(0, 40))), 'no expert thought in the context either');
   });
   assert.equal(chat[2]!.target, '```\nedit 15:15\n                distance = abs(elem - elem2)\nend_of_edit\n```');
 });
@@ -85,26 +89,34 @@ test('chat prompts ask for <think> then one action in the trajectory own syntax,
     for (const prompt of chatStepPrompts(trajectory)) {
       const system = prompt.messages[0]!;
       assert.equal(system.role, 'system');
-      assert.match(system.content, /<think>\.\.\.<\/think>/);
-      assert.match(system.content, /exactly ONE action/);
+      assert.match(text(system), /<think>\.\.\.<\/think>/);
+      assert.match(text(system), /exactly ONE action/);
       const parsed = parseAction(prompt.tool_format, prompt.target);
       assert.ok(parsed.ok, `${trajectory.instance_id}: ${prompt.target}`);
       assert.deepEqual(parsed.action, prompt.target_parsed);
-      assert.deepEqual(prompt.messages.map((m) => m.role), ['system', 'user', ...Array(2 * Math.min(prompt.step_index, 2)).fill(0).map((_, i) => (i % 2 === 0 ? 'assistant' : 'user'))]);
+      // Function-calling rows answer each native tool call with a tool message, as rollouts do.
+      const observationRole = prompt.tool_format === 'function_calling' ? 'tool' : 'user';
+      assert.deepEqual(prompt.messages.map((m) => m.role), ['system', 'user', ...Array(2 * Math.min(prompt.step_index, 2)).fill(0).map((_, i) => (i % 2 === 0 ? 'assistant' : observationRole))]);
     }
   }
   assert.deepEqual([...formats].sort(), ['function_calling', 'thought_action', 'xml_function_calling']);
 
   const xml = sources[3]!;
   const third = chatStepPrompts(xml)[2]!;
-  assert.match(third.messages[0]!.content, /<function=NAME>/);
-  assert.match(third.messages[0]!.content, /str_replace_editor\(command: string, path: string/);
-  assert.equal(third.messages[2]!.content, xml.steps[0]!.action);
-  assert.ok(third.messages[3]!.content.startsWith('OBSERVATION:\n'));
+  assert.match(text(third.messages[0]!), /<function=NAME>/);
+  // The tool docs are the rollout prompts' own: the catalogue's, in SWE-agent's command-docs form.
+  assert.match(text(third.messages[0]!), /str_replace_editor:\n  docstring: Custom editing tool[\s\S]*- path \(string\) \[required\]/);
+  assert.equal(text(third.messages[2]!), xml.steps[0]!.action);
+  assert.ok(text(third.messages[3]!).startsWith('OBSERVATION:\n'));
   const classic = chatStepPrompts(sources[0]!)[4]!;
-  assert.match(classic.messages[0]!.content, /edit <start_line>:<end_line>/);
-  assert.doesNotMatch(classic.messages[0]!.content, /str_replace_editor/);
-  assert.match(classic.messages[1]!.content, /\(2 earlier actions and their observations are not shown/);
+  assert.match(text(classic.messages[0]!), /edit <start_line>:<end_line>/);
+  assert.doesNotMatch(text(classic.messages[0]!), /str_replace_editor/);
+  assert.match(text(classic.messages[1]!), /\(2 earlier actions and their observations are not shown/);
+  const native = chatStepPrompts(sources[1]!)[3]!;
+  assert.ok(native.tools && native.tools.length > 0, 'function-calling rows carry the tools');
+  const call = native.messages[2]!;
+  assert.ok(call.role === 'assistant' && call.tool_calls?.[0]?.function.name === 'open', JSON.stringify(call));
+  assert.equal(native.target_message.role, 'assistant');
 });
 
 test('a megabyte observation is truncated with a marker in the steps', async () => {
@@ -127,7 +139,7 @@ test('a megabyte observation is truncated with a marker in the steps', async () 
   assert.ok(observation.includes(truncationMarker(huge.length - 1000)));
   assert.ok(observation.endsWith('error at the end\n'));
   const chat = chatStepPrompts(trajectory, { history: 2, observationBudget: 1000 })[1]!;
-  assert.ok(chat.messages.at(-1)!.content.length < 1100);
+  assert.ok(text(chat.messages.at(-1)!).length < 1100);
 });
 
 test('step ids stay distinct when a file holds several runs of one instance', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runWithWorkers } from '../../src/eval/worker-pool.js';
+import { runWithWorkers } from '../../src/batch/worker-pool.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

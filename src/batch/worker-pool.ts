@@ -1,6 +1,9 @@
 /**
- * Runs `work` over `items` with at most `maxWorkers` at a time, in order of the items. Once `signal`
- * aborts, no new item starts; those running finish (their cleanup must not be cut short).
+ * The one worker pool of batch runs (eval, rollout): runs `work` over `items` with at most
+ * `maxWorkers` at a time, in order of the items. Once `signal` aborts, no new item starts; those
+ * running finish (their cleanup must not be cut short). A `work` that throws stops new items from
+ * starting and the error is raised once the running ones are done; a run that must go on past a
+ * failed item catches it in `work` (rollout records it and carries on).
  */
 export async function runWithWorkers<T, R>(
   items: readonly T[],
