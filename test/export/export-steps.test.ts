@@ -7,7 +7,7 @@ import { InputError } from '../../src/errors.js';
 import { exportSteps, parseSrlLabel, recognizeToolFormat, sftCompletionText } from '../../src/export/index.js';
 import { srlReward } from '../../src/reward/srl.js';
 import { expertOfRow, type StepTarget } from '../../src/trajectories/steps/schema.js';
-import { expertOfGroundTruth } from '../../src/export/ground-truth.js';
+import { expertOfGroundTruth, isMathGroundTruth } from '../../src/export/ground-truth.js';
 import { readJsonlFile, writeJsonlFile } from '../helpers/jsonl-files.js';
 import { SAMPLE_TRAJECTORY, sharedTrajectories, writeChatSteps } from '../helpers/step-files.js';
 import { withTempDir } from '../helpers/temp-dir.js';
@@ -64,7 +64,8 @@ test('verl parquet has the columns verl reads, with nested types, and an indepen
       const step = stepRows[index]!;
       assert.deepEqual(row, {
         data_source: 'swe-srl',
-        prompt: (step.messages as Array<{ role: string; content: string }>).map(({ role, content }) => ({ role, content })),
+        // verl's prompt holds {role, content} only: a turn that only calls a tool has empty text.
+        prompt: (step.messages as Array<{ role: string; content: string | null }>).map(({ role, content }) => ({ role, content: content ?? '' })),
         ability: 'swe',
         reward_model: { style: 'rule', ground_truth: { target: step.target, tool_format: step.tool_format } },
         extra_info: { split: 'train', index: BigInt(index), instance_id: step.instance_id, step_index: BigInt(step.step_index as number) },
@@ -86,6 +87,7 @@ test('every exported ground truth scores responses exactly as the step row itsel
     for (const row of rows) {
       const fromRow = expertOfRow(row as unknown as StepTarget);
       const label = parseSrlLabel(row.target as string, 'label');
+      assert.ok(!isMathGroundTruth(label));
       assert.equal(label.tool_format, row.tool_format, `format recognised from the text of ${String(row.step_id)}`);
       const fromLabel = expertOfGroundTruth(label, 'label');
       for (const response of responses(row)) {
