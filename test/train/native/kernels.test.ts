@@ -185,6 +185,19 @@ describe('native backend', { skip: skipReason }, () => {
       }
     });
 
+    it('tile matches cpu, forward and gradient, for random shapes and repetitions', async () => {
+      for (let rank = 1; rank <= 4; rank++) {
+        for (let trial = 0; trial < 3; trial++) {
+          const shape = Array.from({ length: rank }, () => random.int(1, 4));
+          const reps = Array.from({ length: rank }, () => random.int(1, 3));
+          await compareWithCpu(`tile [${shape}] by [${reps}]`, (_, x) => tf.tile(x!, reps), [random.floats(shape)]);
+        }
+      }
+      // The sampler's case: a KV cache [1, H, T, D] repeated across a group.
+      await compareWithCpu('tile [1,2,5,3] by [4,1,1,1]', (_, x) => tf.tile(x!, [4, 1, 1, 1]), [random.floats([1, 2, 5, 3])]);
+      await compareWithCpu('tile [2,3] by [1,1]', (_, x) => tf.tile(x!, [1, 1]), [random.floats([2, 3])]);
+    });
+
     it('softmax and logSoftmax over the last axis match cpu', async () => {
       for (const shape of [[5], [3, 17], [2, 3, 300]]) {
         await compareWithCpu(`softmax [${shape}]`, (_, x) => tf.softmax(x!), [random.floats(shape, -8, 8)]);
