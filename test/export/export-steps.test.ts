@@ -64,7 +64,7 @@ test('verl parquet has the columns verl reads, with nested types, and an indepen
       const step = stepRows[index]!;
       assert.deepEqual(row, {
         data_source: 'swe-srl',
-        // verl's prompt holds {role, content} only: a turn that only calls a tool has empty text.
+        // verl's message struct is role and content: a function-calling turn's null content is ''.
         prompt: (step.messages as Array<{ role: string; content: string | null }>).map(({ role, content }) => ({ role, content: content ?? '' })),
         ability: 'swe',
         reward_model: { style: 'rule', ground_truth: { target: step.target, tool_format: step.tool_format } },
