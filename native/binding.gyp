@@ -12,6 +12,7 @@
         "src/activations.cc",
         "src/attention.cc",
         "src/llama.cc",
+        "src/decoder.cc",
         "src/thread-pool.cc"
       ],
       "include_dirs": ["<!(node locate-openblas.cjs include)"],

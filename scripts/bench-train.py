@@ -2,10 +2,10 @@
 """PyTorch reference for scripts/bench-train.ts: the same model (loaded from the model folder the
 TypeScript side wrote: safetensors + Llama config.json, read here with struct and json) and the
 same batch, timed for training, sampling with and without a KV cache, and OpenBLAS's 1024² matmul.
+Run by the TypeScript side with one JSON argument:
 
-    /usr/bin/python3 scripts/bench-train.py MODEL_DIR BATCH SEQ STEPS NEW_TOKENS CHECK.json
-
-Threads: all cores (BENCH_TORCH_THREADS overrides).
+    /usr/bin/python3 scripts/bench-train.py '{"model_dir": …, "check": …, "threads": 1, "batch": 4, "seq": 256,
+        "steps": 3, "samples": 8, "prompt": 224, "new_tokens": 32, "sample_runs": 2, "no_cache": false}'
 
 Prints one JSON object. Needs Debian's python3-torch and libopenblas0-pthread (without OpenBLAS,
 Debian's torch falls back to the reference BLAS, about 30x slower).
@@ -108,82 +108,94 @@ class Llama(torch.nn.Module):
         return x @ head.T, new_cache
 
 
+def timed(run, count):
+    """Seconds of each of `count` calls."""
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def main():
-    model_dir, batch, seq, steps, new_tokens, check_path = sys.argv[1], *map(int, sys.argv[2:6]), sys.argv[6]
+    spec = json.loads(sys.argv[1])
     torch.manual_seed(0)
-    # All cores, as OpenBLAS would use them; tfjs's wasm backend has one thread in Node.
-    torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", os.cpu_count() or 1)))
-    threads = torch.get_num_threads()
+    threads = int(spec["threads"])
+    torch.set_num_threads(threads)
     blas = blas_library()
+    model_dir = spec["model_dir"]
     with open(os.path.join(model_dir, "config.json")) as handle:
         config = json.load(handle)
     model = Llama(config, read_safetensors(os.path.join(model_dir, "model.safetensors")))
     vocab = config["vocab_size"]
 
-    with open(check_path) as handle:
+    with open(spec["check"]) as handle:
         check = json.load(handle)
     with torch.no_grad():
         logits, _ = model(torch.tensor([check["ids"]]))
     check_difference = float((logits.flatten() - torch.tensor(check["logits"])).abs().max())
 
+    batch, seq = spec["batch"], spec["seq"]
     ids = torch.randint(0, vocab, (batch, seq))
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.01)
 
     def train_step():
-        logits, _ = model(ids)
-        loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, vocab), ids[:, 1:].reshape(-1))
+        # As the trainer does: the model runs on the first T - 1 positions, which predict the last T - 1 tokens.
+        logits, _ = model(ids[:, :-1])
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, vocab), ids[:, 1:].reshape(-1))
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
 
     train_step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        train_step()
-    train_seconds = (time.perf_counter() - start) / steps
+    train_times = timed(train_step, spec["steps"])
 
-    prompt = ids[:1, : seq - new_tokens].repeat(batch, 1)
+    samples, new_tokens = spec["samples"], spec["new_tokens"]
+    prompt = ids[:1, : spec["prompt"]]
 
-    def sample(use_cache):
+    def sample(use_cache, tokens_wanted):
+        # One prompt, `samples` continuations at temperature 1, as the trainer's generate: the
+        # prompt runs once and its cache is repeated for every sample.
         with torch.no_grad():
-            tokens = prompt
-            logits, cache = model(tokens)
-            for _ in range(new_tokens - 1):
+            logits, cache = model(prompt)
+            logits = logits[:, -1:].expand(samples, 1, vocab)
+            cache = [(k.expand(samples, -1, -1, -1).contiguous(), v.expand(samples, -1, -1, -1).contiguous()) for k, v in cache]
+            tokens = prompt.expand(samples, -1)
+            for step in range(tokens_wanted):
                 nxt = torch.multinomial(torch.softmax(logits[:, -1], -1), 1)
+                if step == tokens_wanted - 1:
+                    break
                 if use_cache:
                     logits, cache = model(nxt, cache)
                 else:
                     tokens = torch.cat([tokens, nxt], 1)
                     logits, _ = model(tokens)
 
-    timings = {}
-    for use_cache in (True, False):
-        start = time.perf_counter()
-        sample(use_cache)
-        timings[use_cache] = time.perf_counter() - start
+    sample(True, 2)
+    sample_times = timed(lambda: sample(True, new_tokens), spec["sample_runs"])
+    prefill_times = timed(lambda: sample(True, 1), spec["sample_runs"])
+    no_cache_times = timed(lambda: sample(False, new_tokens), 1) if spec["no_cache"] else []
 
     a = torch.randn(1024, 1024)
     b = torch.randn(1024, 1024)
     torch.mm(a, b)
-    best = math.inf
-    for _ in range(10):
-        start = time.perf_counter()
-        torch.mm(a, b)
-        best = min(best, time.perf_counter() - start)
+    matmul = min(timed(lambda: torch.mm(a, b), 10))
 
     print(json.dumps({
         "available": True,
-        "torch": torch.__version__,
-        "threads": threads,
+        "version": torch.__version__,
+        "threads": torch.get_num_threads(),
         "blas": blas,
         "openblas": any("openblas" in name for name in blas),
         "check_max_logit_difference": check_difference,
-        "train_tokens_per_s": batch * seq / train_seconds,
-        "sample_tokens_per_s_cache": batch * new_tokens / timings[True],
-        "sample_tokens_per_s_no_cache": batch * new_tokens / timings[False],
+        "train_seconds": train_times,
+        "sample_seconds": sample_times,
+        "prefill_seconds": prefill_times,
+        "no_cache_seconds": no_cache_times,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "matmul_1024_gflops": 2 * 1024**3 / best / 1e9,
+        "matmul_1024_gflops": 2 * 1024**3 / matmul / 1e9,
     }))
 
 

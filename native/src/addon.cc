@@ -428,6 +428,110 @@ napi_value AdamStep(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+// Whether a row-major view of rows × cols at offset with leading dimension ld fits in length.
+bool viewFits(std::size_t length, std::size_t offset, std::size_t rows, std::size_t cols,
+              std::size_t ld) {
+  if (rows == 0 || cols == 0) return true;
+  return ld >= cols && offset + (rows - 1) * ld + cols <= length;
+}
+
+// gemmView(a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, m, n, k, transposeA, transposeB, alpha, beta)
+napi_value GemmView(napi_env env, napi_callback_info info) {
+  Args args(env, info, 16, "gemmView");
+  std::size_t aLength = 0, bLength = 0, cLength = 0;
+  const float* a = args.typed<float>(0, napi_float32_array, "Float32Array", &aLength);
+  const float* b = args.typed<float>(3, napi_float32_array, "Float32Array", &bLength);
+  float* c = args.typed<float>(6, napi_float32_array, "Float32Array", &cLength);
+  std::size_t aOffset = args.integer(1), lda = args.integer(2), bOffset = args.integer(4),
+              ldb = args.integer(5), cOffset = args.integer(7), ldc = args.integer(8),
+              m = args.integer(9), n = args.integer(10), k = args.integer(11);
+  bool transposeA = args.flag(12), transposeB = args.flag(13);
+  if (!viewFits(aLength, aOffset, transposeA ? k : m, transposeA ? m : k, lda))
+    throw ArgumentError("gemmView: the view of a does not fit in its array");
+  if (!viewFits(bLength, bOffset, transposeB ? n : k, transposeB ? k : n, ldb))
+    throw ArgumentError("gemmView: the view of b does not fit in its array");
+  if (!viewFits(cLength, cOffset, m, n, ldc))
+    throw ArgumentError("gemmView: the view of c does not fit in its array");
+  gemmView(a + aOffset, static_cast<int>(std::max<std::size_t>(1, lda)), b + bOffset,
+           static_cast<int>(std::max<std::size_t>(1, ldb)), c + cOffset,
+           static_cast<int>(std::max<std::size_t>(1, ldc)), static_cast<int>(m),
+           static_cast<int>(n), static_cast<int>(k), transposeA, transposeB,
+           static_cast<float>(args.number(14)), static_cast<float>(args.number(15)));
+  return undefinedValue(env);
+}
+
+// selfAttention(qkv, q, keys, values, probs, out, batch, heads, length, depth, capacity, offset, theta, scale)
+napi_value SelfAttention(napi_env env, napi_callback_info info) {
+  Args args(env, info, 14, "selfAttention");
+  std::size_t batch = args.integer(6), heads = args.integer(7), length = args.integer(8),
+              depth = args.integer(9), capacity = args.integer(10), offset = args.integer(11);
+  if (depth % 2 != 0) throw ArgumentError("selfAttention: the head width must be even");
+  if (offset + length > capacity)
+    throw ArgumentError("selfAttention: offset + length exceeds the cache capacity");
+  const std::size_t width = heads * depth, keys = offset + length;
+  selfAttention(args.floats(0, batch * length * 3 * width), args.floats(1, batch * heads * length * depth),
+                args.floats(2, batch * heads * capacity * depth),
+                args.floats(3, batch * heads * capacity * depth),
+                args.floats(4, batch * heads * length * keys), args.floats(5, batch * length * width),
+                static_cast<int>(batch), static_cast<int>(heads), static_cast<int>(length),
+                static_cast<int>(depth), static_cast<int>(capacity), static_cast<int>(offset),
+                args.number(12), static_cast<float>(args.number(13)));
+  return undefinedValue(env);
+}
+
+// selfAttentionGrad(dout, q, keys, values, probs, dqkv, batch, heads, length, depth, theta, scale)
+napi_value SelfAttentionGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, 12, "selfAttentionGrad");
+  std::size_t batch = args.integer(6), heads = args.integer(7), length = args.integer(8),
+              depth = args.integer(9);
+  if (depth % 2 != 0) throw ArgumentError("selfAttentionGrad: the head width must be even");
+  const std::size_t width = heads * depth, perHead = batch * heads * length * depth;
+  selfAttentionGrad(args.floats(0, batch * length * width), args.floats(1, perHead),
+                    args.floats(2, perHead), args.floats(3, perHead),
+                    args.floats(4, batch * heads * length * length),
+                    args.floats(5, batch * length * 3 * width), static_cast<int>(batch),
+                    static_cast<int>(heads), static_cast<int>(length), static_cast<int>(depth),
+                    args.number(10), static_cast<float>(args.number(11)));
+  return undefinedValue(env);
+}
+
+// swiglu(x, y, rows, features)
+napi_value Swiglu(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4, "swiglu");
+  std::size_t rows = args.integer(2), features = args.integer(3);
+  swiglu(args.floats(0, rows * 2 * features), args.floats(1, rows * features), rows, features);
+  return undefinedValue(env);
+}
+
+// swigluGrad(x, dy, dx, rows, features)
+napi_value SwigluGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, 5, "swigluGrad");
+  std::size_t rows = args.integer(3), features = args.integer(4);
+  swigluGrad(args.floats(0, rows * 2 * features), args.floats(1, rows * features),
+             args.floats(2, rows * 2 * features), rows, features);
+  return undefinedValue(env);
+}
+
+// tokenLogprobs(logits, ids, out, logSums, vocab)
+napi_value TokenLogprobs(napi_env env, napi_callback_info info) {
+  Args args(env, info, 5, "tokenLogprobs");
+  std::size_t vocab = args.integer(4), rows = 0;
+  const std::int32_t* ids = checkedIds(args, 1, vocab, &rows, "tokenLogprobs");
+  tokenLogprobs(args.floats(0, rows * vocab), ids, args.floats(2, rows), args.floats(3, rows), rows,
+                vocab);
+  return undefinedValue(env);
+}
+
+// tokenLogprobsGrad(dy, logits, ids, logSums, dlogits, vocab)
+napi_value TokenLogprobsGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, 6, "tokenLogprobsGrad");
+  std::size_t vocab = args.integer(5), rows = 0;
+  const std::int32_t* ids = checkedIds(args, 2, vocab, &rows, "tokenLogprobsGrad");
+  tokenLogprobsGrad(args.floats(0, rows), args.floats(1, rows * vocab), ids, args.floats(3, rows),
+                    args.floats(4, rows * vocab), rows, vocab);
+  return undefinedValue(env);
+}
+
 napi_value makeString(napi_env env, const char* text) {
   napi_value value;
   check(env, napi_create_string_utf8(env, text ? text : "", NAPI_AUTO_LENGTH, &value));
@@ -492,6 +596,13 @@ napi_value Init(napi_env env, napi_value exports) {
       {"scatterAddRows", nullptr, guarded<ScatterAddRows>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"rope", nullptr, guarded<Rope>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamStep", nullptr, guarded<AdamStep>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gemmView", nullptr, guarded<GemmView>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"selfAttention", nullptr, guarded<SelfAttention>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"selfAttentionGrad", nullptr, guarded<SelfAttentionGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"swiglu", nullptr, guarded<Swiglu>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"swigluGrad", nullptr, guarded<SwigluGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tokenLogprobs", nullptr, guarded<TokenLogprobs>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tokenLogprobsGrad", nullptr, guarded<TokenLogprobsGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, guarded<Info>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, guarded<SetThreads>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -16,13 +16,9 @@ namespace {
 // which for head-sized matrices (64-wide) beats OpenBLAS threading inside each product.
 template <typename F>
 void forEachHead(int heads, F body) {
-  int blasThreads = openblas_get_num_threads();
-  bool spread = heads > 1 && poolThreads() > 1;
-  if (spread) openblas_set_num_threads(1);
-  parallelFor(static_cast<std::size_t>(heads), 1, [&](std::size_t begin, std::size_t end) {
+  parallelForSerialBlas(static_cast<std::size_t>(heads), 1, [&](std::size_t begin, std::size_t end) {
     for (std::size_t h = begin; h < end; ++h) body(h);
   });
-  if (spread) openblas_set_num_threads(blasThreads);
 }
 
 // Number of keys query i may see.

@@ -84,6 +84,10 @@ void scatterAddRows(const float* dy, const std::int32_t* ids, float* dtable, std
 void rope(const float* x, float* out, std::size_t rows, std::size_t length, std::size_t dim,
           std::size_t offset, double theta, bool inverse);
 
+// cos and sin of the rotary angles of positions offset..offset+length−1, [length, dim/2] each.
+void rotaryTables(std::size_t offset, std::size_t length, std::size_t dim, double theta,
+                  float* cosines, float* sines);
+
 }  // namespace native
 
 namespace native {
@@ -96,5 +100,40 @@ void adamStep(const float* param, const float* grad, const float* m, const float
               float* paramOut, float* mOut, float* vOut, std::size_t n, float lr, float beta1,
               float beta2, float epsilon, float weightDecay, float correction1,
               float correction2);
+
+}  // namespace native
+
+namespace native {
+
+// c = alpha·op(a)·op(b) + beta·c on row-major views with leading dimensions lda, ldb, ldc (a view
+// may be some columns of a wider matrix: one projection's block of a packed output).
+void gemmView(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
+              int k, bool transposeA, bool transposeB, float alpha, float beta);
+
+// Causal self-attention of `length` new positions (offset..offset+length−1) from packed
+// projections qkv [batch, length, 3·heads·depth] (queries, keys, values side by side). Queries
+// and keys are turned by the rotary angles of their positions; the rotated queries go to
+// q [batch, heads, length, depth], the rotated keys and the values into keys/values [batch,
+// heads, capacity, depth] at their positions (a KV cache: positions below offset are read from
+// it). probs [batch, heads, length, offset+length] and out [batch, length, heads·depth].
+void selfAttention(const float* qkv, float* q, float* keys, float* values, float* probs,
+                   float* out, int batch, int heads, int length, int depth, int capacity,
+                   int offset, double theta, float scale);
+// Its gradient for a pass without a cache (offset 0, capacity = length), into dqkv.
+void selfAttentionGrad(const float* dout, const float* q, const float* keys, const float* values,
+                       const float* probs, float* dqkv, int batch, int heads, int length,
+                       int depth, double theta, float scale);
+
+// SwiGLU of packed projections x [rows, 2·features] (gate, then up): y = silu(gate) · up.
+void swiglu(const float* x, float* y, std::size_t rows, std::size_t features);
+void swigluGrad(const float* x, const float* dy, float* dx, std::size_t rows,
+                std::size_t features);
+
+// out[r] = log softmax(logits[r])[ids[r]]; logSums[r] = logsumexp(logits[r]), kept for the
+// gradient dlogits[r] = dy[r] · (onehot(ids[r]) − softmax(logits[r])).
+void tokenLogprobs(const float* logits, const std::int32_t* ids, float* out, float* logSums,
+                   std::size_t rows, std::size_t vocab);
+void tokenLogprobsGrad(const float* dy, const float* logits, const std::int32_t* ids,
+                       const float* logSums, float* dlogits, std::size_t rows, std::size_t vocab);
 
 }  // namespace native

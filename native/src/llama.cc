@@ -126,17 +126,25 @@ void scatterAddRows(const float* dy, const std::int32_t* ids, float* dtable, std
   }
 }
 
-void rope(const float* x, float* out, std::size_t rows, std::size_t length, std::size_t dim,
-          std::size_t offset, double theta, bool inverse) {
+void rotaryTables(std::size_t offset, std::size_t length, std::size_t dim, double theta,
+                  float* cosines, float* sines) {
   const std::size_t half = dim / 2;
-  std::vector<float> cosines(length * half), sines(length * half);
   for (std::size_t t = 0; t < length; ++t) {
     for (std::size_t i = 0; i < half; ++i) {
       double angle = static_cast<double>(offset + t) / std::pow(theta, (2.0 * i) / static_cast<double>(dim));
       cosines[t * half + i] = static_cast<float>(std::cos(angle));
-      sines[t * half + i] = static_cast<float>(inverse ? -std::sin(angle) : std::sin(angle));
+      sines[t * half + i] = static_cast<float>(std::sin(angle));
     }
   }
+}
+
+void rope(const float* x, float* out, std::size_t rows, std::size_t length, std::size_t dim,
+          std::size_t offset, double theta, bool inverse) {
+  const std::size_t half = dim / 2;
+  std::vector<float> cosines(length * half), sines(length * half);
+  rotaryTables(offset, length, dim, theta, cosines.data(), sines.data());
+  if (inverse)
+    for (float& s : sines) s = -s;
   parallelFor(rows * length, rowsPerTask(dim), [&](std::size_t begin, std::size_t end) {
     for (std::size_t index = begin; index < end; ++index) {
       const std::size_t t = index % length;

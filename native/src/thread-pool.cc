@@ -1,5 +1,7 @@
 #include "thread-pool.h"
 
+#include <cblas.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -131,6 +133,19 @@ void parallelFor(std::size_t count, std::size_t minChunk,
   // Two chunks per thread evens out a thread that starts late.
   std::size_t chunk = std::max(minChunk, (count + 2 * threads - 1) / (2 * threads));
   workers.run(count, chunk, body);
+}
+
+void parallelForSerialBlas(std::size_t count, std::size_t minChunk,
+                           const std::function<void(std::size_t, std::size_t)>& body) {
+  const bool spread = count > std::max<std::size_t>(1, minChunk) && poolThreads() > 1;
+  if (!spread) {
+    body(0, count);
+    return;
+  }
+  const int blasThreads = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+  parallelFor(count, minChunk, body);
+  openblas_set_num_threads(blasThreads);
 }
 
 int poolThreads() { return pool().threads(); }

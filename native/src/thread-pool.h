@@ -12,6 +12,11 @@ namespace native {
 void parallelFor(std::size_t count, std::size_t minChunk,
                  const std::function<void(std::size_t, std::size_t)>& body);
 
+// parallelFor for bodies that call BLAS: OpenBLAS runs single-threaded meanwhile, since the
+// items already occupy the cores (and OpenBLAS's own threads would compete with them).
+void parallelForSerialBlas(std::size_t count, std::size_t minChunk,
+                           const std::function<void(std::size_t, std::size_t)>& body);
+
 // How many threads parallelFor uses (the calling one included).
 int poolThreads();
 void setPoolThreads(int threads);

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { SAMPLE_INSTANCES_DIR } from '../eval/sample-instances.js';
 import { SRL_REWARD_MODES } from '../reward/srl.js';
-import { loadExpertActions } from '../reward/srl/score-file.js';
+import { loadStepTargets } from '../reward/srl/score-file.js';
 import { buildSampleRepositories } from '../sandbox/repos/sample-repos.js';
 import { DockerEngines } from '../sandbox/docker/engines.js';
 import { WarmPool } from '../sandbox/pool/index.js';
@@ -29,7 +29,7 @@ const SERVE_BINDINGS: readonly ConfigBinding[] = [
   { flags: '--host <address>', description: 'address to listen on (loopback unless you give a token; default 127.0.0.1)', path: 'serve.host' },
   { flags: '--port <port>', description: 'port (0 picks a free one; default 8765)', path: 'serve.port', parse: integerAtLeast('--port', 0) },
   { flags: '--token <token>', description: 'bearer token every request must carry (default: SWE_SRL_TOKEN); required off loopback', path: 'serve.token' },
-  { flags: '--steps <file>', description: 'steps JSONL (traj steps or export jsonl) for /reward/srl with step_ids', path: 'serve.steps' },
+  { flags: '--steps <file>', description: 'steps JSONL (traj steps, math steps or export jsonl) for /reward/srl with step_ids', path: 'serve.steps' },
   { flags: '--mode <mode>', description: 'reward comparison: canonical or raw (default canonical)', path: 'serve.mode', parse: oneOf('--mode', SRL_REWARD_MODES) },
   { flags: '--instances <file>', description: 'SWE-bench-style instances to run episodes on (Docker)', path: 'serve.instances' },
   { flags: '--environments <dir>', description: 'environment specs of the instances (default: environments)', path: 'sandbox.environments' },
@@ -92,7 +92,7 @@ export function registerServeCommand(program: Command): Command {
         port: settings.port,
         ...(token !== undefined ? { token } : {}),
         mode: settings.mode,
-        ...(settings.steps ? { steps: await loadExpertActions(settings.steps) } : {}),
+        ...(settings.steps ? { steps: await loadStepTargets(settings.steps) } : {}),
         ...(driver ? { driver } : {}),
         episodes: { maxEpisodes: settings.maxEpisodes, idleTimeoutMs: settings.idleTimeoutMs, stepTimeoutMs: settings.stepTimeoutMs },
         log,

@@ -126,7 +126,7 @@ function interruptSignal(): { signal: AbortSignal; release: () => void } {
 
 function commonOptions(command: Command): Command {
   return withConfigFlags(command, TRAIN_BINDINGS)
-    .option('--steps <file>', 'SRL step rows in chat form, as `swe-srl traj steps --form chat` writes them')
+    .option('--steps <file>', 'SRL step rows in chat form, as `swe-srl traj steps --form chat` writes them, or math step rows (`swe-srl math steps`)')
     .option('--trajectories <file>', 'trajectories in any format `swe-srl traj convert` reads, cut into steps with the expert\'s thoughts')
     .option('--validation <file>', 'held-out examples in the same form (default: data.validationFraction of the training data)')
     .requiredOption('--out <dir>', 'output folder: checkpoints/, metrics.jsonl, best/, model/ (run again to resume)')

@@ -10,7 +10,8 @@
  *     serve:  {port: 8765, poolSize: 2, maxEpisodes: 16}
  */
 import { z } from 'zod';
-import { EXPORT_FORMATS, DEFAULT_ABILITY, DEFAULT_DATA_SOURCE, DEFAULT_SPLIT } from '../export/formats.js';
+import { EXPORT_FORMATS, DEFAULT_SPLIT } from '../export/formats.js';
+import { EXPORT_DOMAINS } from '../export/step-rows.js';
 import { MATH_SPLITS, MATH_TIER_CHOICES } from '../math/family/generate.js';
 import { FIELD_MAP_PRESETS, type FieldMapPreset } from '../math/solution/problems-file.js';
 import { FALLBACK_SPLIT_RULES } from '../math/solution/steps.js';
@@ -62,12 +63,14 @@ export const mathSectionSchema = z.strictObject({
 
 export const exportSectionSchema = z.strictObject({
   format: z.enum(EXPORT_FORMATS).optional(),
+  /** SWE chat step rows or math step rows. */
+  domain: z.enum(EXPORT_DOMAINS).default('swe'),
   /** extra_info.split of every row. */
   split: z.string().min(1).default(DEFAULT_SPLIT),
-  /** verl's data_source of every row. */
-  dataSource: z.string().min(1).default(DEFAULT_DATA_SOURCE),
-  /** verl's ability of every row. */
-  ability: z.string().min(1).default(DEFAULT_ABILITY),
+  /** verl's data_source of every row; default swe-srl (swe-srl-math for the math domain). */
+  dataSource: z.string().min(1).optional(),
+  /** verl's ability of every row; default swe (math for the math domain). */
+  ability: z.string().min(1).optional(),
 });
 
 /** `serve`: the address, the reward service and the episodes (whose sandbox, template and limits are the `sandbox` and `agent` sections). */

@@ -10,6 +10,8 @@ import { writeJsonLines } from '../io/json-lines.js';
 import {
   DEFAULT_ABILITY,
   DEFAULT_DATA_SOURCE,
+  DEFAULT_MATH_ABILITY,
+  DEFAULT_MATH_DATA_SOURCE,
   DEFAULT_SPLIT,
   exportRow,
   verlRow,
@@ -17,12 +19,14 @@ import {
   type ExportFormat,
   type VerlRow,
 } from './formats.js';
-import { readExportableSteps } from './step-rows.js';
+import { readExportableSteps, type ExportDomain } from './step-rows.js';
 import { verlParquetBytes } from './verl-parquet.js';
 
 export interface ExportStepsOptions {
   format: ExportFormat;
   output: string;
+  /** SWE chat step rows (default) or math step rows. */
+  domain?: ExportDomain;
   split?: string;
   dataSource?: string;
   ability?: string;
@@ -30,14 +34,15 @@ export interface ExportStepsOptions {
 
 export async function exportSteps(inputs: readonly string[], options: ExportStepsOptions): Promise<{ rows: number }> {
   if (inputs.length === 0) throw new InputError('no input files');
+  const domain = options.domain ?? 'swe';
   const base: Omit<ExportContext, 'index'> = {
     split: options.split ?? DEFAULT_SPLIT,
-    dataSource: options.dataSource ?? DEFAULT_DATA_SOURCE,
-    ability: options.ability ?? DEFAULT_ABILITY,
+    dataSource: options.dataSource ?? (domain === 'math' ? DEFAULT_MATH_DATA_SOURCE : DEFAULT_DATA_SOURCE),
+    ability: options.ability ?? (domain === 'math' ? DEFAULT_MATH_ABILITY : DEFAULT_ABILITY),
   };
   if (options.format === 'verl') {
     const rows: VerlRow[] = [];
-    for await (const { row, groundTruth } of readExportableSteps(inputs)) rows.push(verlRow(row, groundTruth, { ...base, index: rows.length }));
+    for await (const sourced of readExportableSteps(inputs, domain)) rows.push(verlRow(sourced, { ...base, index: rows.length }));
     if (rows.length === 0) throw new InputError(`${inputs.join(', ')}: no step rows`);
     try {
       await mkdir(dirname(options.output), { recursive: true });
@@ -52,8 +57,8 @@ export async function exportSteps(inputs: readonly string[], options: ExportStep
   const format = options.format;
   let index = 0;
   async function* rows(): AsyncGenerator<unknown> {
-    for await (const { row, groundTruth } of readExportableSteps(inputs)) {
-      yield exportRow(format, row, groundTruth, { ...base, index });
+    for await (const sourced of readExportableSteps(inputs, domain)) {
+      yield exportRow(format, sourced, { ...base, index });
       index += 1;
     }
     // Thrown inside the writer, so no empty file is left behind.

@@ -11,9 +11,15 @@
  *   `label`, the expert action text, which OpenRLHF sends to the reward server with each query.
  * - plain JSONL: the row with its ids, messages, target and parsed target (a steps file the server
  *   and `reward srl` read back).
+ *
+ * Math step rows (`domain: "math"`) go the same way: the ground truth is `{target, domain: "math"}`
+ * (the step text, compared as text), OpenRLHF's label is that object as JSON (a step's text alone
+ * does not say it is one), TRL gets `target`, `domain` and `answer` columns, verl's `extra_info`
+ * adds the problem's `answer` (for an answer reward on whole solutions), and the plain JSONL row is
+ * the math row itself, which `reward srl`, the server and `export` read back.
  */
-import type { SrlGroundTruth } from './ground-truth.js';
-import type { ExportableStepRow } from './step-rows.js';
+import { labelOfGroundTruth, type MathGroundTruth, type SweGroundTruth } from './ground-truth.js';
+import type { SourcedStepRow } from './step-rows.js';
 
 export const EXPORT_FORMATS = ['verl', 'trl', 'trl-sft', 'openrlhf', 'jsonl'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -32,14 +38,25 @@ export interface ExportContext {
 export const DEFAULT_DATA_SOURCE = 'swe-srl';
 export const DEFAULT_ABILITY = 'swe';
 export const DEFAULT_SPLIT = 'train';
+/** The math domain's defaults: verl's own math datasets use `ability: "math"`. */
+export const DEFAULT_MATH_DATA_SOURCE = 'swe-srl-math';
+export const DEFAULT_MATH_ABILITY = 'math';
 
-export interface VerlRow {
+interface VerlCommon {
   data_source: string;
   prompt: Array<{ role: string; content: string }>;
   ability: string;
-  reward_model: { style: 'rule'; ground_truth: SrlGroundTruth };
-  extra_info: { split: string; index: number; instance_id: string; step_index: number };
 }
+
+export type VerlRow =
+  | (VerlCommon & {
+      reward_model: { style: 'rule'; ground_truth: SweGroundTruth };
+      extra_info: { split: string; index: number; instance_id: string; step_index: number };
+    })
+  | (VerlCommon & {
+      reward_model: { style: 'rule'; ground_truth: MathGroundTruth };
+      extra_info: { split: string; index: number; instance_id: string; step_index: number; answer: string };
+    });
 
 type PromptMessage = { role: string; content: string; tool_calls?: unknown[]; tool_call_id?: string };
 /** A step row's message as the row holds it (OpenAI's chat format). */
@@ -72,40 +89,46 @@ export function sftCompletionText(target: string): string {
   return `<think>\n</think>\n${target}`;
 }
 
-export function verlRow(row: ExportableStepRow, truth: SrlGroundTruth, context: ExportContext): VerlRow {
-  return {
-    data_source: context.dataSource,
-    prompt: verlPromptMessages(row.messages),
-    ability: context.ability,
-    reward_model: { style: 'rule', ground_truth: { target: truth.target, tool_format: truth.tool_format } },
-    extra_info: { split: context.split, index: context.index, instance_id: row.instance_id, step_index: row.step_index },
-  };
+export function verlRow(sourced: SourcedStepRow, context: ExportContext): VerlRow {
+  const { row } = sourced;
+  const common: VerlCommon = { data_source: context.dataSource, prompt: verlPromptMessages(row.messages), ability: context.ability };
+  const extra = { split: context.split, index: context.index, instance_id: row.instance_id, step_index: row.step_index };
+  if (sourced.domain === 'math') {
+    const truth = sourced.groundTruth;
+    return { ...common, reward_model: { style: 'rule', ground_truth: { target: truth.target, domain: truth.domain } }, extra_info: { ...extra, answer: sourced.row.answer } };
+  }
+  const truth = sourced.groundTruth;
+  return { ...common, reward_model: { style: 'rule', ground_truth: { target: truth.target, tool_format: truth.tool_format } }, extra_info: extra };
 }
 
-export function exportRow(format: Exclude<ExportFormat, 'verl'>, row: ExportableStepRow, truth: SrlGroundTruth, context: ExportContext): Record<string, unknown> {
+export function exportRow(format: Exclude<ExportFormat, 'verl'>, sourced: SourcedStepRow, context: ExportContext): Record<string, unknown> {
+  const { row, groundTruth: truth } = sourced;
   const ids = { step_id: row.step_id, instance_id: row.instance_id, step_index: row.step_index };
+  // The columns a reward function needs besides the target: the tool format, or the math domain and the problem's answer.
+  const scoring = sourced.domain === 'math' ? { domain: sourced.groundTruth.domain, answer: sourced.row.answer } : { tool_format: sourced.groundTruth.tool_format };
   switch (format) {
     case 'trl':
-      return { prompt: promptMessages(row.messages), ...ids, target: truth.target, tool_format: truth.tool_format };
+      return { prompt: promptMessages(row.messages), ...ids, target: truth.target, ...scoring };
     case 'trl-sft':
       return {
         prompt: promptMessages(row.messages),
         completion: [{ role: 'assistant', content: sftCompletionText(truth.target) }],
         ...ids,
         target: truth.target,
-        tool_format: truth.tool_format,
+        ...scoring,
       };
     case 'openrlhf':
-      return { prompt: promptMessages(row.messages), label: truth.target, ...ids };
+      return { prompt: promptMessages(row.messages), label: labelOfGroundTruth(truth), ...ids };
     case 'jsonl':
+      if (sourced.domain === 'math') return { index: context.index, split: context.split, ...sourced.row };
       return {
         index: context.index,
         split: context.split,
         ...ids,
         messages: promptMessages(row.messages),
         target: truth.target,
-        target_parsed: row.target_parsed,
-        tool_format: truth.tool_format,
+        target_parsed: sourced.row.target_parsed,
+        tool_format: sourced.groundTruth.tool_format,
       };
   }
 }

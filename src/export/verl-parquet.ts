@@ -12,27 +12,35 @@ import type { VerlRow } from './formats.js';
 const text = (name: string): Field => new Field(name, new Utf8(), false);
 
 const MESSAGE = new Struct([text('role'), text('content')]);
-const GROUND_TRUTH = new Struct([text('target'), text('tool_format')]);
 
-/** The column types, in verl's order. */
-export const VERL_COLUMNS = {
-  data_source: new Utf8(),
-  prompt: new List(new Field('element', MESSAGE, false)),
-  ability: new Utf8(),
-  reward_model: new Struct([text('style'), new Field('ground_truth', GROUND_TRUTH, false)]),
-  extra_info: new Struct([text('split'), new Field('index', new Int64(), false), text('instance_id'), new Field('step_index', new Int64(), false)]),
-} as const;
+function columns(groundTruth: Field[], extraInfo: Field[]) {
+  return {
+    data_source: new Utf8(),
+    prompt: new List(new Field('element', MESSAGE, false)),
+    ability: new Utf8(),
+    reward_model: new Struct([text('style'), new Field('ground_truth', new Struct(groundTruth), false)]),
+    extra_info: new Struct([text('split'), new Field('index', new Int64(), false), text('instance_id'), new Field('step_index', new Int64(), false), ...extraInfo]),
+  } as const;
+}
 
-/** The parquet file's bytes for these rows (snappy-compressed, as pandas writes by default). */
+/** The column types, in verl's order: SWE rows' ground truth is {target, tool_format}. */
+export const VERL_COLUMNS = columns([text('target'), text('tool_format')], []);
+/** Math rows' ground truth is {target, domain}, and extra_info carries the problem's answer. */
+export const VERL_MATH_COLUMNS = columns([text('target'), text('domain')], [text('answer')]);
+
+/** The parquet file's bytes for these rows (snappy-compressed, as pandas writes by default); one file holds one domain's rows. */
 export function verlParquetBytes(rows: readonly VerlRow[]): Uint8Array {
+  const math = rows.length > 0 && 'domain' in rows[0]!.reward_model.ground_truth;
+  if (rows.some((row) => 'domain' in row.reward_model.ground_truth !== math)) throw new Error('verlParquetBytes: SWE and math rows in one file');
+  const types = math ? VERL_MATH_COLUMNS : VERL_COLUMNS;
   const table = new Table({
-    data_source: vectorFromArray(rows.map((row) => row.data_source), VERL_COLUMNS.data_source),
-    prompt: vectorFromArray(rows.map((row) => row.prompt), VERL_COLUMNS.prompt),
-    ability: vectorFromArray(rows.map((row) => row.ability), VERL_COLUMNS.ability),
-    reward_model: vectorFromArray(rows.map((row) => row.reward_model), VERL_COLUMNS.reward_model),
+    data_source: vectorFromArray(rows.map((row) => row.data_source), types.data_source),
+    prompt: vectorFromArray(rows.map((row) => row.prompt), types.prompt),
+    ability: vectorFromArray(rows.map((row) => row.ability), types.ability),
+    reward_model: vectorFromArray(rows.map((row) => row.reward_model), types.reward_model),
     extra_info: vectorFromArray(
       rows.map((row) => ({ ...row.extra_info, index: BigInt(row.extra_info.index), step_index: BigInt(row.extra_info.step_index) })),
-      VERL_COLUMNS.extra_info,
+      types.extra_info,
     ),
   });
   const properties = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY).build();

@@ -1,12 +1,13 @@
 /**
- * SRL rewards in batches, for `/reward/srl` and OpenRLHF's `/get_reward`. The expert actions come
- * from the request (ground truths or labels, as `export` writes them) or from a steps file loaded
- * at start; the scoring is `srlReward` itself, so a reward served is the reward computed in-process.
+ * SRL rewards in batches, for `/reward/srl` and OpenRLHF's `/get_reward`. The targets come from the
+ * request (ground truths or labels, as `export` writes them: SWE actions or math steps) or from a
+ * steps file loaded at start; the scoring is `srlStepReward` itself, so a reward served is the
+ * reward computed in-process.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { InputError } from '../errors.js';
-import { checkGroundTruth, expertOfGroundTruth, parseSrlLabel } from '../export/ground-truth.js';
-import { srlReward, type ExpertAction, type SrlRewardMode } from '../reward/srl.js';
+import { checkGroundTruth, parseSrlLabel, targetOfGroundTruth } from '../export/ground-truth.js';
+import { srlStepReward, type SrlRewardMode, type SrlTarget } from '../reward/srl.js';
 import { HttpError } from './http-error.js';
 
 export interface ScoredBatch {
@@ -36,23 +37,23 @@ function asBadRequest<T>(field: string, work: () => T): T {
   }
 }
 
-/** The expert of each `targets` item: an object {"target", "tool_format"} or a label string. */
-export function expertsOfTargets(targets: ReadonlyArray<unknown>): ExpertAction[] {
+/** The target of each `targets` item: an object {"target", "tool_format"} or {"target", "domain": "math"}, or a label string. */
+export function expertsOfTargets(targets: ReadonlyArray<unknown>): SrlTarget[] {
   return targets.map((item, index) => {
     const field = `targets[${index}]`;
-    return asBadRequest(field, () => expertOfGroundTruth(typeof item === 'string' ? parseSrlLabel(item, field) : checkGroundTruth(item, field), field));
+    return asBadRequest(field, () => targetOfGroundTruth(typeof item === 'string' ? parseSrlLabel(item, field) : checkGroundTruth(item, field), field));
   });
 }
 
-/** The expert of each OpenRLHF label. */
-export function expertsOfLabels(labels: readonly string[]): ExpertAction[] {
+/** The target of each OpenRLHF label (an action text, or a ground truth as JSON). */
+export function expertsOfLabels(labels: readonly string[]): SrlTarget[] {
   return labels.map((label, index) => {
     const field = `labels[${index}]`;
-    return asBadRequest(field, () => expertOfGroundTruth(parseSrlLabel(label, field), field));
+    return asBadRequest(field, () => targetOfGroundTruth(parseSrlLabel(label, field), field));
   });
 }
 
-export function expertsOfStepIds(stepIds: readonly string[], steps: ReadonlyMap<string, ExpertAction> | undefined): ExpertAction[] {
+export function expertsOfStepIds(stepIds: readonly string[], steps: ReadonlyMap<string, SrlTarget> | undefined): SrlTarget[] {
   if (steps === undefined) throw new HttpError(400, 'step_ids: this server was started without a steps file; send targets instead', { field: 'step_ids' });
   return stepIds.map((id, index) => {
     const expert = steps.get(id);
@@ -66,14 +67,14 @@ export function expertsOfStepIds(stepIds: readonly string[], steps: ReadonlyMap<
  * gives up with a 503 once `deadline` (epoch ms) has passed, so one huge batch cannot hold the
  * server past its time limit.
  */
-export async function scoreBatch(responses: readonly string[], experts: readonly ExpertAction[], mode: SrlRewardMode, deadline: number): Promise<ScoredBatch> {
+export async function scoreBatch(responses: readonly string[], experts: readonly SrlTarget[], mode: SrlRewardMode, deadline: number): Promise<ScoredBatch> {
   const batch: ScoredBatch = { rewards: [], scores: [], format_ok: [], reasons: [] };
   for (let index = 0; index < responses.length; index += 1) {
     if (index > 0 && index % CHUNK === 0) {
       await yieldToEventLoop();
       if (Date.now() > deadline) throw new HttpError(503, `the batch took longer than the request time limit (scored ${index} of ${responses.length}); send smaller batches`, { headers: { 'retry-after': '1' } });
     }
-    const result = srlReward(responses[index]!, experts[index]!, { mode });
+    const result = srlStepReward(responses[index]!, experts[index]!, { mode });
     batch.rewards.push(result.reward);
     batch.scores.push(Math.max(0, result.reward));
     batch.format_ok.push(result.formatOk);

@@ -1,6 +1,6 @@
 /** The server's settings, their defaults, and the one rule that protects a server on the network. */
 import { InputError } from '../errors.js';
-import type { ExpertAction, SrlRewardMode } from '../reward/srl.js';
+import type { SrlRewardMode, SrlTarget } from '../reward/srl.js';
 import { isLoopbackHost } from './auth.js';
 import type { BodyLimits } from './bodies.js';
 import type { EpisodeDriver } from './episode-driver.js';
@@ -19,8 +19,8 @@ export interface ServeOptions extends BodyLimits {
   rewardTimeoutMs: number;
   /** How rewards compare actions (see `srlReward`). */
   mode: SrlRewardMode;
-  /** Expert actions by step id, for `/reward/srl` with `step_ids`. */
-  steps?: ReadonlyMap<string, ExpertAction>;
+  /** Step targets (SWE expert actions, math steps) by step id, for `/reward/srl` with `step_ids`. */
+  steps?: ReadonlyMap<string, SrlTarget>;
   /** Runs episodes; without one the episode endpoints answer 501. */
   driver?: EpisodeDriver;
   episodes: EpisodeLimits;

@@ -4,9 +4,10 @@
  * stage calls them directly), report progress through `onEvent`, and write `metrics.jsonl`,
  * `checkpoints/`, `best/` and `model/` under the folder.
  */
-export { selectBackend, resolveBackendSetting, describeSelection, BACKEND_LADDER, BACKEND_SETTINGS, BACKEND_ENV_VAR, type BackendName, type BackendSetting, type BackendSelection } from './backends/ladder.js';
+export { selectBackend, resolveBackendSetting, describeSelection, selectionSummary, BACKEND_LADDER, BACKEND_SETTINGS, BACKEND_ENV_VAR, type BackendName, type BackendSetting, type BackendSelection } from './backends/ladder.js';
 export { loadNativeBackend } from './backends/native/index.js';
-export { tfjsOps, type ModelOps } from './model/ops.js';
+export { tfjsOps, type ModelOps, type LayerKv } from './model/ops.js';
+export { opsForActiveBackend } from './backends/model-ops.js';
 export { Transformer, type KvCache } from './model/transformer.js';
 export { MODEL_PRESETS, parameterCount, forwardFlops, type ModelConfig, type ModelPreset } from './model/config.js';
 export { generate, type GenerateOptions, type GeneratedSample } from './model/generate.js';

@@ -7,7 +7,7 @@ import { InputError } from '../../src/errors.js';
 import { exportSteps, parseSrlLabel, recognizeToolFormat, sftCompletionText } from '../../src/export/index.js';
 import { srlReward } from '../../src/reward/srl.js';
 import { expertOfRow, type StepTarget } from '../../src/trajectories/steps/schema.js';
-import { expertOfGroundTruth } from '../../src/export/ground-truth.js';
+import { expertOfGroundTruth, isMathGroundTruth } from '../../src/export/ground-truth.js';
 import { readJsonlFile, writeJsonlFile } from '../helpers/jsonl-files.js';
 import { SAMPLE_TRAJECTORY, sharedTrajectories, writeChatSteps } from '../helpers/step-files.js';
 import { withTempDir } from '../helpers/temp-dir.js';
@@ -87,6 +87,7 @@ test('every exported ground truth scores responses exactly as the step row itsel
     for (const row of rows) {
       const fromRow = expertOfRow(row as unknown as StepTarget);
       const label = parseSrlLabel(row.target as string, 'label');
+      assert.ok(!isMathGroundTruth(label));
       assert.equal(label.tool_format, row.tool_format, `format recognised from the text of ${String(row.step_id)}`);
       const fromLabel = expertOfGroundTruth(label, 'label');
       for (const response of responses(row)) {

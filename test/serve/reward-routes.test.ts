@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { srlReward } from '../../src/reward/srl.js';
-import { loadExpertActions } from '../../src/reward/srl/score-file.js';
+import { srlReward, srlStepReward } from '../../src/reward/srl.js';
+import { loadExpertActions, loadStepTargets } from '../../src/reward/srl/score-file.js';
 import { startServer } from '../../src/serve/server.js';
 import { expertOfRow, type StepTarget } from '../../src/trajectories/steps/schema.js';
+import { writeJsonlFile } from '../helpers/jsonl-files.js';
+import { mathResponsesFor, writeMathSteps } from '../helpers/math-step-files.js';
 import { SAMPLE_TRAJECTORY, sharedTrajectories, writeChatSteps } from '../helpers/step-files.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 import { call } from './helpers/http.js';
@@ -69,6 +72,53 @@ test('POST /get_reward speaks OpenRLHF: the response is what follows the prompt,
       assert.deepEqual(answer.body.scores, expected.map((reward) => (reward === -1 ? 0 : reward)));
       assert.ok(answer.body.scores.every((score: number) => score >= 0 && score <= 1));
       assert.deepEqual(answer.body.extra_logs.srl_format_ok, expected.map((reward) => (reward === -1 ? 0 : 1)));
+    } finally {
+      await server.shutdown();
+    }
+  });
+});
+
+test('/reward/srl and /get_reward score math step rows as reward srl does, mixed with SWE rows in one batch', async () => {
+  await withTempDir(async (dir) => {
+    const { rows: mathRows } = await writeMathSteps(dir, { count: 6, seed: 1 });
+    const { rows: sweRows } = await writeChatSteps(dir, [SAMPLE_TRAJECTORY]);
+    // One steps file with both kinds of row, as the server's --steps may hold.
+    const path = await writeJsonlFile(join(dir, 'mixed.jsonl'), [...mathRows, ...sweRows]);
+    const targets = await loadStepTargets(path);
+    const server = await startServer({ port: 0, steps: targets });
+    try {
+      const owners = [...mathRows.flatMap((row) => mathResponsesFor(row).map(() => row)), ...sweRows.flatMap((row) => responsesFor(row).map(() => row))];
+      const responses = [...mathRows.flatMap((row) => mathResponsesFor(row)), ...sweRows.flatMap((row) => responsesFor(row))];
+      const expected = responses.map((response, i) => srlStepReward(response, targets.get(owners[i]!.step_id as string)!));
+      const truthOf = (row: Record<string, unknown>) => (row.domain === 'math' ? { target: row.target, domain: 'math' } : { target: row.target, tool_format: row.tool_format });
+      const byObject = await call(server.url, 'POST', '/reward/srl', { responses, targets: owners.map(truthOf) });
+      const byLabel = await call(server.url, 'POST', '/reward/srl', { responses, targets: owners.map((row) => (row.domain === 'math' ? JSON.stringify(truthOf(row)) : row.target)) });
+      const byStepId = await call(server.url, 'POST', '/reward/srl', { responses, step_ids: owners.map((row) => row.step_id) });
+      for (const answer of [byObject, byLabel, byStepId]) {
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        assert.deepEqual(answer.body.rewards, expected.map((result) => result.reward));
+        assert.deepEqual(answer.body.reasons, expected.map((result) => (result.formatOk ? null : result.reason)));
+      }
+      const mathExpected = expected.slice(0, mathRows.length * mathResponsesFor(mathRows[0]!).length);
+      assert.ok(mathExpected.some((r) => r.reward === 1) && mathExpected.some((r) => r.reward === -1) && mathExpected.some((r) => r.reward > 0 && r.reward < 1));
+
+      const prompt = '<|im_start|>user\nsolve<|im_end|>\n<|im_start|>assistant\n';
+      const mathCount = mathExpected.length;
+      const openrlhf = await call(server.url, 'POST', '/get_reward', {
+        query: responses.slice(0, mathCount).map((response) => `${prompt}${response}<|im_end|>`),
+        prompts: Array(mathCount).fill(prompt),
+        labels: owners.slice(0, mathCount).map((row) => JSON.stringify(truthOf(row))),
+      });
+      assert.equal(openrlhf.status, 200, JSON.stringify(openrlhf.body));
+      assert.deepEqual(openrlhf.body.rewards, mathExpected.map((result) => result.reward));
+      assert.deepEqual(openrlhf.body.scores, mathExpected.map((result) => Math.max(0, result.reward)));
+
+      const wrongDomain = await call(server.url, 'POST', '/reward/srl', { responses: ['x'], targets: [{ target: 'step', domain: 'algebra' }] });
+      assert.equal(wrongDomain.status, 400);
+      assert.equal(wrongDomain.body.field, 'targets[0].domain');
+      const plainStep = await call(server.url, 'POST', '/reward/srl', { responses: ['x'], targets: ['2. **Add** 1 + 2 = 3.'] });
+      assert.equal(plainStep.status, 400);
+      assert.match(plainStep.body.error, /\{"target", "domain": "math"\}/);
     } finally {
       await server.shutdown();
     }

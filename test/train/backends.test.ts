@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, UnavailableError } from '../../src/errors.js';
-import { BACKEND_ENV_VAR, BACKEND_LADDER, resolveBackendSetting, selectBackend } from '../../src/train/backends/ladder.js';
+import { BACKEND_ENV_VAR, BACKEND_LADDER, describeSelection, resolveBackendSetting, selectBackend, selectionSummary } from '../../src/train/backends/ladder.js';
 import { loadNativeBackend } from '../../src/train/backends/native/index.js';
 import { tf } from '../../src/train/backends/tf.js';
 
@@ -31,12 +31,28 @@ describe('backend ladder', () => {
     }
     for (const attempt of selection.attempts.slice(index + 1)) assert.equal(attempt.outcome, 'not-tried');
     // Where libtensorflow cannot be downloaded (this project's machines), the native rung is taken
-    // exactly when its addon loads; when it does not, its reason says it was not built.
+    // exactly when its addon loads; when it does not, its reason says why (not built, or turned off).
     if (!selection.attempts.some((a) => a.backend.startsWith('tfjs-node') && a.outcome === 'chosen')) {
       const nativeAttempt = selection.attempts.find((a) => a.backend === 'native')!;
       if ((await loadNativeBackend()).ok) assert.equal(nativeAttempt.outcome, 'chosen');
-      else assert.match(nativeAttempt.reason, /not built/);
+      else assert.match(nativeAttempt.reason, /not built|turned off/);
     }
+    assert.equal(describeSelection(selection)[0], selectionSummary(selection));
+  });
+
+  it('says when it fell back from the native backend, why, and to what', async () => {
+    const saved = process.env.SWE_SRL_NATIVE;
+    process.env.SWE_SRL_NATIVE = '0';
+    try {
+      const selection = await selectBackend('auto');
+      assert.notEqual(selection.backend, 'native');
+      assert.equal(selectionSummary(selection), `fell back to ${selection.backend}: the native CPU backend is not available (native backend turned off by SWE_SRL_NATIVE=0)`);
+    } finally {
+      if (saved === undefined) delete process.env.SWE_SRL_NATIVE;
+      else process.env.SWE_SRL_NATIVE = saved;
+    }
+    const native = await loadNativeBackend();
+    if (native.ok) assert.match(selectionSummary(await selectBackend('auto')), /^training runs on native: native kernels on OpenBLAS/);
   });
 
   it('uses a forced backend, and refuses one that cannot load instead of falling back', async () => {

@@ -4,8 +4,8 @@ environment for `GRPOTrainer(environment_factory=SweSrlEnvironment)`.
     GRPOTrainer(model=..., train_dataset=load_dataset("json", data_files="steps.trl.jsonl")["train"],
                 reward_funcs=srl_reward)
 
-TRL passes the dataset's other columns to reward functions, so `target` and `tool_format` arrive
-as keyword arguments.
+TRL passes the dataset's other columns to reward functions, so `target` and `tool_format` (or, for
+math step rows from `export --domain math`, `target` and `domain`) arrive as keyword arguments.
 """
 from .client import default_client, verdict_reward
 
@@ -17,9 +17,18 @@ def _completion_text(completion):
     return completion
 
 
-def srl_reward(completions, target, tool_format, **kwargs):
-    """One SRL reward per completion against its row's expert action."""
-    targets = [{"target": t, "tool_format": f} for t, f in zip(target, tool_format)]
+def _truth(target, tool_format, domain):
+    if domain == "math":
+        return {"target": target, "domain": "math"}
+    return {"target": target, "tool_format": tool_format}
+
+
+def srl_reward(completions, target, tool_format=None, domain=None, **kwargs):
+    """One SRL reward per completion against its row's expert action or math step."""
+    count = len(target)
+    formats = tool_format if tool_format is not None else [None] * count
+    domains = domain if domain is not None else [None] * count
+    targets = [_truth(t, f, d) for t, f, d in zip(target, formats, domains)]
     answer = default_client().srl_rewards([_completion_text(c) for c in completions], targets=targets)
     return [float(reward) for reward in answer["rewards"]]
 

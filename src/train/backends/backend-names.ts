@@ -23,11 +23,24 @@ export interface BackendSelection {
   attempts: BackendAttempt[];
 }
 
-/** One line per rung, for logs and `swe-srl train backend`. */
+/**
+ * What runs, in one sentence: the chosen backend, and when that is below the native CPU backend
+ * (which the trainer uses wherever its kernels built), that it fell back, from what and why.
+ */
+export function selectionSummary(selection: BackendSelection): string {
+  const chosen = selection.attempts.find((attempt) => attempt.outcome === 'chosen');
+  const how = chosen ? `: ${chosen.reason}` : '';
+  if (selection.forced) return `training runs on ${selection.backend}${how}`;
+  const native = selection.attempts.find((attempt) => attempt.backend === 'native');
+  if (native?.outcome === 'failed') return `fell back to ${selection.backend}: the native CPU backend is not available (${native.reason})`;
+  return `training runs on ${selection.backend}${how}`;
+}
+
+/** The summary, then one line per rung, for logs and `swe-srl train backend`. */
 export function describeSelection(selection: BackendSelection): string[] {
-  return selection.attempts.map((attempt) => {
+  const rungs = selection.attempts.map((attempt) => {
     const mark = attempt.outcome === 'chosen' ? '→' : attempt.outcome === 'failed' ? '✗' : '·';
     return `${mark} ${attempt.backend.padEnd(13)} ${attempt.outcome === 'chosen' ? 'chosen: ' : ''}${attempt.reason}`;
   });
+  return [selectionSummary(selection), ...rungs];
 }
-

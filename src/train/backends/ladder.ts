@@ -3,7 +3,8 @@
  *
  *   1. tfjs-node-gpu  (`@tensorflow/tfjs-node-gpu`: libtensorflow with CUDA, an optional dependency)
  *   2. tfjs-node      (`@tensorflow/tfjs-node`: libtensorflow on the CPU)
- *   3. native         (our own kernels on OpenBLAS, src/train/backends/native)
+ *   3. native         (our own kernels on OpenBLAS, src/train/backends/native; built by npm ci
+ *                     where a compiler and OpenBLAS are present, so the default wherever it builds)
  *   4. wasm           (`@tensorflow/tfjs-backend-wasm`: SIMD, but no threads in Node)
  *   5. cpu            (tfjs's pure-JavaScript kernels, always there)
  *
@@ -13,10 +14,10 @@
  */
 import { UnavailableError, InputError } from '../../errors.js';
 import { BACKEND_ENV_VAR, BACKEND_LADDER, BACKEND_SETTINGS, type BackendAttempt, type BackendName, type BackendSelection, type BackendSetting } from './backend-names.js';
-import { loadNativeBackend } from './native/index.js';
+import { loadNativeBackend, nativeRuntimeInfo } from './native/index.js';
 import { tf } from './tf.js';
 
-export { BACKEND_LADDER, BACKEND_SETTINGS, BACKEND_ENV_VAR, describeSelection, type BackendName, type BackendSetting, type BackendAttempt, type BackendSelection } from './backend-names.js';
+export { BACKEND_LADDER, BACKEND_SETTINGS, BACKEND_ENV_VAR, describeSelection, selectionSummary, type BackendName, type BackendSetting, type BackendAttempt, type BackendSelection } from './backend-names.js';
 
 type Load = { ok: true; tfBackend: string; note: string } | { ok: false; reason: string };
 
@@ -63,7 +64,8 @@ async function loadRung(backend: BackendName): Promise<Load> {
       const native = await loadNativeBackend();
       if (!native.ok) return { ok: false, reason: native.reason };
       if (!(await activate(native.name))) return { ok: false, reason: `the native backend "${native.name}" loaded but did not initialise` };
-      return { ok: true, tfBackend: native.name, note: 'native kernels on OpenBLAS' };
+      const info = nativeRuntimeInfo();
+      return { ok: true, tfBackend: native.name, note: `native kernels on OpenBLAS${info ? ` (${info.blasCore}, ${info.blasThreads} BLAS threads)` : ''}` };
     }
     case 'wasm': {
       try {

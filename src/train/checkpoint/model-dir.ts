@@ -11,7 +11,7 @@ import { InputError } from '../../errors.js';
 import { parseJson } from '../../io/json-parse.js';
 import { fileReadError } from '../../io/read-error.js';
 import { fromHfConfig, toHfConfig, type ModelConfig } from '../model/config.js';
-import { tfjsOps, type ModelOps } from '../model/ops.js';
+import type { ModelOps } from '../model/ops.js';
 import { Transformer } from '../model/transformer.js';
 import { CHATML_JINJA } from '../tokenizer/chat-template.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
@@ -69,7 +69,8 @@ export async function readModelMeta(dir: string): Promise<{ config: ModelConfig;
   return { config, tokenizer };
 }
 
-export async function loadModelDir(dir: string, ops: ModelOps = tfjsOps): Promise<LoadedModel> {
+/** A model folder's model and tokenizer; the model runs with `ops` when given, else the active backend's. */
+export async function loadModelDir(dir: string, ops?: ModelOps): Promise<LoadedModel> {
   const { config, tokenizer } = await readModelMeta(dir);
   const weightsPath = join(dir, MODEL_FILES.weights);
   const tensors = await loadTensors(weightsPath);

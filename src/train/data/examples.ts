@@ -4,16 +4,20 @@
  * - SRL step rows (`traj steps --form chat`): the prompt is the row's messages, the expert's
  *   answer is `<think>{thought}</think>` then the target action, where the thought is the row's
  *   `thought` field when it has one (step rows carry the action only, so the monologue is empty);
+ *   math step rows (`math steps`, `domain: "math"`) the same way, with the solution step as target;
  * - trajectories (any format `traj convert` reads), cut into steps in memory with the same
  *   decomposition, where the monologue is the expert's own thought;
  * - whole trajectories, one example each: every assistant turn is learned, observations are not.
  *
- * Each example keeps what the SRL reward needs (the expert action), so SFT and SRL share them.
+ * Each example keeps what the SRL reward needs (the expert action, or the math step's text), so
+ * SFT and SRL share them.
  */
 import { InputError, describeLocation } from '../../errors.js';
 import { readJsonLines } from '../../io/json-lines.js';
 import { fromWireMessage, type WireMessage } from '../../policy/openai/chat-wire.js';
 import type { ChatMessage } from '../../policy/types.js';
+import { isMathRow, mathStepRowSchema } from '../../math/steps/step-row-schema.js';
+import type { SrlTarget } from '../../reward/srl.js';
 import { readTrajectories } from '../../trajectories/read.js';
 import { chatStepPrompts, StepIdAllocator, type ChatStepPrompt } from '../../trajectories/steps/decompose.js';
 import { chatStepRowSchema, expertOfRow, type ExpertAction } from '../../trajectories/steps/schema.js';
@@ -24,9 +28,10 @@ export interface StepExample {
   id: string;
   /** The prompt: system, the issue, the latest rounds. */
   messages: ChatMessage[];
-  /** What the expert would answer: the monologue in <think> tags, then the action. */
+  /** What the expert would answer: the monologue in <think> tags, then the action (or the math step). */
   response: string;
-  expert: ExpertAction;
+  /** What the SRL reward compares a response with: a SWE expert action, or a math step's text. */
+  expert: SrlTarget;
 }
 
 export interface ConversationExample {
@@ -49,23 +54,34 @@ function stepExampleOf(prompt: ChatStepPrompt | (ChatStepPrompt & { thought?: st
   return { id: prompt.step_id, messages: fromWire(prompt.messages), response: expertResponse(thought, prompt.target), expert: expertOfRow(prompt) };
 }
 
-/** Chat-form step rows; a raw row (no messages) is refused, since it carries no prompt. */
+/** One line's example: a math row's solution step, or a SWE chat row's action. */
+function exampleOfRow(value: unknown, where: string): StepExample {
+  if (isMathRow(value)) {
+    const parsed = mathStepRowSchema.safeParse(value);
+    if (!parsed.success) throw new InputError(`${where}: not a math step row: ${formatIssues(parsed.error)}`);
+    const row = parsed.data;
+    return { id: row.step_id, messages: row.messages, response: expertResponse('', row.target), expert: { kind: 'text', text: row.target } };
+  }
+  if (typeof value !== 'object' || value === null || !('messages' in value)) {
+    throw new InputError(`${where}: a raw step row; the trainer needs chat-form rows (with messages), as \`traj steps --form chat\` writes them`);
+  }
+  const parsed = chatStepRowSchema.safeParse(value);
+  if (!parsed.success) throw new InputError(`${where}: not a chat step row: ${formatIssues(parsed.error)}`);
+  const row = parsed.data;
+  const thought = typeof (row as { thought?: unknown }).thought === 'string' ? ((row as { thought?: string }).thought ?? '') : '';
+  return { id: row.step_id, messages: fromWire(row.messages as WireMessage[]), response: expertResponse(thought, row.target), expert: expertOfRow(row) };
+}
+
+/** Chat-form step rows, SWE or math (`math steps`); a raw row (no messages) is refused, since it carries no prompt. */
 export async function readStepRows(path: string): Promise<StepExample[]> {
   const examples: StepExample[] = [];
   const seen = new Map<string, number>();
   for await (const { line, value } of readJsonLines(path)) {
-    const where = describeLocation(path, line);
-    if (typeof value !== 'object' || value === null || !('messages' in value)) {
-      throw new InputError(`${where}: a raw step row; the trainer needs chat-form rows (with messages), as \`traj steps --form chat\` writes them`);
-    }
-    const parsed = chatStepRowSchema.safeParse(value);
-    if (!parsed.success) throw new InputError(`${where}: not a chat step row: ${formatIssues(parsed.error)}`);
-    const row = parsed.data;
-    const earlier = seen.get(row.step_id);
-    if (earlier !== undefined) throw new InputError(`${describeLocation(path, line, 'step_id')}: ${JSON.stringify(row.step_id)} already used on line ${earlier}`);
-    seen.set(row.step_id, line);
-    const thought = typeof (row as { thought?: unknown }).thought === 'string' ? ((row as { thought?: string }).thought ?? '') : '';
-    examples.push({ id: row.step_id, messages: fromWire(row.messages as WireMessage[]), response: expertResponse(thought, row.target), expert: expertOfRow(row) });
+    const example = exampleOfRow(value, describeLocation(path, line));
+    const earlier = seen.get(example.id);
+    if (earlier !== undefined) throw new InputError(`${describeLocation(path, line, 'step_id')}: ${JSON.stringify(example.id)} already used on line ${earlier}`);
+    seen.set(example.id, line);
+    examples.push(example);
   }
   if (examples.length === 0) throw new InputError(`${path}: no step rows`);
   return examples;

@@ -96,10 +96,15 @@ export function generate(model: Transformer, prompt: readonly number[], options:
   let nextLogits: Float32Array;
   if (useCache) {
     const prefill = tf.tidy(() => {
-      const { logits, cache: promptCache } = model.forward(tf.tensor2d([Array.from(prompt)], [1, prompt.length], 'int32'));
-      const last = tf.slice(logits, [0, prompt.length - 1, 0], [1, 1, vocab]).reshape([1, vocab]);
+      // Room for every position the samples can reach, so a backend that writes its cache in
+      // place never has to grow it.
+      const { logits, cache: promptCache } = model.forward(tf.tensor2d([Array.from(prompt)], [1, prompt.length], 'int32'), undefined, {
+        cacheCapacity: prompt.length + maxNew,
+        lastPositionOnly: true,
+      });
+      const last = logits.reshape([1, vocab]);
       // One prompt, n samples: the cache is shared by tiling it along the batch.
-      const tiled = promptCache.layers.map(({ k, v }) => ({ k: tf.tile(k, [n, 1, 1, 1]), v: tf.tile(v, [n, 1, 1, 1]) }));
+      const tiled = promptCache.layers.map(({ k, v }) => ({ k: n === 1 ? k : tf.tile(k, [n, 1, 1, 1]), v: n === 1 ? v : tf.tile(v, [n, 1, 1, 1]) }));
       return { last: tf.tile(last, [n, 1]), layers: tiled };
     });
     cache = { layers: prefill.layers, length: prompt.length };
@@ -107,8 +112,8 @@ export function generate(model: Transformer, prompt: readonly number[], options:
     prefill.last.dispose();
   } else {
     nextLogits = tf.tidy(() => {
-      const { logits } = model.forward(tf.tensor2d([Array.from(prompt)], [1, prompt.length], 'int32'));
-      return tf.tile(tf.slice(logits, [0, prompt.length - 1, 0], [1, 1, vocab]).reshape([1, vocab]), [n, 1]);
+      const { logits } = model.forward(tf.tensor2d([Array.from(prompt)], [1, prompt.length], 'int32'), undefined, { lastPositionOnly: true });
+      return tf.tile(logits.reshape([1, vocab]), [n, 1]);
     }).dataSync() as Float32Array;
   }
 
@@ -151,8 +156,8 @@ export function generate(model: Transformer, prompt: readonly number[], options:
           for (let t = 0; t < step + 1; t += 1) ids[s * length + prompt.length + t] = tokens[t] ?? options.stopTokenIds[0] ?? 0;
         }
         nextLogits = tf.tidy(() => {
-          const { logits } = model.forward(tf.tensor2d(ids, [n, length], 'int32'));
-          return tf.slice(logits, [0, length - 1, 0], [n, 1, vocab]).reshape([n, vocab]);
+          const { logits } = model.forward(tf.tensor2d(ids, [n, length], 'int32'), undefined, { lastPositionOnly: true });
+          return logits.reshape([n, vocab]);
         }).dataSync() as Float32Array;
       }
     }

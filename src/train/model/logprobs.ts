@@ -11,13 +11,10 @@ import type { Transformer } from './transformer.js';
  */
 export function nextTokenLogprobs(model: Transformer, ids: Tensor): Tensor {
   const [batch, length] = ids.shape as [number, number];
-  const { logits } = model.forward(ids);
-  const vocab = model.config.vocabSize;
-  const predicting = tf.slice(logits, [0, 0, 0], [batch, length - 1, vocab]);
-  const targets = tf.slice(ids, [0, 1], [batch, length - 1]);
-  const logp = model.ops.logSoftmax(predicting);
-  // A one-hot product rather than a gather: it has a gradient on every backend.
-  return tf.sum(tf.mul(logp, tf.cast(tf.oneHot(targets.toInt() as tf.Tensor2D, vocab), 'float32')), -1);
+  // The last position predicts nothing we score, so the model runs on the first T − 1 (causal:
+  // their logits are the same as in a pass over all T).
+  const { logits } = model.forward(tf.slice(ids, [0, 0], [batch, length - 1]));
+  return model.ops.tokenLogprobs(logits, tf.slice(ids, [0, 1], [batch, length - 1]));
 }
 
 /** A batch of token sequences right-padded to one length, with a weight per predicted token. */

@@ -1,14 +1,50 @@
 /**
- * The model's primitive ops, in one place, so a backend with fused kernels (the native backend)
- * can replace any of them without touching the model. Each works on every backend with a
+ * The model's ops, in one place, so a backend with fused kernels (the native backend) can replace
+ * any of them without touching the model: the primitives (projections, norms, activations,
+ * attention, rotary positions, the embedding) and the block-level steps the model is written in
+ * (packed projections, self-attention with its KV cache, SwiGLU, the log-probability of given
+ * tokens), which tfjsOps composes from the primitives. Each works on every backend with a
  * gradient: in particular `embed` gathers rows forward but computes its gradient as a one-hot
  * matmul, because the wasm backend has no UnsortedSegmentSum kernel (tfjs's gather gradient).
+ * `opsForActiveBackend()` (src/train/backends/model-ops.ts) picks the set for the active backend.
  */
 import { tf, type Tensor } from '../backends/tf.js';
+
+/**
+ * One layer's keys and values, [B, H, positions, D] each. A backend that writes its cache in place
+ * may hold more positions than are filled (room for the next ones); `KvCache.length` says how
+ * many are. A layer's cache passed to `selfAttention` belongs to it afterwards: use the one it
+ * returns.
+ */
+export type LayerKv = { k: Tensor; v: Tensor };
+
+export interface SelfAttentionOptions {
+  heads: number;
+  /** Position of the first query: the number of positions already in `past`. */
+  offset: number;
+  /** Rotary base. */
+  theta: number;
+  /** Keys and values of positions 0..offset−1. */
+  past?: LayerKv;
+  /** Positions the returned cache should have room for (a backend that preallocates uses it; others ignore it). */
+  capacity?: number;
+}
 
 export interface ModelOps {
   /** x @ weightᵀ, with `weight` stored [out, in] as PyTorch's Linear stores it. */
   linear(x: Tensor, weight: Tensor): Tensor;
+  /** Several projections of one input side by side: [..., Σ outᵢ], weight i's outputs in block i. */
+  linears(x: Tensor, weights: readonly Tensor[]): Tensor;
+  /**
+   * Causal self-attention of T new positions from packed projections qkv [B, T, 3·d] (queries,
+   * keys, values; d = heads · head width), rotary positions applied to queries and keys: the
+   * attended values [B, T, d] and the layer's keys and values for positions 0..offset+T−1.
+   */
+  selfAttention(qkv: Tensor, options: SelfAttentionOptions): { out: Tensor; kv: LayerKv };
+  /** silu(gate) · up of packed projections x [..., 2F] (gate, then up) → [..., F]. */
+  swiglu(x: Tensor): Tensor;
+  /** log softmax(logits)[id] over the last axis: logits [..., V], ids int32 [...] → [...]. */
+  tokenLogprobs(logits: Tensor, ids: Tensor): Tensor;
   /** RMS layer norm over the last axis (Llama's): x / rms(x) * weight. */
   rmsNorm(x: Tensor, weight: Tensor, epsilon: number): Tensor;
   /** Standard layer norm over the last axis. */
@@ -111,12 +147,49 @@ function embedWithMatmulGradient(table: Tensor, ids: Tensor): Tensor {
   return (gather(table) as Tensor).reshape([...ids.shape, width]);
 }
 
+/** [B, T, H·D] → [B, H, T, D]. */
+function splitHeads(x: Tensor, heads: number): Tensor {
+  const [batch, length, width] = x.shape as [number, number, number];
+  return x.reshape([batch, length, heads, width / heads]).transpose([0, 2, 1, 3]);
+}
+
+/** The first `length` positions of a cache tensor [B, H, ≥length, D]. */
+function filled(t: Tensor, length: number): Tensor {
+  return t.shape[2] === length ? t : tf.slice(t, [0, 0, 0, 0], [-1, -1, length, -1]);
+}
+
 export const tfjsOps: ModelOps = {
   linear(x, weight) {
     const inFeatures = x.shape[x.shape.length - 1]!;
     const out = weight.shape[0]!;
     const flat = x.reshape([-1, inFeatures]) as tf.Tensor2D;
     return tf.matMul(flat, weight as tf.Tensor2D, false, true).reshape([...x.shape.slice(0, -1), out]);
+  },
+  linears(x, weights) {
+    return weights.length === 1 ? tfjsOps.linear(x, weights[0]!) : tf.concat(weights.map((weight) => tfjsOps.linear(x, weight)), -1);
+  },
+  selfAttention(qkv, { heads, offset, theta, past }) {
+    const [batch, length, packed] = qkv.shape as [number, number, number];
+    const width = packed / 3;
+    const [queries, keys, values] = tf.split(qkv, 3, -1) as [Tensor, Tensor, Tensor];
+    const q = tfjsOps.rope(splitHeads(queries, heads), offset, theta);
+    let k = tfjsOps.rope(splitHeads(keys, heads), offset, theta);
+    let v = splitHeads(values, heads);
+    if (past) {
+      k = tf.concat([filled(past.k, offset), k], 2);
+      v = tf.concat([filled(past.v, offset), v], 2);
+    }
+    const out = tfjsOps.causalAttention(q, k, v).transpose([0, 2, 1, 3]).reshape([batch, length, width]);
+    return { out, kv: { k, v } };
+  },
+  swiglu(x) {
+    const [gate, up] = tf.split(x, 2, -1) as [Tensor, Tensor];
+    return tf.mul(tfjsOps.silu(gate), up);
+  },
+  tokenLogprobs(logits, ids) {
+    const vocab = logits.shape[logits.shape.length - 1]!;
+    // A one-hot product rather than a gather: it has a gradient on every backend.
+    return tf.sum(tf.mul(tfjsOps.logSoftmax(logits), tf.cast(tf.oneHot(ids.toInt() as tf.Tensor2D, vocab), 'float32')), -1);
   },
   rmsNorm(x, weight, epsilon) {
     const meanSquare = tf.mean(tf.square(x), -1, true);

@@ -4,18 +4,28 @@
  * the residual stream, then a final norm and the output head (tied to the embeddings by default).
  * Parameters carry Hugging Face's Llama names and [out, in] layout, so the safetensors we write
  * load as a LlamaForCausalLM. Attention is written from core ops (tfjs has no public
- * MultiHeadAttention); the primitives come from `ModelOps`, so a backend can swap in fused kernels.
+ * MultiHeadAttention); the steps come from `ModelOps`, so a backend can swap in fused kernels:
+ * unless a model is given its ops, it takes those of the backend active when it runs
+ * (`opsForActiveBackend`), the native backend's fused kernels included.
  */
 import { InputError } from '../../errors.js';
+import { opsForActiveBackend } from '../backends/model-ops.js';
 import { tf, type Tensor } from '../backends/tf.js';
 import { validateModelConfig, type ModelConfig } from './config.js';
-import { tfjsOps, type ModelOps } from './ops.js';
+import type { LayerKv, ModelOps } from './ops.js';
 import { Rng } from './rng.js';
 
-/** Keys and values of every layer for the positions seen so far: [B, H, T, D] each. */
+/** Keys and values of every layer for the positions seen so far, `length` of them: [B, H, ≥length, D] each. */
 export interface KvCache {
-  layers: Array<{ k: Tensor; v: Tensor }>;
+  layers: LayerKv[];
   length: number;
+}
+
+export interface ForwardOptions {
+  /** Positions the returned cache should have room for, so decoding can write into it in place. */
+  cacheCapacity?: number;
+  /** Logits of the last position only ([B, 1, V]): what sampling needs after a prompt. */
+  lastPositionOnly?: boolean;
 }
 
 export interface ParameterSpec {
@@ -61,13 +71,18 @@ export class Transformer {
   private constructor(
     readonly config: ModelConfig,
     params: Map<string, tf.Variable>,
-    readonly ops: ModelOps,
+    private readonly fixedOps: ModelOps | undefined,
   ) {
     this.params = params;
   }
 
+  /** The ops the model runs with: the ones it was given, else the active backend's. */
+  get ops(): ModelOps {
+    return this.fixedOps ?? opsForActiveBackend();
+  }
+
   /** A freshly initialised model; the same seed gives the same weights on every backend. */
-  static create(config: ModelConfig, seed: number, ops: ModelOps = tfjsOps): Transformer {
+  static create(config: ModelConfig, seed: number, ops?: ModelOps): Transformer {
     validateModelConfig(config, 'model');
     const rng = new Rng(seed);
     const params = new Map<string, tf.Variable>();
@@ -85,7 +100,7 @@ export class Transformer {
    * A model from named tensors (a loaded checkpoint). Every tensor the config needs must be there
    * with its shape; `source` names the file in the error otherwise. The tensors are copied.
    */
-  static fromTensors(config: ModelConfig, tensors: ReadonlyMap<string, Tensor>, source: string, ops: ModelOps = tfjsOps): Transformer {
+  static fromTensors(config: ModelConfig, tensors: ReadonlyMap<string, Tensor>, source: string, ops?: ModelOps): Transformer {
     validateModelConfig(config, source);
     const specs = parameterSpecs(config);
     const wanted = new Set(specs.map((spec) => spec.name));
@@ -129,39 +144,33 @@ export class Transformer {
 
   /**
    * Logits [B, T, V] for token ids [B, T] (int32). With a cache, the ids continue the cached
-   * positions and the returned cache holds them too (the caller disposes the old one).
+   * positions and the returned cache holds them too; the old cache belongs to the call (the
+   * caller disposes it, and uses only the returned one: its tensors may share buffers).
    */
-  forward(ids: Tensor, cache?: KvCache): { logits: Tensor; cache: KvCache } {
-    const { ops, config } = this;
+  forward(ids: Tensor, cache?: KvCache, options: ForwardOptions = {}): { logits: Tensor; cache: KvCache } {
+    const { config } = this;
+    const ops = this.ops;
     const [batch, length] = ids.shape as [number, number];
-    const heads = config.heads;
-    const headDim = config.hiddenSize / heads;
     const offset = cache?.length ?? 0;
     if (offset + length > config.contextLength) {
       throw new InputError(`a sequence of ${offset + length} tokens is longer than the model's context of ${config.contextLength}`);
     }
     const newCache: KvCache = { layers: [], length: offset + length };
+    const attention = { heads: config.heads, offset, theta: config.ropeTheta, ...(options.cacheCapacity !== undefined ? { capacity: options.cacheCapacity } : {}) };
     let x = ops.embed(this.param('model.embed_tokens.weight'), ids);
-    const split = (t: Tensor): Tensor => t.reshape([batch, length, heads, headDim]).transpose([0, 2, 1, 3]);
     for (let layer = 0; layer < config.layers; layer += 1) {
       const p = `model.layers.${layer}`;
       const normed = ops.rmsNorm(x, this.param(`${p}.input_layernorm.weight`), config.rmsNormEps);
-      const q = ops.rope(split(ops.linear(normed, this.param(`${p}.self_attn.q_proj.weight`))), offset, config.ropeTheta);
-      let k = ops.rope(split(ops.linear(normed, this.param(`${p}.self_attn.k_proj.weight`))), offset, config.ropeTheta);
-      let v = split(ops.linear(normed, this.param(`${p}.self_attn.v_proj.weight`)));
+      const qkv = ops.linears(normed, [this.param(`${p}.self_attn.q_proj.weight`), this.param(`${p}.self_attn.k_proj.weight`), this.param(`${p}.self_attn.v_proj.weight`)]);
       const past = cache?.layers[layer];
-      if (past) {
-        k = tf.concat([past.k, k], 2);
-        v = tf.concat([past.v, v], 2);
-      }
-      newCache.layers.push({ k, v });
-      const attended = ops.causalAttention(q, k, v).transpose([0, 2, 1, 3]).reshape([batch, length, config.hiddenSize]);
-      x = tf.add(x, ops.linear(attended, this.param(`${p}.self_attn.o_proj.weight`)));
+      const { out, kv } = ops.selfAttention(qkv, { ...attention, ...(past ? { past } : {}) });
+      newCache.layers.push(kv);
+      x = tf.add(x, ops.linear(out, this.param(`${p}.self_attn.o_proj.weight`)));
       const normed2 = ops.rmsNorm(x, this.param(`${p}.post_attention_layernorm.weight`), config.rmsNormEps);
-      const gate = ops.silu(ops.linear(normed2, this.param(`${p}.mlp.gate_proj.weight`)));
-      const up = ops.linear(normed2, this.param(`${p}.mlp.up_proj.weight`));
-      x = tf.add(x, ops.linear(tf.mul(gate, up), this.param(`${p}.mlp.down_proj.weight`)));
+      const gateUp = ops.linears(normed2, [this.param(`${p}.mlp.gate_proj.weight`), this.param(`${p}.mlp.up_proj.weight`)]);
+      x = tf.add(x, ops.linear(ops.swiglu(gateUp), this.param(`${p}.mlp.down_proj.weight`)));
     }
+    if (options.lastPositionOnly && length > 1) x = tf.slice(x, [0, length - 1, 0], [batch, 1, config.hiddenSize]);
     const final = ops.rmsNorm(x, this.param('model.norm.weight'), config.rmsNormEps);
     const head = this.param(config.tieEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
     return { logits: ops.linear(final, head), cache: newCache };

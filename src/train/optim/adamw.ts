@@ -2,8 +2,10 @@
  * AdamW (Loshchilov & Hutter): Adam's moment estimates with weight decay applied to the weights
  * directly. Written here rather than taken from tf.train so its state is plain named tensors that
  * a checkpoint saves as safetensors and a resumed run loads back. Decay applies to matrices only,
- * not to norm weights.
+ * not to norm weights. On the native backend each parameter's update is one fused kernel
+ * (the same formula); elsewhere it is composed of core ops.
  */
+import { fusedAdamStep } from '../backends/model-ops.js';
 import { tf, type Tensor } from '../backends/tf.js';
 
 export interface AdamWOptions {
@@ -36,17 +38,25 @@ export class AdamW {
     const { beta1, beta2, epsilon, weightDecay } = this.options;
     const correction1 = 1 - beta1 ** this.steps;
     const correction2 = 1 - beta2 ** this.steps;
+    const fused = fusedAdamStep();
     tf.tidy(() => {
       for (const [name, param] of this.params) {
         const grad = grads[name];
         if (!grad) continue;
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
+        const decay = param.rank >= 2 ? weightDecay : 0;
+        if (fused) {
+          const [nextParam, nextM, nextV] = fused(param, grad, m, v, { lr: learningRate, beta1, beta2, epsilon, weightDecay: decay, step: this.steps });
+          param.assign(nextParam);
+          m.assign(nextM);
+          v.assign(nextV);
+          continue;
+        }
         m.assign(tf.add(tf.mul(m, beta1), tf.mul(grad, 1 - beta1)));
         v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(grad), 1 - beta2)));
         const update = tf.div(tf.div(m, correction1), tf.add(tf.sqrt(tf.div(v, correction2)), epsilon));
-        const decay = param.rank >= 2 && weightDecay > 0 ? tf.mul(param, weightDecay) : undefined;
-        param.assign(tf.sub(param, tf.mul(decay ? tf.add(update, decay) : update, learningRate)));
+        param.assign(tf.sub(param, tf.mul(decay > 0 ? tf.add(update, tf.mul(param, decay)) : update, learningRate)));
       }
     });
   }

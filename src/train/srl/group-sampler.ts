@@ -6,7 +6,7 @@
  * never writes the format scores −1 everywhere), it stops and says so instead of spinning.
  */
 import { filterGroups, type AdvantageNormalization } from '../../reward/group-stats.js';
-import { srlReward, type SrlRewardMode } from '../../reward/srl.js';
+import { srlStepReward, type SrlRewardMode } from '../../reward/srl.js';
 import type { StepExample } from '../data/examples.js';
 import { fitPrompt } from '../data/prompt-fit.js';
 import { TrainingStalledError } from '../errors.js';
@@ -89,7 +89,7 @@ export function sampleGroupBatch(
     });
     batch.sampleSeconds += (performance.now() - started) / 1000;
     const texts = samples.map((sample) => responseText(template, sample));
-    const rewards = texts.map((text) => srlReward(text, example.expert, { mode: settings.rewardMode }).reward);
+    const rewards = texts.map((text) => srlStepReward(text, example.expert, { mode: settings.rewardMode }).reward);
     batch.sampledGroups += 1;
     batch.rewards.push(...rewards);
     batch.formatViolations += rewards.filter((reward) => reward === -1).length;

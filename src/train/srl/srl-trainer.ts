@@ -7,7 +7,7 @@
  * held-out step and reports the mean SRL reward; the best model on it is kept as `best/`.
  */
 import { groupStatistics } from '../../reward/group-stats.js';
-import { srlReward } from '../../reward/srl.js';
+import { srlStepReward } from '../../reward/srl.js';
 import { tf } from '../backends/tf.js';
 import { loadModelDir } from '../checkpoint/model-dir.js';
 import { tokenBudgetOf } from '../config.js';
@@ -259,7 +259,7 @@ export function validationReward(
   const rewards = examples.map((example) => {
     const prompt = fitPrompt(session.template, example.messages, maxPromptTokens).ids;
     const [sample] = generate(session.model, prompt, { n: 1, maxNewTokens, temperature, topP: 1, stopTokenIds: session.template.stopTokenIds, rng });
-    return srlReward(responseText(session.template, sample!), example.expert, { mode }).reward;
+    return srlStepReward(responseText(session.template, sample!), example.expert, { mode }).reward;
   });
   return { reward: groupStatistics(rewards).mean, formatOk: rewards.filter((r) => r !== -1).length / rewards.length };
 }

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { srlReward } from '../../../src/reward/srl.js';
+import { srlReward, srlStepReward } from '../../../src/reward/srl.js';
 import { startServer } from '../../../src/serve/server.js';
 import { expertOfRow, type StepTarget } from '../../../src/trajectories/steps/schema.js';
 import { skipUnlessDocker } from '../../helpers/docker.js';
+import { mathResponsesFor, writeMathSteps } from '../../helpers/math-step-files.js';
 import { SAMPLE_TRAJECTORY, sharedTrajectories, writeChatSteps } from '../../helpers/step-files.js';
 import { withTempDir } from '../../helpers/temp-dir.js';
 import { applyPatchTurn, bashTurn, SAMPLE_INSTANCE, sampleDriver, samplePatch, SUBMIT_TURN } from '../../serve/helpers/sample-episodes.js';
@@ -33,15 +34,22 @@ async function runAdapters(url: string, cases: unknown, dir: string): Promise<an
   return JSON.parse(result.stdout);
 }
 
-test('verl, OpenRLHF and TRL reward adapters give exactly the in-process SRL rewards', { skip: skipPython }, async () => {
+test('verl, OpenRLHF and TRL reward adapters give exactly the in-process SRL rewards, for SWE and math steps', { skip: skipPython }, async () => {
   await withTempDir(async (dir) => {
     const { rows } = await writeChatSteps(dir, [SAMPLE_TRAJECTORY, ...sharedTrajectories()]);
-    const items = rows.flatMap((row) => [
+    const sweItems = rows.flatMap((row) => [
       `<think>\nAs the expert did.\n</think>\n${row.target as string}`,
       '<think>x</think>\n```\ncat README.md\n```',
       '<think>x</think>\n<function=bash>\n<parameter=command>cat README.md</parameter>\n</function>',
       'no think',
     ].map((response) => ({ response, target: row.target, tool_format: row.tool_format, expected: srlReward(response, expertOfRow(row as unknown as StepTarget)).reward })));
+    // Math step rows, mixed into the same batches: the adapters send {"target", "domain": "math"}.
+    const { rows: mathRows } = await writeMathSteps(dir, { count: 5, seed: 4 });
+    const mathItems = mathRows.flatMap((row) =>
+      mathResponsesFor(row).map((response) => ({ response, target: row.target, domain: 'math', expected: srlStepReward(response, { kind: 'text', text: row.target as string }).reward })),
+    );
+    assert.ok(mathItems.some((item) => item.expected > 0 && item.expected < 1));
+    const items = [...sweItems, ...mathItems];
     const server = await startServer({ port: 0, token: TOKEN });
     try {
       const out = await runAdapters(server.url, { items, prompt: '<|im_start|>user\nfix it<|im_end|>\n<|im_start|>assistant\n', data_source: 'swe-srl' }, dir);

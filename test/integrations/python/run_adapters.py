@@ -28,10 +28,14 @@ def rewards(cases):
     from swe_srl.trl import srl_reward
 
     responses = [item["response"] for item in cases["items"]]
-    truths = [{"target": item["target"], "tool_format": item["tool_format"]} for item in cases["items"]]
+    # verl's ground truth and OpenRLHF's label as `export` writes them: a math step's label is its ground truth as JSON.
+    truths = [
+        {"target": item["target"], "domain": "math"} if item.get("domain") == "math" else {"target": item["target"], "tool_format": item["tool_format"]}
+        for item in cases["items"]
+    ]
     prompt = cases["prompt"]
     queries = [prompt + response for response in responses]
-    labels = [item["target"] for item in cases["items"]]
+    labels = [json.dumps(truth) if "domain" in truth else truth["target"] for truth in truths]
     openrlhf = openrlhf_file.reward_func(queries, [prompt] * len(queries), labels)
     return {
         "verl_compute_score": [verl.compute_score(cases["data_source"], r, t, {"index": i}) for i, (r, t) in enumerate(zip(responses, truths))],
@@ -42,7 +46,8 @@ def rewards(cases):
         "trl_srl_reward": srl_reward(
             [[{"role": "assistant", "content": r}] for r in responses],
             target=[t["target"] for t in truths],
-            tool_format=[t["tool_format"] for t in truths],
+            tool_format=[t.get("tool_format") for t in truths],
+            domain=[t.get("domain") for t in truths],
         ),
     }
 

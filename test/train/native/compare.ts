@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { fusedOps, loadNativeBackend, NATIVE_BACKEND, nativeKernelNames, type FusedOps } from '../../../src/train/backends/native/index.js';
 
 export { fusedOps, NATIVE_BACKEND, nativeKernelNames };
-import { referenceOps } from '../../../src/train/backends/native/reference-ops.js';
-import { seededRandom } from '../../../src/train/backends/native/probe-model.js';
+import { Rng } from '../../../src/train/model/rng.js';
+import { referenceOps } from './reference.js';
 
 export const nativeLoad = await loadNativeBackend();
 
@@ -32,9 +32,12 @@ export interface Outcome {
 }
 
 export class Random {
-  private readonly next: () => number;
+  private readonly rng: Rng;
   constructor(seed: number) {
-    this.next = seededRandom(seed);
+    this.rng = new Rng(seed);
+  }
+  private next(): number {
+    return this.rng.next();
   }
   uniform(low = 0, high = 1): number {
     return low + (high - low) * this.next();

@@ -185,6 +185,19 @@ describe('native backend', { skip: skipReason }, () => {
       }
     });
 
+    it('tile matches cpu, forward and gradient, for random shapes and repetitions', async () => {
+      for (let rank = 1; rank <= 4; rank++) {
+        for (let trial = 0; trial < 3; trial++) {
+          const shape = Array.from({ length: rank }, () => random.int(1, 4));
+          const reps = Array.from({ length: rank }, () => random.int(1, 3));
+          await compareWithCpu(`tile [${shape}] by [${reps}]`, (_, x) => tf.tile(x!, reps), [random.floats(shape)]);
+        }
+      }
+      // The sampler's case: a KV cache [1, H, T, D] repeated across a group.
+      await compareWithCpu('tile [1,2,5,3] by [4,1,1,1]', (_, x) => tf.tile(x!, [4, 1, 1, 1]), [random.floats([1, 2, 5, 3])]);
+      await compareWithCpu('tile [2,3] by [1,1]', (_, x) => tf.tile(x!, [1, 1]), [random.floats([2, 3])]);
+    });
+
     it('softmax and logSoftmax over the last axis match cpu', async () => {
       for (const shape of [[5], [3, 17], [2, 3, 300]]) {
         await compareWithCpu(`softmax [${shape}]`, (_, x) => tf.softmax(x!), [random.floats(shape, -8, 8)]);
@@ -246,6 +259,55 @@ describe('native backend', { skip: skipReason }, () => {
         [random.floats(shape), random.floats(shape), random.floats(shape, -0.1, 0.1), random.floats(shape, 0, 0.1)],
         { gradients: false },
       );
+    });
+
+    it('packed projections (linears), with gradients for the input and every weight', async () => {
+      await compareWithCpu('linears, three weights', (ops, x, a, b, c) => ops.linears(x!, [a!, b!, c!]), [random.floats([2, 5, 12]), random.floats([12, 12]), random.floats([7, 12]), random.floats([3, 12])]);
+      await compareWithCpu('linear', (ops, x, w) => ops.linear(x!, w!), [random.floats([9, 6]), random.floats([4, 6])]);
+    });
+
+    it('self-attention from packed projections: a training pass with its gradient, causal blocks longer than one block', async () => {
+      for (const [batch, length, heads, depth] of [
+        [2, 7, 3, 4],
+        [1, 150, 2, 8],
+      ] as const) {
+        await compareWithCpu(
+          `selfAttention B=${batch} T=${length} H=${heads} D=${depth}`,
+          (ops, qkv) => ops.selfAttention(qkv!, { heads, offset: 0, theta: 10000 }).out,
+          [random.floats([batch, length, 3 * heads * depth])],
+          { tolerance: { absolute: 1e-4, relative: 1e-3 } },
+        );
+      }
+    });
+
+    it('self-attention over a KV cache: written in place when it has room, grown when it has not, as the composed ops give', async () => {
+      const [batch, heads, depth, offset] = [2, 3, 4, 6];
+      for (const [length, capacity] of [
+        [1, 9], // a decoding step, in place
+        [3, 9], // several positions, in place
+        [2, 6], // no room: the cache grows
+      ] as const) {
+        // Positions past `offset` in the given cache are room, not data: the result must not depend on them.
+        await compareWithCpu(
+          `selfAttention with a cache, T=${length}, room for ${capacity}`,
+          (ops, qkv, k, v) => {
+            const { out, kv } = ops.selfAttention(qkv!, { heads, offset, theta: 500, past: { k: k!, v: v! } });
+            const filled = (t: tf.Tensor) => tf.slice(t, [0, 0, 0, 0], [-1, -1, offset + length, -1]).reshape([-1]);
+            return tf.concat([out.reshape([-1]), filled(kv.k), filled(kv.v)]);
+          },
+          [random.floats([batch, length, 3 * heads * depth]), random.floats([batch, heads, capacity, depth]), random.floats([batch, heads, capacity, depth])],
+          { gradients: false, reference: (ops, qkv, k, v) => {
+            const past = { k: tf.slice(k!, [0, 0, 0, 0], [-1, -1, offset, -1]), v: tf.slice(v!, [0, 0, 0, 0], [-1, -1, offset, -1]) };
+            const { out, kv } = ops.selfAttention(qkv!, { heads, offset, theta: 500, past });
+            return tf.concat([out.reshape([-1]), kv.k.reshape([-1]), kv.v.reshape([-1])]);
+          } },
+        );
+      }
+    });
+
+    it('SwiGLU of packed gate and up projections, and the log-probability of given tokens, with gradients', async () => {
+      await compareWithCpu('swiglu', (ops, x) => ops.swiglu(x!), [random.floats([3, 4, 18], -6, 6)]);
+      await compareWithCpu('tokenLogprobs', (ops, logits, ids) => ops.tokenLogprobs(logits!, ids!), [random.floats([2, 5, 301], -10, 10), random.ids([2, 5], 301)]);
     });
 
     it('rotary positions at an offset, with the gradient', async () => {

@@ -102,6 +102,59 @@ export interface NativeAddon {
     correction1: number,
     correction2: number,
   ): void;
+  /** c = alpha·op(a)·op(b) + beta·c on row-major views (offset, leading dimension) into larger arrays. */
+  gemmView(
+    a: Float32Array,
+    aOffset: number,
+    lda: number,
+    b: Float32Array,
+    bOffset: number,
+    ldb: number,
+    c: Float32Array,
+    cOffset: number,
+    ldc: number,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: boolean,
+    transposeB: boolean,
+    alpha: number,
+    beta: number,
+  ): void;
+  selfAttention(
+    qkv: Float32Array,
+    q: Float32Array,
+    keys: Float32Array,
+    values: Float32Array,
+    probs: Float32Array,
+    out: Float32Array,
+    batch: number,
+    heads: number,
+    length: number,
+    depth: number,
+    capacity: number,
+    offset: number,
+    theta: number,
+    scale: number,
+  ): void;
+  selfAttentionGrad(
+    dout: Float32Array,
+    q: Float32Array,
+    keys: Float32Array,
+    values: Float32Array,
+    probs: Float32Array,
+    dqkv: Float32Array,
+    batch: number,
+    heads: number,
+    length: number,
+    depth: number,
+    theta: number,
+    scale: number,
+  ): void;
+  swiglu(x: Float32Array, y: Float32Array, rows: number, features: number): void;
+  swigluGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, features: number): void;
+  tokenLogprobs(logits: Float32Array, ids: Int32Array, out: Float32Array, logSums: Float32Array, vocab: number): void;
+  tokenLogprobsGrad(dy: Float32Array, logits: Float32Array, ids: Int32Array, logSums: Float32Array, dlogits: Float32Array, vocab: number): void;
   info(): { blasThreads: number; poolThreads: number; blasConfig: string; blasCore: string };
   setThreads(blasThreads: number, poolThreads: number): void;
   /** Operation names in the order of their codes. */

@@ -3,6 +3,8 @@
 // fusedOps() in index.ts hands them out when that backend is active.
 import * as tf from '@tensorflow/tfjs';
 
+import { tfjsOps as tfjsOpsForTape } from '../../model/ops.js';
+
 import {
   ACTIVATION,
   ACTIVATION_GRAD,
@@ -20,6 +22,8 @@ import {
   ADAM_STEP,
   type ActivationKind,
 } from './kernels/fused.js';
+import { LINEARS, LINEARS_GRAD, SELF_ATTENTION, SELF_ATTENTION_GRAD, SWIGLU, SWIGLU_GRAD, TOKEN_LOGPROBS, TOKEN_LOGPROBS_GRAD } from './kernels/decoder.js';
+import type { ModelOps, SelfAttentionOptions, LayerKv } from '../../model/ops.js';
 
 export interface AttentionOptions {
   /** Multiplies q·k before the softmax; 1/√d when absent. */
@@ -28,10 +32,6 @@ export interface AttentionOptions {
   causal?: boolean;
 }
 
-/**
- * The names and signatures follow the trainer's ModelOps (src/train/model/ops.ts), so the model
- * takes them as they are: `{ ...tfjsOps, ...fusedOps() }`.
- */
 export interface AdamStepOptions {
   lr: number;
   beta1: number;
@@ -43,7 +43,11 @@ export interface AdamStepOptions {
   step: number;
 }
 
-export interface FusedOps {
+/**
+ * The names and signatures follow the trainer's ModelOps (src/train/model/ops.ts), so the model
+ * takes them as they are: `{ ...tfjsOps, ...fusedOps() }` (src/train/backends/model-ops.ts).
+ */
+export interface FusedOps extends Pick<ModelOps, 'linear' | 'linears' | 'selfAttention' | 'swiglu' | 'tokenLogprobs'> {
   /** RMS norm over the last axis (Llama's): x / √(mean(x²) + epsilon) · weight. */
   rmsNorm(x: tf.Tensor, weight: tf.Tensor, epsilon: number): tf.Tensor;
   /** Layer norm over the last axis: (x − mean) / √(var + epsilon) · gamma + beta. */
@@ -199,7 +203,99 @@ function rope(x: tf.Tensor, offset: number, theta: number): tf.Tensor {
   return op(x);
 }
 
+function linears(x: tf.Tensor, weights: readonly tf.Tensor[]): tf.Tensor {
+  const named = Object.fromEntries(weights.map((w, i) => [`w${i}`, w]));
+  if (!tf.engine().isTapeOn()) return run(LINEARS, { x, ...named }, {})[0]!;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [input, ...ws] = args.slice(0, -1) as tf.Tensor[];
+    save([input!, ...ws]);
+    return {
+      value: run(LINEARS, { x: input!, ...Object.fromEntries(ws.map((w, i) => [`w${i}`, w])) }, {})[0]!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [savedX, ...savedWs] = saved;
+        return run(LINEARS_GRAD, { dy: dy as tf.Tensor, x: savedX!, ...Object.fromEntries(savedWs.map((w, i) => [`w${i}`, w])) }, {});
+      },
+    };
+  });
+  return op(x, ...weights);
+}
+
+/**
+ * Attention in one kernel: rotary positions, the cache written in place (while sampling, when it
+ * has room), causal scores and weighted values written in [B, T, d]. Under the gradient tape
+ * with a cache (nothing in the trainer does this) it runs the composed ops, whose gradient
+ * reaches the cache too.
+ */
+function selfAttention(qkv: tf.Tensor, options: SelfAttentionOptions): { out: tf.Tensor; kv: LayerKv } {
+  const { heads, offset, theta, past } = options;
+  const attrs = { heads, offset, theta, capacity: options.capacity ?? 0, inPlace: false };
+  if (!tf.engine().isTapeOn()) {
+    const [out, k, v, q, probs] = run(SELF_ATTENTION, past ? { qkv, keys: past.k, values: past.v } : { qkv }, { ...attrs, inPlace: true });
+    tf.dispose([q!, probs!]);
+    return { out: out!, kv: { k: k!, v: v! } };
+  }
+  if (past) return tfjsOpsForTape.selfAttention(qkv, options);
+  let kv: LayerKv | undefined;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const [out, k, v, q, probs] = run(SELF_ATTENTION, { qkv: input }, attrs);
+    save([q!, k!, v!, probs!]);
+    kv = { k: k!, v: v! };
+    return {
+      value: out!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [savedQ, savedK, savedV, savedProbs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        return run(SELF_ATTENTION_GRAD, { dy: dy as tf.Tensor, q: savedQ, keys: savedK, values: savedV, probs: savedProbs }, { heads, theta })[0]!;
+      },
+    };
+  });
+  const out = op(qkv);
+  return { out, kv: kv! };
+}
+
+function swiglu(x: tf.Tensor): tf.Tensor {
+  if (!tf.engine().isTapeOn()) return run(SWIGLU, { x }, {})[0]!;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([input]);
+    return {
+      value: run(SWIGLU, { x: input }, {})[0]!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => run(SWIGLU_GRAD, { x: saved[0]!, dy: dy as tf.Tensor }, {})[0]!,
+    };
+  });
+  return op(x);
+}
+
+function tokenLogprobs(logits: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  const targets = ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32');
+  if (!tf.engine().isTapeOn()) {
+    const [out, logSums] = run(TOKEN_LOGPROBS, { logits, ids: targets }, {});
+    logSums!.dispose();
+    return out!;
+  }
+  // As with embed, the ids stay outside customGrad (it differentiates every input) and are saved.
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const [out, logSums] = run(TOKEN_LOGPROBS, { logits: input, ids: targets }, {});
+    save([input, targets, logSums!]);
+    return {
+      value: out!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [savedLogits, savedIds, savedLogSums] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        return run(TOKEN_LOGPROBS_GRAD, { dy: dy as tf.Tensor, logits: savedLogits, ids: savedIds, logSums: savedLogSums }, {})[0]!;
+      },
+    };
+  });
+  return op(logits);
+}
+
 export const nativeFusedOps: FusedOps = {
+  linear: (x, weight) => linears(x, [weight]),
+  linears,
+  selfAttention,
+  swiglu,
+  tokenLogprobs,
   rmsNorm,
   layerNorm,
   gelu: (x, approximate = 'tanh') => activation(x, approximate === 'tanh' ? 'GeluTanh' : 'GeluErf'),

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { NATIVE_BACKEND, NativeBackend, nativeKernel } from './backend.js';
 import { nativeFusedOps, type FusedOps } from './fused-ops.js';
+import { decoderKernels } from './kernels/decoder.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { fusedKernels } from './kernels/fused.js';
 import { layoutKernels } from './kernels/layout.js';
@@ -29,7 +30,7 @@ export const NATIVE_BACKEND_PRIORITY = 2.5;
 export type NativeBackendLoad = { ok: true; name: string } | { ok: false; reason: string };
 
 /** The kernels the native backend runs itself; every other kernel is the cpu backend's. */
-export const nativeKernelNames: readonly string[] = [...matMulKernels, ...elementwiseKernels, ...reductionKernels, ...layoutKernels, ...fusedKernels].map(
+export const nativeKernelNames: readonly string[] = [...matMulKernels, ...elementwiseKernels, ...reductionKernels, ...layoutKernels, ...fusedKernels, ...decoderKernels].map(
   (config) => config.kernelName,
 );
 
@@ -42,7 +43,7 @@ function registerKernels(): void {
     const cpuFunc = config.kernelFunc as unknown as Parameters<typeof nativeKernel>[1];
     tf.registerKernel(nativeKernel(config.kernelName, cpuFunc));
   }
-  for (const config of [...matMulKernels, ...elementwiseKernels, ...reductionKernels, ...layoutKernels, ...fusedKernels]) {
+  for (const config of [...matMulKernels, ...elementwiseKernels, ...reductionKernels, ...layoutKernels, ...fusedKernels, ...decoderKernels]) {
     tf.registerKernel(config);
   }
 }

@@ -29,13 +29,13 @@ function rowsAndCols(x: tf.TensorInfo): [number, number] {
   return [cols === 0 ? 0 : sizeOf(x.shape) / cols, cols];
 }
 
-function ids(backend: NativeBackend, tensor: tf.TensorInfo, kernel: string): Int32Array {
+export function int32Values(backend: NativeBackend, tensor: tf.TensorInfo, kernel: string): Int32Array {
   const values = backend.data.get(tensor.dataId).values;
   if (tensor.dtype !== 'int32' || !(values instanceof Int32Array)) throw new Error(`${kernel}: ids must be int32, not ${tensor.dtype}`);
   return values;
 }
 
-function requireFloat32(kernel: string, tensors: Record<string, tf.TensorInfo | undefined>): void {
+export function requireFloat32(kernel: string, tensors: Record<string, tf.TensorInfo | undefined>): void {
   for (const [name, tensor] of Object.entries(tensors)) {
     if (!tensor) throw new Error(`${kernel}: input ${name} is missing`);
     if (tensor.dtype !== 'float32') throw new Error(`${kernel}: input ${name} must be float32, not ${tensor.dtype}`);
@@ -195,7 +195,7 @@ export const fusedKernels: tf.KernelConfig[] = [
     const { table, ids: idTensor } = inputs as Record<string, tf.TensorInfo>;
     requireFloat32(EMBED, { table });
     const [vocab, width] = table!.shape as [number, number];
-    const values = ids(backend, idTensor!, EMBED);
+    const values = int32Values(backend, idTensor!, EMBED);
     const out = backend.allocate(values.length * width);
     backend.addon.gatherRows(backend.floats(table!), values, out, vocab, width);
     return backend.output([...idTensor!.shape, width], out);
@@ -207,7 +207,7 @@ export const fusedKernels: tf.KernelConfig[] = [
     const width = dy!.shape[dy!.shape.length - 1]!;
     // Rows no id names get no gradient: the buffer starts at zero.
     const dtable = backend.allocate(vocab * width, true);
-    backend.addon.scatterAddRows(backend.floats(dy!), ids(backend, idTensor!, EMBED_GRAD), dtable, vocab, width);
+    backend.addon.scatterAddRows(backend.floats(dy!), int32Values(backend, idTensor!, EMBED_GRAD), dtable, vocab, width);
     return backend.output([vocab, width], dtable);
   }),
   nativeKernel(ROPE, ({ inputs, backend, attrs }) => {

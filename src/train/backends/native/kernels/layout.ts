@@ -1,4 +1,4 @@
-// Transpose and Softmax: data movement and the row-wise softmax the model's output uses.
+// Transpose, Concat, Tile and Softmax: data movement and the row-wise softmax the model's output uses.
 import type * as tf from '@tensorflow/tfjs';
 
 import { allFloat32, cpuKernel, nativeKernel, type NativeBackend } from '../backend.js';
@@ -12,6 +12,7 @@ export function transposeValues(backend: NativeBackend, values: Float32Array, sh
 const cpuTranspose = cpuKernel('Transpose');
 const cpuConcat = cpuKernel('Concat');
 const cpuSoftmax = cpuKernel('Softmax');
+const cpuTile = cpuKernel('Tile');
 
 export const layoutKernels: tf.KernelConfig[] = [
   // Concat by row copies (the KV cache grows by one position per decoding step this way).
@@ -38,6 +39,36 @@ export const layoutKernels: tf.KernelConfig[] = [
     const outShape = [...first.shape];
     outShape[axis] = tensors.reduce((sum, t) => sum + t.shape[axis]!, 0);
     return backend.output(outShape, out);
+  }),
+  // Tile by block copies, one axis at a time from the innermost: sampling tiles the prompt's KV
+  // cache across a group's samples, which tfjs's cpu kernel does one element at a time.
+  nativeKernel('Tile', ({ inputs, backend, attrs }) => {
+    const { x } = inputs as { x: tf.TensorInfo };
+    const { reps } = attrs as unknown as tf.TileAttrs;
+    if (!allFloat32(x) || reps.length !== x.shape.length) return cpuTile({ inputs, backend, attrs });
+    const shape = [...x.shape];
+    const outermost = reps.findIndex((r) => r !== 1);
+    let current = backend.floats(x);
+    if (outermost < 0 || current.length === 0) {
+      const out = backend.allocate(current.length);
+      out.set(current);
+      return backend.output(shape.map((dim, d) => dim * reps[d]!), out);
+    }
+    for (let d = shape.length - 1; d >= outermost; d--) {
+      const r = reps[d]!;
+      if (r === 1) continue;
+      const outer = shape.slice(0, d).reduce((a, b) => a * b, 1);
+      const block = current.length / outer;
+      // Only the last pass writes the output; the passes before it write scratch arrays.
+      const next = d === outermost ? backend.allocate(current.length * r) : new Float32Array(current.length * r);
+      for (let o = 0; o < outer; o++) {
+        const source = current.subarray(o * block, (o + 1) * block);
+        for (let j = 0; j < r; j++) next.set(source, (o * r + j) * block);
+      }
+      current = next;
+      shape[d] = shape[d]! * r;
+    }
+    return backend.output(shape, current);
   }),
   nativeKernel('Transpose', ({ inputs, backend, attrs }) => {
     const { x } = inputs as { x: tf.TensorInfo };
