@@ -23,6 +23,7 @@ import { describeYamlIssues, parseYamlText } from '../io/yaml-file.js';
 import { agentLimitsSchema, samplingSchema } from '../agent/agent-config.js';
 import { toolboxOverridesSchema } from '../tools/config.js';
 import { IMAGE_SOURCES, MODEL_FAILURE_MODES } from '../eval/run-choices.js';
+import { BACKEND_SETTINGS, type BackendSetting } from '../train/backends/backend-names.js';
 import { exportSectionSchema, mathSectionSchema, serveSectionSchema, trainSectionSchema } from './command-sections.js';
 
 const positiveInt = z.number().int().min(1);
@@ -55,9 +56,9 @@ export const agentSectionSchema = z.strictObject({
   thinkTags: z.boolean().optional(),
 });
 
-const KNOWN_POLICY_TYPES = ['openai', 'replay'];
+const KNOWN_POLICY_TYPES = ['openai', 'replay', 'local'];
 
-/** `openai` and `replay` are built in; other types come from `registerPolicyType` and keep their own settings. */
+/** `openai`, `replay` and `local` are built in; other types come from `registerPolicyType` and keep their own settings. */
 export const policySectionSchema = z.union([
   z.strictObject({
     type: z.literal('openai'),
@@ -74,6 +75,16 @@ export const policySectionSchema = z.union([
     type: z.literal('replay'),
     /** Trajectory files to play back, matched to instances by id. */
     trajectories: z.array(z.string()).default([]),
+  }),
+  z.strictObject({
+    type: z.literal('local'),
+    /** A model folder trained here (a run's model/ or best/, a checkpoint). */
+    model: z.string().min(1),
+    name: z.string().min(1).optional(),
+    backend: z.enum(BACKEND_SETTINGS as [BackendSetting, ...BackendSetting[]]).optional(),
+    seed: z.number().int().min(0).optional(),
+    defaultMaxTokens: positiveInt.optional(),
+    useKvCache: z.boolean().optional(),
   }),
   z.looseObject({ type: z.string().min(1).refine((type) => !KNOWN_POLICY_TYPES.includes(type), 'another policy type') }),
 ]);

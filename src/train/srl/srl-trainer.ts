@@ -8,7 +8,6 @@
  */
 import { groupStatistics } from '../../reward/group-stats.js';
 import { srlReward } from '../../reward/srl.js';
-import { tf } from '../backends/tf.js';
 import { loadModelDir } from '../checkpoint/model-dir.js';
 import { tokenBudgetOf } from '../config.js';
 import { readStepRows, readTrajectorySteps, type StepExample } from '../data/examples.js';
@@ -16,13 +15,12 @@ import { fitPrompt } from '../data/prompt-fit.js';
 import { holdOut } from '../data/sequences.js';
 import { NoTrainingDataError } from '../errors.js';
 import { generate } from '../model/generate.js';
-import { continuationLogprobs, nextTokenLogprobs, padBatch } from '../model/logprobs.js';
 import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
 import type { Transformer } from '../model/transformer.js';
 import { learningRateAt } from '../optim/schedule.js';
 import { omitBookkeeping, resumeSettings, TrainingSession, type TrainRunOptions } from '../run/training-session.js';
-import { grpoLoss } from './grpo-loss.js';
-import { responseText, sampleGroupBatch, type SampledGroup } from './group-sampler.js';
+import { grpoUpdate } from '../run/grpo-update.js';
+import { responseText, sampleGroupBatch } from './group-sampler.js';
 
 export type SrlSource = { kind: 'steps'; path: string } | { kind: 'trajectory-steps'; path: string };
 
@@ -84,9 +82,8 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
     };
     const schedule = { peak: srl.learningRate, warmupSteps: srl.warmupSteps, totalSteps: srl.steps, minRatio: srl.minLearningRateRatio };
     const target = session.targetSteps(srl.steps);
-    const padId = template.endOfText;
 
-    while (session.state.step < target) {
+    while (session.state.step < target && !session.budgetSpent(counters.sampled_tokens ?? 0)) {
       if (options.signal?.aborted) {
         const checkpoint = await session.checkpoint();
         session.emit({ type: 'interrupted', step: session.state.step, checkpoint });
@@ -120,7 +117,16 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
       counters.groups_kept = (counters.groups_kept ?? 0) + batch.kept.length;
       counters.sampled_tokens = (counters.sampled_tokens ?? 0) + batch.sampledTokens;
 
-      const update = grpoUpdate(session, batch.kept, reference, padId, schedule, step);
+      const learningRate = learningRateAt(schedule, step);
+      const items = batch.kept.flatMap((group) =>
+        group.samples.map((sample, i) => ({
+          ids: [...group.prompt, ...sample.tokens],
+          learn: [...group.prompt.map(() => false), ...sample.tokens.map(() => true)],
+          oldLogp: [...group.prompt.map(() => 0), ...sample.logprobs],
+          advantage: group.advantages[i]!,
+        })),
+      );
+      const update = grpoUpdate(session, items, { clipLow: srl.clipLow, clipHigh: srl.clipHigh, klCoef: srl.klCoef, aggregation: srl.lossAggregation, updateEpochs: srl.updateEpochs, microBatchSize: srl.microBatchSize, gradClip: srl.gradClip }, learningRate, reference);
       session.state.step = step;
       const seconds = (performance.now() - started) / 1000;
       // Mean and population std over every sampled response, kept or not, and over the kept ones.
@@ -128,7 +134,7 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
       const kept = groupStatistics(batch.kept.flatMap((group) => group.rewards));
       session.record({
         loss: update.loss,
-        lr: update.learningRate,
+        lr: learningRate,
         grad_norm: update.gradNorm,
         reward_mean: sampled.mean,
         reward_std: sampled.std,
@@ -147,7 +153,7 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
         train_tokens_per_s: update.tokens / Math.max(1e-9, update.seconds),
         step_s: seconds,
       });
-      if (validation.length > 0 && (step % srl.evalEvery === 0 || step === target)) {
+      if (validation.length > 0 && (step % srl.evalEvery === 0 || step === target || session.budgetSpent(counters.sampled_tokens))) {
         const { reward, formatOk } = validationReward(session, validation, budget.maxPromptTokens, srl.maxNewTokens, srl.evalTemperature, srl.rewardMode, deriveSeed(config.seed, 4, step));
         const best = await session.offerBest('val_reward', reward, true);
         session.record({ val_reward: reward, val_format_ok_fraction: formatOk }, 'validation', best);
@@ -172,76 +178,6 @@ function resultOf(session: TrainingSession, interrupted: boolean): SrlResult {
     ...(best ? { bestDir: `${session.options.outDir}/best`, bestValidationReward: best.value } : {}),
     keptFraction: (counters.groups_kept ?? 0) / Math.max(1, counters.groups_sampled ?? 0),
     backend: session.selection.backend,
-  };
-}
-
-interface UpdateStats {
-  loss: number;
-  gradNorm: number;
-  learningRate: number;
-  clipFraction: number;
-  kl: number | null;
-  tokens: number;
-  seconds: number;
-}
-
-/** `updateEpochs` passes of the clipped-surrogate loss over the kept responses, micro-batched. */
-function grpoUpdate(session: TrainingSession, groups: readonly SampledGroup[], reference: Transformer | undefined, padId: number, schedule: Parameters<typeof learningRateAt>[0], step: number): UpdateStats {
-  const srl = session.options.config.srl;
-  const started = performance.now();
-  const items = groups.flatMap((group) => group.samples.map((sample, i) => ({ prompt: group.prompt, sample, advantage: group.advantages[i]! })));
-  const sequences = items.map(({ prompt, sample }) => ({ ids: [...prompt, ...sample.tokens], learn: [...prompt.map(() => false), ...sample.tokens.map(() => true)] }));
-  const refLogprobs = reference ? continuationLogprobs(reference, items.map(({ prompt, sample }) => ({ prompt, continuation: sample.tokens })), padId) : undefined;
-  const totalTokens = items.reduce((sum, item) => sum + item.sample.tokens.length, 0);
-  const normalizer = srl.lossAggregation === 'token-mean' ? Math.max(1, totalTokens) : items.length;
-  const learningRate = learningRateAt(schedule, step);
-  let loss = 0;
-  let gradNorm = 0;
-  let clipped = 0;
-  let klSum = 0;
-  for (let epoch = 0; epoch < srl.updateEpochs; epoch += 1) {
-    const parts: Array<() => tf.Scalar> = [];
-    for (let start = 0; start < items.length; start += srl.microBatchSize) {
-      const chunk = items.slice(start, start + srl.microBatchSize);
-      const padded = padBatch(sequences.slice(start, start + srl.microBatchSize), padId);
-      const width = padded.length - 1;
-      const old = new Float32Array(padded.batch * width);
-      const ref = refLogprobs ? new Float32Array(padded.batch * width) : undefined;
-      chunk.forEach(({ prompt, sample }, b) => {
-        old.set(sample.logprobs, b * width + prompt.length - 1);
-        if (ref) ref.set(refLogprobs![start + b]!, b * width + prompt.length - 1);
-      });
-      parts.push(() =>
-        tf.tidy(() => {
-          const logp = nextTokenLogprobs(session.model, tf.tensor2d(padded.ids, [padded.batch, padded.length], 'int32'));
-          const result = grpoLoss(
-            {
-              logp,
-              oldLogp: tf.tensor2d(old, [padded.batch, width]),
-              advantages: tf.tensor1d(chunk.map((item) => item.advantage)),
-              mask: tf.tensor2d(padded.mask, [padded.batch, width]),
-              ...(ref ? { refLogp: tf.tensor2d(ref, [padded.batch, width]) } : {}),
-              normalizer,
-            },
-            { clipLow: srl.clipLow, clipHigh: srl.clipHigh, klCoef: srl.klCoef, aggregation: srl.lossAggregation },
-          );
-          clipped += result.clippedTokens.dataSync()[0]!;
-          klSum += result.klSum.dataSync()[0]!;
-          return result.loss;
-        }),
-      );
-    }
-    ({ loss, gradNorm } = session.update(parts, learningRate, srl.gradClip, `${items.length} responses in micro-batches of ${srl.microBatchSize}`));
-  }
-  const tokens = sequences.reduce((sum, s) => sum + s.ids.length, 0) * srl.updateEpochs;
-  return {
-    loss,
-    gradNorm,
-    learningRate,
-    clipFraction: clipped / Math.max(1, totalTokens * srl.updateEpochs),
-    kl: reference ? klSum / Math.max(1, totalTokens * srl.updateEpochs) : null,
-    tokens,
-    seconds: (performance.now() - started) / 1000,
   };
 }
 
