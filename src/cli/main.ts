@@ -22,7 +22,7 @@ interface CommandEntry {
 }
 
 const COMMANDS: readonly CommandEntry[] = [
-  { name: 'demo', description: 'the main job: build the images for a sample repository, start a Docker sandbox on it and run its tests', load: () => import('./demo.js') },
+  { name: 'run', description: 'run a pipeline file: tasks, images, teacher, steps, reward check, evaluation, report; resumes', load: () => import('./run.js') },
   { name: 'sandbox', description: 'manage sandboxes: remove leftovers, run a command in a fresh one', load: () => import('./sandbox.js') },
   { name: 'image', description: 'build and list the base, environment and instance images', load: () => import('./image.js') },
   { name: 'traj', description: 'expert trajectories: convert between formats, decompose into SRL steps, replay', load: () => import('./traj.js') },

@@ -51,6 +51,6 @@ export { readInstanceReport, writeInstanceReport, type InstanceReport, type Inst
 export { DEFAULT_LOGS_DIR, INSTANCE_FILES, instanceDirectory, summaryPath, type RunLayout } from './run-layout.js';
 export type { InstanceSandboxProvider } from './sandbox-provider.js';
 export { DockerInstanceProvider, EVAL_OUTPUT_LIMIT_BYTES, IMAGE_SOURCES, effectiveLimits, type DockerProviderOptions, type ImageSource } from './docker-provider.js';
-export { runSampleEvaluation, formatResolveTable, SAMPLE_INSTANCES_DIR, type SampleEvaluationOptions, type SampleEvaluationResult, type SampleRow } from './sample-evaluation.js';
+export { SAMPLE_INSTANCES_DIR } from './sample-instances.js';
 export { EvaluationProgress, renderEvaluationEvents, type ProgressStream } from './progress.js';
 export { runWithWorkers } from '../batch/worker-pool.js';
