@@ -5,11 +5,8 @@
  */
 import type { RewardHistogram } from './stages/reward-check.js';
 
-export interface RateCount {
-  total: number;
-  resolved: number;
-  rate: number;
-}
+export type { RateCount } from '../tasks/task-labels.js';
+import type { RateCount } from '../tasks/task-labels.js';
 
 /** One tier's tasks, as `makeTasks` reported them. */
 export interface TierTasks {
@@ -29,23 +26,8 @@ export interface TasksSummary {
   tiers: Record<string, TierTasks>;
 }
 
-export interface TeacherSummary {
-  policy: string;
-  samples: number;
-  instances: number;
-  episodes: number;
-  /** Episodes whose patch the evaluation resolved. */
-  resolved: number;
-  /** Trajectories kept (resolving ones; at most one per instance for the scripted teacher). */
-  kept: number;
-  resolve_rate: number;
-  by_tier: Record<string, RateCount>;
-  by_bug_kind: Record<string, RateCount>;
-  exit_statuses: Record<string, number>;
-  steps: { mean: number; min: number; max: number };
-  /** Episodes that hit an infrastructure error (not counted as unresolved). */
-  errors: number;
-}
+/** The teacher stage's summary: the teacher run's (src/teacher). */
+export type { TeacherRunSummary as TeacherSummary } from '../teacher/run-teacher.js';
 
 export interface StepsSummary {
   trajectories: number;

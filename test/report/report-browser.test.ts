@@ -104,7 +104,7 @@ test('the evaluation, tasks and teacher sections show their counts and resolve r
     });
     data.teachers.push({
       stage: 'teacher',
-      summary: { policy: 'scripted', samples: 1, instances: 5, episodes: 5, resolved: 4, kept: 4, resolve_rate: 0.8, by_tier: { easy: rate(3, 3), hard: rate(1, 2) }, by_bug_kind: {}, exit_statuses: { submitted: 5 }, steps: { mean: 8, min: 7, max: 10 }, errors: 0 },
+      summary: { policy: 'scripted', samples: 1, instances: 5, episodes: 5, resolved: 4, kept: 4, resolve_rate: 0.8, instances_resolved: 4, by_tier: { easy: rate(3, 3), hard: rate(1, 2) }, by_bug_kind: {}, exit_statuses: { submitted: 5 }, steps: { mean: 8, min: 7, max: 10 }, errors: 0 },
     });
     data.evaluations.push({
       stage: 'evaluate',

@@ -13,8 +13,9 @@ import { srlStage } from './srl.js';
 import { rewardCheckStage } from './reward-check.js';
 import { stepsStage } from './steps.js';
 import { tasksStage } from './tasks.js';
+import { teacherStage } from './teacher.js';
 
-const BUILTIN_STAGES = [tasksStage, filesStage, imagesStage, stepsStage, rewardCheckStage, sftStage, srlStage, rlvrStage, evaluateStage, reportStage];
+const BUILTIN_STAGES = [tasksStage, filesStage, imagesStage, teacherStage, stepsStage, rewardCheckStage, sftStage, srlStage, rlvrStage, evaluateStage, reportStage];
 
 /** Registers the built-in stages (once; later calls do nothing). */
 export function registerBuiltinStages(): void {
