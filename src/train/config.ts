@@ -79,6 +79,8 @@ const srlSchema = z.strictObject({
   epsilon: z.number().nonnegative().default(DEFAULT_ADVANTAGE_EPSILON),
   /** Stop when this many groups in a row were all dropped. */
   maxDroppedGroups: positiveInt.default(64),
+  /** Then: `error` stops with an error; `stop` ends the run with the model so far and says why. */
+  onStall: z.enum(['error', 'stop']).default('error'),
   advantageNormalization: z.enum(['population-std', 'sample-std', 'none']).default('population-std'),
   rewardMode: z.enum(SRL_REWARD_MODES).default('canonical'),
   /** PPO clip range: ratios are clipped to [1 − clipLow, 1 + clipHigh]. */

@@ -13,7 +13,7 @@ import { tokenBudgetOf } from '../config.js';
 import { readStepRows, readTrajectorySteps, type StepExample } from '../data/examples.js';
 import { fitPrompt } from '../data/prompt-fit.js';
 import { holdOut } from '../data/sequences.js';
-import { NoTrainingDataError } from '../errors.js';
+import { NoTrainingDataError, TrainingStalledError } from '../errors.js';
 import { generate } from '../model/generate.js';
 import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
 import type { Transformer } from '../model/transformer.js';
@@ -37,6 +37,8 @@ export interface SrlResult {
   bestValidationReward?: number;
   /** Kept groups over sampled groups, over the whole run so far. */
   keptFraction: number;
+  /** Set when dynamic sampling dropped every group for too long and `onStall` is `stop`. */
+  stalled?: string;
   backend: string;
 }
 
@@ -82,6 +84,7 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
     };
     const schedule = { peak: srl.learningRate, warmupSteps: srl.warmupSteps, totalSteps: srl.steps, minRatio: srl.minLearningRateRatio };
     const target = session.targetSteps(srl.steps);
+    let stalled: string | undefined;
 
     while (session.state.step < target && !session.budgetSpent(counters.sampled_tokens ?? 0)) {
       if (options.signal?.aborted) {
@@ -92,7 +95,9 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
       const step = session.state.step + 1;
       const started = performance.now();
       const dropped = { consecutive: counters.consecutive_dropped ?? 0 };
-      const batch = sampleGroupBatch(
+      let batch: ReturnType<typeof sampleGroupBatch>;
+      try {
+        batch = sampleGroupBatch(
         model,
         template,
         nextExample,
@@ -112,6 +117,12 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
         dropped,
         options.signal,
       );
+      } catch (error) {
+        if (!(error instanceof TrainingStalledError) || srl.onStall !== 'stop') throw error;
+        stalled = error.message;
+        session.emit({ type: 'stalled', step, message: stalled });
+        break;
+      }
       counters.consecutive_dropped = dropped.consecutive;
       counters.groups_sampled = (counters.groups_sampled ?? 0) + batch.sampledGroups;
       counters.groups_kept = (counters.groups_kept ?? 0) + batch.kept.length;
@@ -161,7 +172,7 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
       if (step % srl.checkpointEvery === 0) await session.checkpoint();
     }
     await session.finish();
-    return resultOf(session, false);
+    return { ...resultOf(session, false), ...(stalled !== undefined ? { stalled } : {}) };
   } finally {
     reference?.dispose();
     session.dispose();
