@@ -8,11 +8,13 @@ import type { StageDefinition } from '../stage.js';
 import {
   CHECKPOINT_OUTPUT,
   HELDOUT_INPUT,
+  HELDOUT_STEPS_INPUT,
   INIT_INPUT,
   checkpointArtifact,
   episodeEnvironmentFor,
   heldOutHeadline,
   heldOutResolveRate,
+  heldOutStepReward,
   heldOutSummary,
   initOf,
   interruptedError,
@@ -30,6 +32,7 @@ export const rlvrStage: StageDefinition<typeof trainerSettingsSchema> = {
     tasks: { kind: 'tasks', description: 'training tasks' },
     init: INIT_INPUT,
     heldout: HELDOUT_INPUT,
+    heldoutSteps: HELDOUT_STEPS_INPUT,
   },
   outputs: CHECKPOINT_OUTPUT,
   version: 1,
@@ -60,6 +63,7 @@ export const rlvrStage: StageDefinition<typeof trainerSettingsSchema> = {
     const checkpoint = checkpointArtifact(context.dir, result);
     // The validation at the last step measured the last model; the handed-on one may be the best.
     const heldOut = await heldOutResolveRate(context, checkpoint.files.model!, result.steps);
+    const heldOutSteps = await heldOutStepReward(context, checkpoint.files.model!, result.steps);
     return {
       outputs: { checkpoint },
       headline: `${result.steps} RLVR steps on ${result.backend}; ${(100 * result.keptFraction).toFixed(0)}% of groups kept, ${result.sampledTokens} tokens sampled${result.stalled ? '; stopped early: every group dropped' : ''}${heldOutHeadline(heldOut)}`,
@@ -70,7 +74,7 @@ export const rlvrStage: StageDefinition<typeof trainerSettingsSchema> = {
         sampled_tokens: result.sampledTokens,
         stalled: result.stalled ?? null,
         best_val_reward: result.bestValidationReward ?? null,
-        ...heldOutSummary(heldOut),
+        ...heldOutSummary(heldOut, heldOutSteps),
       },
     };
   },

@@ -9,10 +9,12 @@ import type { StageDefinition } from '../stage.js';
 import {
   CHECKPOINT_OUTPUT,
   HELDOUT_INPUT,
+  HELDOUT_STEPS_INPUT,
   INIT_INPUT,
   checkpointArtifact,
   heldOutHeadline,
   heldOutResolveRate,
+  heldOutStepReward,
   heldOutSummary,
   initOf,
   interruptedError,
@@ -35,6 +37,7 @@ export const sftStage: StageDefinition<typeof settingsSchema> = {
     trajectories: { kind: 'trajectories', description: 'expert trajectories (instead of steps)', optional: true },
     init: INIT_INPUT,
     heldout: HELDOUT_INPUT,
+    heldoutSteps: HELDOUT_STEPS_INPUT,
   },
   outputs: CHECKPOINT_OUTPUT,
   version: 1,
@@ -54,10 +57,11 @@ export const sftStage: StageDefinition<typeof settingsSchema> = {
     if (result.interrupted) throw interruptedError(context, result.steps);
     const checkpoint = checkpointArtifact(context.dir, result);
     const heldOut = await heldOutResolveRate(context, checkpoint.files.model!, result.steps);
+    const heldOutSteps = await heldOutStepReward(context, checkpoint.files.model!, result.steps);
     return {
       outputs: { checkpoint },
       headline: `${result.steps} SFT steps on ${result.backend}; last loss ${result.lastLoss?.toFixed(4) ?? 'n/a'}${result.bestValidationLoss !== undefined ? `, best validation loss ${result.bestValidationLoss.toFixed(4)}` : ''}${heldOutHeadline(heldOut)}`,
-      summary: { steps: result.steps, backend: result.backend, last_loss: result.lastLoss ?? null, best_val_loss: result.bestValidationLoss ?? null, ...heldOutSummary(heldOut) },
+      summary: { steps: result.steps, backend: result.backend, last_loss: result.lastLoss ?? null, best_val_loss: result.bestValidationLoss ?? null, ...heldOutSummary(heldOut, heldOutSteps) },
     };
   },
 };

@@ -7,10 +7,12 @@ import type { StageDefinition } from '../stage.js';
 import {
   CHECKPOINT_OUTPUT,
   HELDOUT_INPUT,
+  HELDOUT_STEPS_INPUT,
   INIT_INPUT,
   checkpointArtifact,
   heldOutHeadline,
   heldOutResolveRate,
+  heldOutStepReward,
   heldOutSummary,
   initOf,
   interruptedError,
@@ -27,6 +29,7 @@ export const srlStage: StageDefinition<typeof trainerSettingsSchema> = {
     steps: { kind: 'steps', description: 'SRL step instances in chat form' },
     init: INIT_INPUT,
     heldout: HELDOUT_INPUT,
+    heldoutSteps: HELDOUT_STEPS_INPUT,
   },
   outputs: CHECKPOINT_OUTPUT,
   version: 1,
@@ -39,10 +42,11 @@ export const srlStage: StageDefinition<typeof trainerSettingsSchema> = {
     if (result.interrupted) throw interruptedError(context, result.steps);
     const checkpoint = checkpointArtifact(context.dir, result);
     const heldOut = await heldOutResolveRate(context, checkpoint.files.model!, result.steps);
+    const heldOutSteps = await heldOutStepReward(context, checkpoint.files.model!, result.steps);
     return {
       outputs: { checkpoint },
-      headline: `${result.steps} SRL steps on ${result.backend}; ${(100 * result.keptFraction).toFixed(0)}% of groups kept${result.bestValidationReward !== undefined ? `, best validation reward ${result.bestValidationReward.toFixed(3)}` : ''}${heldOutHeadline(heldOut)}`,
-      summary: { steps: result.steps, backend: result.backend, kept_fraction: result.keptFraction, best_val_reward: result.bestValidationReward ?? null, ...heldOutSummary(heldOut) },
+      headline: `${result.steps} SRL steps on ${result.backend}; ${(100 * result.keptFraction).toFixed(0)}% of groups kept${result.stalled ? '; stopped early: every group dropped' : ''}${result.bestValidationReward !== undefined ? `, best validation reward ${result.bestValidationReward.toFixed(3)}` : ''}${heldOutHeadline(heldOut)}`,
+      summary: { steps: result.steps, backend: result.backend, kept_fraction: result.keptFraction, stalled: result.stalled ?? null, best_val_reward: result.bestValidationReward ?? null, ...heldOutSummary(heldOut, heldOutSteps) },
     };
   },
 };

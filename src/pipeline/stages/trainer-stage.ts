@@ -43,6 +43,7 @@ export type TrainerSettings = z.output<typeof trainerSettingsSchema>;
 
 export const INIT_INPUT: InputSlot = { kind: 'checkpoint', description: 'the model to start from (an earlier training stage)', optional: true };
 export const HELDOUT_INPUT: InputSlot = { kind: 'tasks', description: 'held-out tasks: the resolve rate of the trained model', optional: true };
+export const HELDOUT_STEPS_INPUT: InputSlot = { kind: 'steps', description: 'held-out step instances: the mean SRL step reward of the trained model', optional: true };
 export const CHECKPOINT_OUTPUT = { checkpoint: { kind: 'checkpoint' as const, description: 'the trained model (best on validation, else the last): model/ or best/' } };
 
 /** Progress lines for the stage from the trainer's events. */
@@ -166,9 +167,47 @@ export async function heldOutResolveRate(context: StageContext<TrainerSettings>,
   }
 }
 
+export interface HeldOutStepReward {
+  steps: number;
+  reward: number;
+  formatOk: number;
+}
+
+/**
+ * The mean SRL step reward of `modelDir` on the wired held-out step instances (one greedy answer
+ * each), kept in heldout-steps.json and appended to the metrics file.
+ */
+export async function heldOutStepReward(context: StageContext<TrainerSettings>, modelDir: string, step: number): Promise<HeldOutStepReward | undefined> {
+  const input = context.inputs.heldoutSteps;
+  if (!input) return undefined;
+  const path = join(context.dir, 'heldout-steps.json');
+  if (existsSync(path)) return JSON.parse(await readFile(path, 'utf8')) as HeldOutStepReward;
+  const { readStepRows } = await import('../../train/data/examples.js');
+  const { loadModelDir } = await import('../../train/checkpoint/model-dir.js');
+  const { meanStepReward } = await import('../../train/srl/srl-trainer.js');
+  const { ChatTemplate } = await import('../../train/tokenizer/chat-template.js');
+  const { tokenBudgetOf } = await import('../../train/config.js');
+  const examples = await readStepRows(input.files.steps!);
+  const loaded = await loadModelDir(modelDir);
+  try {
+    const srl = context.settings.train.srl;
+    const budget = tokenBudgetOf(context.settings.train, loaded.config, 'train', srl.maxNewTokens);
+    const result = meanStepReward(loaded.model, new ChatTemplate(loaded.tokenizer), examples, { maxPromptTokens: budget.maxPromptTokens, maxNewTokens: srl.maxNewTokens, temperature: 0, mode: srl.rewardMode, seed: context.settings.train.seed });
+    const out: HeldOutStepReward = { steps: examples.length, reward: result.reward, formatOk: result.formatOk };
+    await writeFileAtomically(path, `${JSON.stringify(out, null, 2)}\n`);
+    await context.metrics.write({ step, stage: 'heldout', heldout_step_reward: out.reward, heldout_format_ok: out.formatOk });
+    return out;
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
 /** The summary fields every trainer stage reports. */
-export function heldOutSummary(result: HeldOutResult | undefined): Record<string, unknown> {
-  return result ? { heldout_tasks: result.tasks, heldout_resolved: result.resolved, heldout_resolve_rate: result.resolveRate, heldout_reward: result.rewardMean, heldout_exit_statuses: result.exitStatuses } : {};
+export function heldOutSummary(result: HeldOutResult | undefined, steps?: HeldOutStepReward): Record<string, unknown> {
+  return {
+    ...(result ? { heldout_tasks: result.tasks, heldout_resolved: result.resolved, heldout_resolve_rate: result.resolveRate, heldout_reward: result.rewardMean, heldout_exit_statuses: result.exitStatuses } : {}),
+    ...(steps ? { heldout_steps: steps.steps, heldout_step_reward: steps.reward, heldout_format_ok: steps.formatOk } : {}),
+  };
 }
 
 export function heldOutHeadline(result: HeldOutResult | undefined): string {

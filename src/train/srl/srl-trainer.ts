@@ -17,6 +17,7 @@ import { NoTrainingDataError, TrainingStalledError } from '../errors.js';
 import { generate } from '../model/generate.js';
 import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
 import type { Transformer } from '../model/transformer.js';
+import type { ChatTemplate } from '../tokenizer/chat-template.js';
 import { learningRateAt } from '../optim/schedule.js';
 import { omitBookkeeping, resumeSettings, TrainingSession, type TrainRunOptions } from '../run/training-session.js';
 import { grpoUpdate } from '../run/grpo-update.js';
@@ -202,11 +203,21 @@ export function validationReward(
   mode: 'canonical' | 'raw',
   seed: number,
 ): { reward: number; formatOk: number } {
-  const rng = new Rng(seed);
+  return meanStepReward(session.model, session.template, examples, { maxPromptTokens, maxNewTokens, temperature, mode, seed });
+}
+
+/** Mean SRL step reward of a model over step instances, one sample each (temperature 0: greedy), and the share of well-formed answers. */
+export function meanStepReward(
+  model: Transformer,
+  template: ChatTemplate,
+  examples: readonly StepExample[],
+  settings: { maxPromptTokens: number; maxNewTokens: number; temperature: number; mode: 'canonical' | 'raw'; seed: number },
+): { reward: number; formatOk: number } {
+  const rng = new Rng(settings.seed);
   const rewards = examples.map((example) => {
-    const prompt = fitPrompt(session.template, example.messages, maxPromptTokens).ids;
-    const [sample] = generate(session.model, prompt, { n: 1, maxNewTokens, temperature, topP: 1, stopTokenIds: session.template.stopTokenIds, rng });
-    return srlReward(responseText(session.template, sample!), example.expert, { mode }).reward;
+    const prompt = fitPrompt(template, example.messages, settings.maxPromptTokens).ids;
+    const [sample] = generate(model, prompt, { n: 1, maxNewTokens: settings.maxNewTokens, temperature: settings.temperature, topP: 1, stopTokenIds: template.stopTokenIds, rng });
+    return srlReward(responseText(template, sample!), example.expert, { mode: settings.mode }).reward;
   });
   return { reward: groupStatistics(rewards).mean, formatOk: rewards.filter((r) => r !== -1).length / rewards.length };
 }
