@@ -14,7 +14,7 @@ import type { Instance } from '../../eval/instances.js';
 import { loadAgentTemplates } from '../../prompts/templates.js';
 import type { AgentConfigInput } from '../../agent/agent-config.js';
 import { loadModelDir } from '../checkpoint/model-dir.js';
-import type { RlvrConfig } from '../config.js';
+import { tokenBudgetOf, type RlvrConfig } from '../config.js';
 import { NoTrainingDataError, TrainingStalledError } from '../errors.js';
 import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
 import type { Transformer } from '../model/transformer.js';
@@ -76,6 +76,8 @@ export async function trainRlvr(options: RlvrOptions): Promise<RlvrResult> {
   let reference: Transformer | undefined;
   try {
     const { model } = session;
+    // A turn's answer must leave room for a prompt in the model's context (refused before any episode).
+    tokenBudgetOf(config, model.config, options.configSource ?? 'config', rlvr.maxNewTokens);
     if (rlvr.klCoef > 0) {
       if (!options.init) throw new NoTrainingDataError('rlvr.klCoef > 0 needs a starting model (init) to serve as the KL reference');
       reference = (await loadModelDir(options.init)).model;
