@@ -162,14 +162,16 @@ test('diff is a standard a/ b/ patch with three lines of context whatever git co
 
 test('a timed-out command is stopped with everything it started, and the session stays', { skip: skipWithoutBwrap }, () =>
   withSandbox({}, async (sandbox) => {
-    const result = await sandbox.run('sleep 400 & sleep 300; echo never', { timeoutMs: 300 });
+    // Durations of this run's own, so another test run's sleeps on the same machine are not counted.
+    const [background, foreground] = [400 + Math.floor(Math.random() * 500), 1000 + Math.floor(Math.random() * 500)];
+    const result = await sandbox.run(`sleep ${background} & sleep ${foreground}; echo never`, { timeoutMs: 300 });
     assert.deepEqual([result.timedOut, result.exitCode, result.sessionRestarted], [true, null, false]);
     assert.doesNotMatch(result.output, /never/);
     const sleeping = (await listProcesses()).filter((entry) => entry.state !== 'Z');
     const cmdlines = await Promise.all(
       sleeping.map((entry) => readFile(`/proc/${entry.pid}/cmdline`, 'utf8').catch(() => '')),
     );
-    assert.equal(cmdlines.filter((line) => /^sleep\0(300|400)\0$/.test(line)).length, 0);
+    assert.equal(cmdlines.filter((line) => line === `sleep\0${background}\0` || line === `sleep\0${foreground}\0`).length, 0);
     assert.equal((await sandbox.run('echo alive')).output.trim().split('\n').at(-1), 'alive');
   }),
 );
