@@ -77,7 +77,8 @@ for (const { arm, stages } of ARMS) {
     if (typeof last.summary.heldout_resolve_rate === 'number') resolve.push(last.summary.heldout_resolve_rate);
     if (typeof last.summary.heldout_step_reward === 'number') stepReward.push(last.summary.heldout_step_reward);
     for (const [i, r] of records.entries()) {
-      tokens += r!.type === 'sft' ? lastMetric(names[i]!, 'learned_tokens_total') : lastMetric(names[i]!, 'sampled_tokens_total');
+      // A stage that stalled sampled tokens in steps it never finished: RLVR's summary counts them.
+      tokens += r!.type === 'sft' ? lastMetric(names[i]!, 'learned_tokens_total') : typeof r!.summary.sampled_tokens === 'number' ? r!.summary.sampled_tokens : lastMetric(names[i]!, 'sampled_tokens_total');
       steps += typeof r!.summary.steps === 'number' ? r!.summary.steps : 0;
       minutes += r!.attempts.reduce((sum, a) => sum + (a.durationMs ?? 0), 0) / 60_000;
       if (r!.summary.stalled) stalls += 1;
