@@ -12,7 +12,7 @@ export {
 } from './predictions.js';
 export { applyPatch, PATCH_METHODS, type PatchApplication, type PatchAttempt, type PatchMethod } from './patch-apply.js';
 export { normalizePatch, patchedFiles, testDirectives, touchedPaths } from './patch-files.js';
-export { applyTestPatch, runTests, testCommandFor, type TestRun, type TestSelection, type StructuredReportState } from './test-run.js';
+export { applyTestPatch, baseRef, runTests, testCommandFor, type TestRun, type TestSelection, type StructuredReportState } from './test-run.js';
 export type { TestEnvironment } from './test-environment.js';
 export {
   getLogParser,
@@ -54,3 +54,8 @@ export { DockerInstanceProvider, EVAL_OUTPUT_LIMIT_BYTES, IMAGE_SOURCES, effecti
 export { SAMPLE_INSTANCES_DIR } from './sample-instances.js';
 export { EvaluationProgress, renderEvaluationEvents, type ProgressStream } from './progress.js';
 export { runWithWorkers } from '../batch/worker-pool.js';
+export { restorePaths, type RestoreOptions, type RestoreResult } from './work-tree-restore.js';
+export { runnerFileKind, isFlagged, type RunnerFileKind } from './runner-files.js';
+export { keepSourceChangesOnly, changedPaths, markWorkTree, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
+export { parseGuardReport, type GuardFindings } from './runner-guard.js';
+export { MODEL_PATCH_MAX_BYTES, RUNNER_REPORT_LIMITS } from './read-back-limits.js';
