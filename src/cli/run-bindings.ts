@@ -28,9 +28,9 @@ export const AGENT_BINDINGS: readonly ConfigBinding[] = [
 
 /** The policy section (which policy, an endpoint's settings) and the sampling section. */
 export const POLICY_BINDINGS: readonly ConfigBinding[] = [
-  { flags: '--policy <type>', description: 'openai, replay, or a registered policy type', path: 'policy.type' },
+  { flags: '--policy <type>', description: 'openai, replay, local, or a registered policy type', path: 'policy.type' },
   { flags: '--base-url <url>', description: 'openai: the endpoint (default: OPENAI_BASE_URL)', path: 'policy.baseUrl' },
-  { flags: '--model <name>', description: 'openai: the model (default: OPENAI_MODEL)', path: 'policy.model' },
+  { flags: '--model <name>', description: 'openai: the model (default: OPENAI_MODEL); local: the model folder', path: 'policy.model' },
   { flags: '--api-key <key>', description: 'openai: the key (default: OPENAI_API_KEY)', path: 'policy.apiKey' },
   { flags: '--request-timeout <seconds>', description: 'openai: time limit of one request', path: 'policy.requestTimeoutMs', parse: positiveNumber('--request-timeout'), toConfig: seconds },
   { flags: '--max-retries <n>', description: 'openai: retries on 429, 5xx and connection errors', path: 'policy.maxRetries', parse: integerAtLeast('--max-retries', 0) },

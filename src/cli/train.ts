@@ -1,9 +1,10 @@
 /**
- * `swe-srl train sft|srl|backend`: train the local policy in-process.
+ * `swe-srl train sft|srl|rlvr|backend`: train the local policy in-process.
  *
  *     swe-srl train sft --steps STEPS.jsonl --out runs/sft [--config run.yaml] [--preset tiny]
  *     swe-srl train sft --trajectories TRAJS.jsonl [--whole-trajectories] --out runs/sft
  *     swe-srl train srl --steps STEPS.jsonl --init runs/sft/model --out runs/srl
+ *     swe-srl train rlvr --tasks INSTANCES.jsonl --repos REPOS [--heldout HELDOUT.jsonl] --init runs/srl/model --out runs/rlvr
  *     swe-srl train backend
  *
  * Progress goes to stderr, one line per step; Ctrl-C checkpoints and stops, and the same command
@@ -20,7 +21,9 @@ import type { TrainEvent } from '../train/events.js';
 import { MODEL_PRESET_NAMES } from '../train/model/config.js';
 import type { SftSource } from '../train/sft/sft-trainer.js';
 import type { SrlSource } from '../train/srl/srl-trainer.js';
-import { integerAtLeast, oneOf } from './option-values.js';
+import { basename, resolve as resolvePath } from 'node:path';
+import { integerAtLeast, oneOf, sandboxBackend } from './option-values.js';
+import { instanceSandboxesFor } from './instance-sandbox-flags.js';
 import { effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
 
 interface TrainFlags {
@@ -89,15 +92,22 @@ function progressPrinter(total: () => number): (event: TrainEvent) => void {
         break;
       case 'step': {
         const m = event.metrics;
-        const tail = m.stage === 'srl' ? `reward ${fixed(m.reward_mean)} ± ${fixed(m.reward_std)}, kept ${m.groups_kept}/${m.groups_sampled} groups, ${fixed(m.sample_tokens_per_s, 0)} sampled tok/s` : `${fixed(m.tokens_per_s, 0)} tok/s`;
+        const tail = m.stage !== 'sft' ? `reward ${fixed(m.reward_mean)} ± ${fixed(m.reward_std)}, kept ${m.groups_kept}/${m.groups_sampled} groups, ${fixed(m.sample_tokens_per_s, 0)} sampled tok/s` : `${fixed(m.tokens_per_s, 0)} tok/s`;
         out(`${m.stage} step ${m.step}/${total()}: loss ${fixed(m.loss, 4)}, lr ${typeof m.lr === 'number' ? m.lr.toExponential(2) : 'n/a'}, ${tail}`);
         break;
       }
       case 'validation': {
         const m = event.metrics;
-        out(`${m.stage} step ${m.step}: ${m.val_loss !== undefined ? `validation loss ${fixed(m.val_loss, 4)}` : `validation reward ${fixed(m.val_reward)}`}${event.best ? ' (best so far, kept in best/)' : ''}`);
+        const resolve = m.heldout_resolve_rate !== undefined ? `, held-out resolve rate ${fixed(m.heldout_resolve_rate)}` : '';
+        out(`${m.stage} step ${m.step}: ${m.val_loss !== undefined ? `validation loss ${fixed(m.val_loss, 4)}` : `validation reward ${fixed(m.val_reward)}`}${resolve}${event.best ? ' (best so far, kept in best/)' : ''}`);
         break;
       }
+      case 'episodes':
+        out(`  rlvr step ${event.step}: ${event.task}: rewards [${event.rewards.map((r) => fixed(r, 2)).join(', ')}] (${event.exitStatuses.join(', ')}) ${event.kept ? 'kept' : 'dropped (no spread)'}`);
+        break;
+      case 'stalled':
+        out(`rlvr step ${event.step}: stopped: ${event.message}`);
+        break;
       case 'checkpoint':
         out(`checkpoint: ${event.dir}`);
         break;
@@ -135,7 +145,7 @@ function commonOptions(command: Command): Command {
 }
 
 export function registerTrainCommand(program: Command): void {
-  const train = program.command('train').description('train the local policy in-process: SFT, SRL (GRPO on step rewards)');
+  const train = program.command('train').description('train the local policy in-process: SFT, SRL (GRPO on step rewards), RLVR (GRPO on episodes)');
 
   commonOptions(train.command('sft').description('supervised fine-tuning on expert answers (prompt tokens masked)'))
     .option('--whole-trajectories', 'with --trajectories: one example per trajectory, every assistant turn learned')
@@ -187,6 +197,52 @@ export function registerTrainCommand(program: Command): void {
           onEvent: progressPrinter(() => Math.min(config.srl.steps, flags.maxSteps ?? Infinity)),
         });
         process.stderr.write(`groups kept: ${(100 * result.keptFraction).toFixed(1)}% of those sampled\n`);
+        if (result.interrupted) process.exitCode = 130;
+      } finally {
+        release();
+      }
+    });
+
+  const sandboxBindings: ConfigBinding[] = [
+    { flags: '--repos <dir>', description: 'the tasks\' repositories (owner__name clones or bundles)', path: 'sandbox.repos' },
+    { flags: '--environments <dir>', description: 'environment specs (default: environments)', path: 'sandbox.environments' },
+    { flags: '--sandbox <backend>', description: 'where episodes run: auto (Docker when an engine answers, else local), docker or local', path: 'sandbox.backend', parse: sandboxBackend },
+  ];
+  withConfigFlags(train.command('rlvr').description('RLVR: GRPO on whole episodes in sandboxes, rewarded by the evaluation stage'), [...TRAIN_BINDINGS, ...sandboxBindings])
+    .requiredOption('--tasks <file>', 'training tasks: SWE-bench instances (JSON or JSONL)')
+    .option('--heldout <file>', 'held-out tasks for validation: reward and resolve rate every rlvr.evalEvery steps')
+    .requiredOption('--out <dir>', 'output folder: checkpoints/, metrics.jsonl, best/, model/ (run again to resume)')
+    .option('--init <dir>', 'start from this model folder (an SFT or SRL run\'s model/ or best/)')
+    .option('--max-steps <n>', 'stop after this many steps in total', integerAtLeast('--max-steps', 1))
+    .action(async (flags: TrainFlags & { tasks: string; heldout?: string }) => {
+      const run = await effectiveConfig([...TRAIN_BINDINGS, ...sandboxBindings], flags);
+      if (run === undefined) return;
+      const config = run.train;
+      const source = `${flags.config ?? 'run configuration'}: train`;
+      const { loadInstances } = await import('../eval/instances.js');
+      const tasks = await loadInstances(flags.tasks);
+      const heldout = flags.heldout !== undefined ? await loadInstances(flags.heldout) : undefined;
+      const sandboxes = await instanceSandboxesFor(run.sandbox, (line) => void process.stderr.write(`${line}\n`), true);
+      const { trainRlvr } = await import('../train/rlvr/rlvr-trainer.js');
+      const { episodeEnvironmentOf } = await import('../train/rlvr/episode-environment.js');
+      const runId = `rlvr-${basename(resolvePath(flags.out))}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
+      await sandboxes.removeLeftovers(runId);
+      const { signal, release } = interruptSignal();
+      try {
+        const result = await trainRlvr({
+          config,
+          configSource: source,
+          outDir: flags.out,
+          tasks,
+          tasksSource: flags.tasks,
+          ...(heldout ? { validation: heldout } : {}),
+          environments: episodeEnvironmentOf(sandboxes, run.sandbox.environments, runId),
+          ...(flags.init ? { init: flags.init } : {}),
+          ...(flags.maxSteps !== undefined ? { maxSteps: flags.maxSteps } : {}),
+          signal,
+          onEvent: progressPrinter(() => Math.min(config.rlvr.steps, flags.maxSteps ?? Infinity)),
+        });
+        process.stderr.write(`groups kept: ${(100 * result.keptFraction).toFixed(1)}% of those sampled; ${result.sampledTokens} tokens sampled${result.stalled ? `; stopped early: ${result.stalled}` : ''}\n`);
         if (result.interrupted) process.exitCode = 130;
       } finally {
         release();

@@ -23,6 +23,7 @@ import { describeYamlIssues, parseYamlText } from '../io/yaml-file.js';
 import { agentLimitsSchema, samplingSchema } from '../agent/agent-config.js';
 import { toolboxOverridesSchema } from '../tools/config.js';
 import { IMAGE_SOURCES, MODEL_FAILURE_MODES } from '../eval/run-choices.js';
+import { BACKEND_SETTINGS, type BackendSetting } from '../train/backends/backend-names.js';
 import { exportSectionSchema, mathSectionSchema, serveSectionSchema, trainSectionSchema } from './command-sections.js';
 
 const positiveInt = z.number().int().min(1);
@@ -55,11 +56,8 @@ export const agentSectionSchema = z.strictObject({
   thinkTags: z.boolean().optional(),
 });
 
-const KNOWN_POLICY_TYPES = ['openai', 'replay'];
-
-/** `openai` and `replay` are built in; other types come from `registerPolicyType` and keep their own settings. */
-export const policySectionSchema = z.union([
-  z.strictObject({
+const builtinPolicySchemas = {
+  openai: z.strictObject({
     type: z.literal('openai'),
     baseUrl: z.string().optional(),
     model: z.string().optional(),
@@ -70,13 +68,37 @@ export const policySectionSchema = z.union([
     maxBackoffMs: z.number().int().min(0).optional(),
     extraBody: z.record(z.string(), z.unknown()).optional(),
   }),
-  z.strictObject({
+  replay: z.strictObject({
     type: z.literal('replay'),
     /** Trajectory files to play back, matched to instances by id. */
     trajectories: z.array(z.string()).default([]),
   }),
-  z.looseObject({ type: z.string().min(1).refine((type) => !KNOWN_POLICY_TYPES.includes(type), 'another policy type') }),
-]);
+  local: z.strictObject({
+    type: z.literal('local'),
+    /** A model folder trained here (a run's model/ or best/, a checkpoint). */
+    model: z.string().min(1),
+    name: z.string().min(1).optional(),
+    backend: z.enum(BACKEND_SETTINGS as [BackendSetting, ...BackendSetting[]]).optional(),
+    seed: z.number().int().min(0).optional(),
+    defaultMaxTokens: positiveInt.optional(),
+    useKvCache: z.boolean().optional(),
+  }),
+};
+type BuiltinPolicySection = { [K in keyof typeof builtinPolicySchemas]: z.output<(typeof builtinPolicySchemas)[K]> }[keyof typeof builtinPolicySchemas];
+
+/**
+ * `openai`, `replay` and `local` are built in, each checked by its own schema (so a mistake names
+ * its field rather than "invalid input"); other types come from `registerPolicyType` and keep
+ * their own settings.
+ */
+export const policySectionSchema = z.looseObject({ type: z.string().min(1) }).transform((value, context): BuiltinPolicySection | { type: string; [setting: string]: unknown } => {
+  const schema = (builtinPolicySchemas as Record<string, z.ZodType<BuiltinPolicySection>>)[value.type];
+  if (!schema) return value;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] } as never);
+  return z.NEVER;
+});
 
 export const rolloutSectionSchema = z.strictObject({
   instances: z.string().optional(),

@@ -1,7 +1,7 @@
 /**
  * `createPolicy(config)`: one factory from a config to a policy, told apart by `type`, as sandboxes
  * are (`createSandbox`). Built in: `openai` (any OpenAI-compatible endpoint) and `replay` (a
- * recorded trajectory played back). Other kinds register a factory (`registerPolicyType`) and are
+ * recorded trajectory played back) and `local` (a model folder trained here, loaded on first use). Other kinds register a factory (`registerPolicyType`) and are
  * then made the same way, so a run configuration can name them.
  */
 import { InputError } from '../errors.js';
@@ -11,6 +11,7 @@ import { ReplayPolicy } from './replay-policy.js';
 import { OpenAiPolicy, type RetryListener } from './openai/openai-policy.js';
 import { resolveOpenAiConfig, type OpenAiPolicyFlags } from './openai/openai-config.js';
 import type { Policy } from './types.js';
+import { LazyLocalPolicy, type LocalPolicySpec } from './local/local-policy-spec.js';
 
 /** `openai`: the endpoint's settings; the unset ones come from OPENAI_BASE_URL, OPENAI_MODEL, OPENAI_API_KEY. */
 export interface OpenAiPolicySpec extends OpenAiPolicyFlags {
@@ -27,7 +28,9 @@ export interface ReplayPolicySpec {
   name?: string;
 }
 
-export type PolicyConfig = OpenAiPolicySpec | ReplayPolicySpec | { type: string; [setting: string]: unknown };
+export type { LocalPolicySpec } from './local/local-policy-spec.js';
+
+export type PolicyConfig = OpenAiPolicySpec | ReplayPolicySpec | LocalPolicySpec | { type: string; [setting: string]: unknown };
 
 export interface PolicyFactoryContext {
   /** Where unset settings are looked up (OPENAI_*); default process.env. */
@@ -46,6 +49,11 @@ const factories = new Map<string, PolicyFactory>([
   ['replay', (config) => {
     const spec = config as ReplayPolicySpec;
     return new ReplayPolicy(spec.steps, { format: spec.format, ...(spec.rewrite ? { rewrite: spec.rewrite } : {}), ...(spec.name ? { name: spec.name } : {}) });
+  }],
+  ['local', (config) => {
+    const spec = config as LocalPolicySpec;
+    if (typeof spec.model !== 'string' || spec.model === '') throw new InputError('policy.model: the local policy needs a model folder (a training run\'s model/ or best/)');
+    return new LazyLocalPolicy(spec);
   }],
 ]);
 

@@ -79,6 +79,8 @@ const srlSchema = z.strictObject({
   epsilon: z.number().nonnegative().default(DEFAULT_ADVANTAGE_EPSILON),
   /** Stop when this many groups in a row were all dropped. */
   maxDroppedGroups: positiveInt.default(64),
+  /** Then: `error` stops with an error; `stop` ends the run with the model so far and says why. */
+  onStall: z.enum(['error', 'stop']).default('error'),
   advantageNormalization: z.enum(['population-std', 'sample-std', 'none']).default('population-std'),
   rewardMode: z.enum(SRL_REWARD_MODES).default('canonical'),
   /** PPO clip range: ratios are clipped to [1 − clipLow, 1 + clipHigh]. */
@@ -103,6 +105,54 @@ const srlSchema = z.strictObject({
   keepCheckpoints: positiveInt.default(2),
 });
 
+const rlvrSchema = z.strictObject({
+  steps: positiveInt.default(50),
+  /** Kept groups (tasks) per update. */
+  batchSize: positiveInt.default(2),
+  /** Episodes per task (G), each in its own sandbox, run in parallel. */
+  groupSize: positiveInt.default(DEFAULT_GROUP_SIZE),
+  /** Episodes running at once (sandboxes alive at once); default the group size. */
+  maxParallel: positiveInt.optional(),
+  /** The agent's prompt templates (a built-in name or a YAML file): the ones the SFT/SRL step rows were rendered with. */
+  template: z.string().min(1).default('xml-function-calling'),
+  /** Actions per episode (the agent's maxSteps). */
+  maxTurns: positiveInt.default(8),
+  /** Malformed outputs in a row that end an episode. */
+  maxFormatErrors: positiveInt.default(3),
+  /** Time limit of one action in the sandbox. */
+  actionTimeoutMs: positiveInt.default(30_000),
+  /** The agent's history window (rounds shown), as SRL step prompts show 2; `all` shows every round. */
+  history: z.union([z.literal('all'), z.int().nonnegative()]).default(2),
+  temperature: z.number().nonnegative().default(1.0),
+  topP: z.number().gt(0).max(1).default(1.0),
+  /** Tokens per turn. */
+  maxNewTokens: positiveInt.default(256),
+  /** The reward: 1 resolved, else 0; with partial credit the share of FAIL_TO_PASS tests passing (no PASS_TO_PASS broken). */
+  partialCredit: z.boolean().default(false),
+  epsilon: z.number().nonnegative().default(DEFAULT_ADVANTAGE_EPSILON),
+  /** Groups in a row all dropped by dynamic sampling before the run stops. */
+  maxDroppedGroups: positiveInt.default(16),
+  /** When dynamic sampling drops every group for too long: `error` stops with an error; `stop` ends the stage with the model so far and says why. */
+  onStall: z.enum(['error', 'stop']).default('error'),
+  advantageNormalization: z.enum(['population-std', 'sample-std', 'none']).default('population-std'),
+  clipLow: z.number().nonnegative().default(0.2),
+  clipHigh: z.number().nonnegative().default(0.2),
+  klCoef: z.number().nonnegative().default(0),
+  lossAggregation: z.enum(['token-mean', 'sequence-mean']).default('token-mean'),
+  microBatchSize: positiveInt.default(4),
+  learningRate: z.number().positive().default(1e-5),
+  warmupSteps: z.int().nonnegative().default(0),
+  minLearningRateRatio: fraction.default(1),
+  weightDecay: z.number().nonnegative().default(0),
+  gradClip: z.number().nonnegative().default(1.0),
+  checkpointEvery: positiveInt.default(5),
+  /** Validation (held-out tasks' reward and resolve rate) every this many steps, and at the end. */
+  evalEvery: positiveInt.default(10),
+  /** Temperature of the validation episodes (0: greedy). */
+  evalTemperature: z.number().nonnegative().default(0),
+  keepCheckpoints: positiveInt.default(2),
+});
+
 export const trainConfigSchema = z.strictObject({
   seed: z.int().nonnegative().default(0),
   /** Backend to force; absent: SWE_SRL_TRAIN_BACKEND, else the best one present. */
@@ -112,12 +162,14 @@ export const trainConfigSchema = z.strictObject({
   data: dataSchema.prefault({}),
   sft: sftSchema.prefault({}),
   srl: srlSchema.prefault({}),
+  rlvr: rlvrSchema.prefault({}),
 });
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 export type SftConfig = TrainConfig['sft'];
 export type SrlConfig = TrainConfig['srl'];
+export type RlvrConfig = TrainConfig['rlvr'];
 
 export function parseTrainConfig(value: unknown, source: string): TrainConfig {
   const parsed = trainConfigSchema.safeParse(value ?? {});

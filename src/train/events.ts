@@ -4,7 +4,7 @@
  */
 import type { BackendSelection } from './backends/ladder.js';
 
-export type TrainStage = 'sft' | 'srl';
+export type TrainStage = 'sft' | 'srl' | 'rlvr';
 
 export type MetricValue = number | string | null;
 export type MetricsRecord = { stage: TrainStage; step: number } & Record<string, MetricValue>;
@@ -18,6 +18,8 @@ export type TrainEvent =
   | { type: 'validation'; metrics: MetricsRecord; best: boolean }
   | { type: 'checkpoint'; step: number; dir: string }
   | { type: 'interrupted'; step: number; checkpoint: string | undefined }
-  | { type: 'done'; step: number; modelDir: string };
+  | { type: 'done'; step: number; modelDir: string }
+  | { type: 'episodes'; step: number; task: string; rewards: number[]; kept: boolean; exitStatuses: string[] }
+  | { type: 'stalled'; step: number; message: string };
 
 export type TrainEventListener = (event: TrainEvent) => void;

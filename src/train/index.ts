@@ -1,6 +1,6 @@
 /**
- * The trainer: a TensorFlow.js transformer policy trained in-process by SFT and SRL (GRPO on SRL
- * step rewards). Library entry points take a config object and an output folder (so a pipeline
+ * The trainer: a TensorFlow.js transformer policy trained in-process by SFT, SRL (GRPO on SRL
+ * step rewards) and RLVR (GRPO on whole episodes graded by the evaluation stage). Library entry points take a config object and an output folder (so a pipeline
  * stage calls them directly), report progress through `onEvent`, and write `metrics.jsonl`,
  * `checkpoints/`, `best/` and `model/` under the folder.
  */
@@ -21,8 +21,14 @@ export { parseTrainConfig, loadTrainConfig, mergeTrainConfig, trainConfigSchema,
 export { fitPrompt } from './data/prompt-fit.js';
 export { trainSft, type SftOptions, type SftResult, type SftSource } from './sft/sft-trainer.js';
 export { trainSrl, type SrlOptions, type SrlResult, type SrlSource } from './srl/srl-trainer.js';
+export { trainRlvr, rlvrAgentConfig, type RlvrOptions, type RlvrResult } from './rlvr/rlvr-trainer.js';
+export { runEpisode, inParallel, EpisodeInfrastructureError, type EpisodeEnvironment, type EpisodeOutcome, type EpisodeSettings } from './rlvr/episode-runner.js';
+export { episodeSequences, type TurnTokens, type EpisodeSequence } from './rlvr/episode-sequences.js';
+export { evaluateHeldOut, type HeldOutResult } from './rlvr/heldout-eval.js';
+export { episodeEnvironmentOf } from './rlvr/episode-environment.js';
+export { grpoUpdate, type GrpoItem } from './run/grpo-update.js';
 export { grpoLoss, type GrpoLossInputs, type GrpoLossSettings } from './srl/grpo-loss.js';
-export { LocalPolicy, createLocalPolicy, type LocalPolicyOptions } from './policy/local-policy.js';
+export { LocalPolicy, createLocalPolicy, type LocalPolicyOptions, type LocalCompletion } from './policy/local-policy.js';
 export { readMetrics } from './metrics.js';
 export type { TrainEvent, TrainEventListener, MetricsRecord } from './events.js';
 export { TrainingDivergedError, TrainingStalledError, NoTrainingDataError, TrainingOutOfMemoryError } from './errors.js';

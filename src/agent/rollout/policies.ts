@@ -1,6 +1,6 @@
 /**
  * The policy and templates of each episode of a rollout, from the run configuration's `policy`
- * and `agent.template`: one shared client for `openai` (and for registered types), one recorded
+ * and `agent.template`: one shared client for `openai` and `local` (and for registered types), one recorded
  * trajectory per instance for `replay` (with the tools it was recorded with, its monologue played
  * as is).
  */
@@ -9,6 +9,7 @@ import type { Instance } from '../../eval/instances.js';
 import type { RunConfig } from '../../config/run-config.js';
 import { createPolicy, type PolicyFactoryContext } from '../../policy/factory.js';
 import type { Policy } from '../../policy/types.js';
+import { LazyLocalPolicy } from '../../policy/local/local-policy-spec.js';
 import { loadAgentTemplates, TEMPLATE_FOR_FORMAT, type AgentTemplates } from '../../prompts/templates.js';
 import { readAllTrajectories } from '../../trajectories/read.js';
 import type { Trajectory } from '../../trajectories/schema.js';
@@ -30,6 +31,8 @@ export async function rolloutPolicies(config: RunConfig, instances: Instance[], 
   if (policy === undefined) throw new FieldError('policy.type', 'is required: openai, replay, or a registered policy type');
   if (policy.type !== 'replay') {
     const shared = createPolicy(policy as Parameters<typeof createPolicy>[0], context);
+    // A model folder that cannot load is the run's error, before any episode starts (not each episode's).
+    if (shared instanceof LazyLocalPolicy) await shared.load();
     const templates = await loadAgentTemplates(config.agent.template ?? 'thought-action');
     return { instances, skipped: [], policyFor: () => shared, templatesFor: () => templates };
   }

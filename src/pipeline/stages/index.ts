@@ -7,12 +7,15 @@ import { evaluateStage } from './evaluate.js';
 import { filesStage } from './files.js';
 import { imagesStage } from './images.js';
 import { reportStage } from './report.js';
+import { rlvrStage } from './rlvr.js';
+import { sftStage } from './sft.js';
+import { srlStage } from './srl.js';
 import { rewardCheckStage } from './reward-check.js';
 import { stepsStage } from './steps.js';
 import { tasksStage } from './tasks.js';
 import { teacherStage } from './teacher.js';
 
-const BUILTIN_STAGES = [tasksStage, filesStage, imagesStage, teacherStage, stepsStage, rewardCheckStage, evaluateStage, reportStage];
+const BUILTIN_STAGES = [tasksStage, filesStage, imagesStage, teacherStage, stepsStage, rewardCheckStage, sftStage, srlStage, rlvrStage, evaluateStage, reportStage];
 
 /** Registers the built-in stages (once; later calls do nothing). */
 export function registerBuiltinStages(): void {

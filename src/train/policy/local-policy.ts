@@ -14,7 +14,7 @@ import { InputError } from '../../errors.js';
 import { resolveBackendSetting, selectBackend, type BackendSelection, type BackendSetting } from '../backends/ladder.js';
 import { loadModelDir, type LoadedModel } from '../checkpoint/model-dir.js';
 import { fitPrompt } from '../data/prompt-fit.js';
-import { generate } from '../model/generate.js';
+import { generate, type GeneratedSample } from '../model/generate.js';
 import { deriveSeed, Rng } from '../model/rng.js';
 import { ChatTemplate } from '../tokenizer/chat-template.js';
 
@@ -33,6 +33,15 @@ export interface LocalPolicyOptions {
   useKvCache?: boolean;
 }
 
+/** A completion with what a trainer needs besides the text: the prompt's and each sample's token ids. */
+export interface LocalCompletion {
+  response: PolicyResponse;
+  /** The prompt as the model saw it (rendered and fitted). */
+  promptIds: number[];
+  /** Per sample, as generated: the tokens (the end-of-turn token included when sampled) and their log-probabilities. */
+  samples: GeneratedSample[];
+}
+
 export class LocalPolicy implements Policy {
   readonly name: string;
   private readonly template: ChatTemplate;
@@ -48,6 +57,11 @@ export class LocalPolicy implements Policy {
   }
 
   async complete(request: PolicyRequest): Promise<PolicyResponse> {
+    return (await this.completeWithTokens(request)).response;
+  }
+
+  /** `complete`, also giving the token ids behind the text (an RLVR trainer learns from them). */
+  async completeWithTokens(request: PolicyRequest): Promise<LocalCompletion> {
     const started = performance.now();
     request.signal?.throwIfAborted();
     const { model, tokenizer, config } = this.loaded;
@@ -97,13 +111,14 @@ export class LocalPolicy implements Policy {
       return result;
     });
     const completionTokens = generated.reduce((sum, sample) => sum + sample.tokens.length, 0);
-    return {
+    const response: PolicyResponse = {
       samples,
       usage: { promptTokens: prompt.length, completionTokens, totalTokens: prompt.length + completionTokens },
       model: this.name,
       requests: 1,
       latencyMs: performance.now() - started,
     };
+    return { response, promptIds: prompt, samples: generated };
   }
 
   dispose(): void {

@@ -37,6 +37,11 @@ export interface TrainRunOptions {
   init?: string;
   /** Stop after this many steps in total even if the config asks for more (a smoke run). */
   maxSteps?: number;
+  /**
+   * Stop once the stage has counted this many tokens in total (SFT: answer tokens learned; SRL
+   * and RLVR: tokens sampled), so arms of an experiment get the same budget whatever their step size.
+   */
+  tokenBudget?: number;
   signal?: AbortSignal;
   onEvent?: TrainEventListener;
   /** Names the config in messages (a file path); default "config". */
@@ -215,6 +220,11 @@ export class TrainingSession {
     const dir = await saveNamedModel(this.options.outDir, 'model', this.model, this.tokenizer);
     this.emit({ type: 'done', step: this.state.step, modelDir: dir });
     return dir;
+  }
+
+  /** Whether the token budget (if any) is spent. */
+  budgetSpent(tokens: number): boolean {
+    return this.options.tokenBudget !== undefined && tokens >= this.options.tokenBudget;
   }
 
   /** The number of steps this run trains to. */

@@ -104,7 +104,7 @@ export async function trainSft(options: SftOptions): Promise<SftResult> {
     };
     const padId = template.endOfText;
     let lastLoss: number | undefined;
-    while (session.state.step < target) {
+    while (session.state.step < target && !session.budgetSpent(session.state.counters.learned_tokens ?? 0)) {
       if (options.signal?.aborted) {
         const checkpoint = await session.checkpoint();
         session.emit({ type: 'interrupted', step: session.state.step, checkpoint });
@@ -128,11 +128,12 @@ export async function trainSft(options: SftOptions): Promise<SftResult> {
       const { loss, gradNorm } = session.update(parts, learningRate, sft.gradClip, `${batch.length} sequences of up to ${padded.length} tokens`);
       session.state.step = step;
       session.state.counters.tokens = (session.state.counters.tokens ?? 0) + tokens;
+      session.state.counters.learned_tokens = (session.state.counters.learned_tokens ?? 0) + learned;
       const seconds = (performance.now() - started) / 1000;
       lastLoss = loss;
-      session.record({ loss, lr: learningRate, grad_norm: gradNorm, tokens, learned_tokens: learned, tokens_per_s: tokens / seconds, step_s: seconds, tokens_total: session.state.counters.tokens });
+      session.record({ loss, lr: learningRate, grad_norm: gradNorm, tokens, learned_tokens: learned, tokens_per_s: tokens / seconds, step_s: seconds, tokens_total: session.state.counters.tokens, learned_tokens_total: session.state.counters.learned_tokens });
 
-      if (validation.length > 0 && (step % sft.evalEvery === 0 || step === target)) {
+      if (validation.length > 0 && (step % sft.evalEvery === 0 || step === target || session.budgetSpent(session.state.counters.learned_tokens))) {
         const validationLoss = meanLoss(session, validation, sft.batchSize, padId);
         const best = await session.offerBest('val_loss', validationLoss, false);
         session.record({ val_loss: validationLoss }, 'validation', best);

@@ -8,21 +8,20 @@
  */
 import { groupStatistics } from '../../reward/group-stats.js';
 import { srlStepReward } from '../../reward/srl.js';
-import { tf } from '../backends/tf.js';
 import { loadModelDir } from '../checkpoint/model-dir.js';
 import { tokenBudgetOf } from '../config.js';
 import { readStepRows, readTrajectorySteps, type StepExample } from '../data/examples.js';
 import { fitPrompt } from '../data/prompt-fit.js';
 import { holdOut } from '../data/sequences.js';
-import { NoTrainingDataError } from '../errors.js';
+import { NoTrainingDataError, TrainingStalledError } from '../errors.js';
 import { generate } from '../model/generate.js';
-import { continuationLogprobs, nextTokenLogprobs, padBatch } from '../model/logprobs.js';
 import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
 import type { Transformer } from '../model/transformer.js';
+import type { ChatTemplate } from '../tokenizer/chat-template.js';
 import { learningRateAt } from '../optim/schedule.js';
 import { omitBookkeeping, resumeSettings, TrainingSession, type TrainRunOptions } from '../run/training-session.js';
-import { grpoLoss } from './grpo-loss.js';
-import { responseText, sampleGroupBatch, type SampledGroup } from './group-sampler.js';
+import { grpoUpdate } from '../run/grpo-update.js';
+import { responseText, sampleGroupBatch } from './group-sampler.js';
 
 export type SrlSource = { kind: 'steps'; path: string } | { kind: 'trajectory-steps'; path: string };
 
@@ -39,6 +38,8 @@ export interface SrlResult {
   bestValidationReward?: number;
   /** Kept groups over sampled groups, over the whole run so far. */
   keptFraction: number;
+  /** Set when dynamic sampling dropped every group for too long and `onStall` is `stop`. */
+  stalled?: string;
   backend: string;
 }
 
@@ -84,9 +85,9 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
     };
     const schedule = { peak: srl.learningRate, warmupSteps: srl.warmupSteps, totalSteps: srl.steps, minRatio: srl.minLearningRateRatio };
     const target = session.targetSteps(srl.steps);
-    const padId = template.endOfText;
+    let stalled: string | undefined;
 
-    while (session.state.step < target) {
+    while (session.state.step < target && !session.budgetSpent(counters.sampled_tokens ?? 0)) {
       if (options.signal?.aborted) {
         const checkpoint = await session.checkpoint();
         session.emit({ type: 'interrupted', step: session.state.step, checkpoint });
@@ -95,7 +96,9 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
       const step = session.state.step + 1;
       const started = performance.now();
       const dropped = { consecutive: counters.consecutive_dropped ?? 0 };
-      const batch = sampleGroupBatch(
+      let batch: ReturnType<typeof sampleGroupBatch>;
+      try {
+        batch = sampleGroupBatch(
         model,
         template,
         nextExample,
@@ -115,12 +118,27 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
         dropped,
         options.signal,
       );
+      } catch (error) {
+        if (!(error instanceof TrainingStalledError) || srl.onStall !== 'stop') throw error;
+        stalled = error.message;
+        session.emit({ type: 'stalled', step, message: stalled });
+        break;
+      }
       counters.consecutive_dropped = dropped.consecutive;
       counters.groups_sampled = (counters.groups_sampled ?? 0) + batch.sampledGroups;
       counters.groups_kept = (counters.groups_kept ?? 0) + batch.kept.length;
       counters.sampled_tokens = (counters.sampled_tokens ?? 0) + batch.sampledTokens;
 
-      const update = grpoUpdate(session, batch.kept, reference, padId, schedule, step);
+      const learningRate = learningRateAt(schedule, step);
+      const items = batch.kept.flatMap((group) =>
+        group.samples.map((sample, i) => ({
+          ids: [...group.prompt, ...sample.tokens],
+          learn: [...group.prompt.map(() => false), ...sample.tokens.map(() => true)],
+          oldLogp: [...group.prompt.map(() => 0), ...sample.logprobs],
+          advantage: group.advantages[i]!,
+        })),
+      );
+      const update = grpoUpdate(session, items, { clipLow: srl.clipLow, clipHigh: srl.clipHigh, klCoef: srl.klCoef, aggregation: srl.lossAggregation, updateEpochs: srl.updateEpochs, microBatchSize: srl.microBatchSize, gradClip: srl.gradClip }, learningRate, reference);
       session.state.step = step;
       const seconds = (performance.now() - started) / 1000;
       // Mean and population std over every sampled response, kept or not, and over the kept ones.
@@ -128,7 +146,7 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
       const kept = groupStatistics(batch.kept.flatMap((group) => group.rewards));
       session.record({
         loss: update.loss,
-        lr: update.learningRate,
+        lr: learningRate,
         grad_norm: update.gradNorm,
         reward_mean: sampled.mean,
         reward_std: sampled.std,
@@ -147,7 +165,7 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
         train_tokens_per_s: update.tokens / Math.max(1e-9, update.seconds),
         step_s: seconds,
       });
-      if (validation.length > 0 && (step % srl.evalEvery === 0 || step === target)) {
+      if (validation.length > 0 && (step % srl.evalEvery === 0 || step === target || session.budgetSpent(counters.sampled_tokens))) {
         const { reward, formatOk } = validationReward(session, validation, budget.maxPromptTokens, srl.maxNewTokens, srl.evalTemperature, srl.rewardMode, deriveSeed(config.seed, 4, step));
         const best = await session.offerBest('val_reward', reward, true);
         session.record({ val_reward: reward, val_format_ok_fraction: formatOk }, 'validation', best);
@@ -155,7 +173,7 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
       if (step % srl.checkpointEvery === 0) await session.checkpoint();
     }
     await session.finish();
-    return resultOf(session, false);
+    return { ...resultOf(session, false), ...(stalled !== undefined ? { stalled } : {}) };
   } finally {
     reference?.dispose();
     session.dispose();
@@ -175,76 +193,6 @@ function resultOf(session: TrainingSession, interrupted: boolean): SrlResult {
   };
 }
 
-interface UpdateStats {
-  loss: number;
-  gradNorm: number;
-  learningRate: number;
-  clipFraction: number;
-  kl: number | null;
-  tokens: number;
-  seconds: number;
-}
-
-/** `updateEpochs` passes of the clipped-surrogate loss over the kept responses, micro-batched. */
-function grpoUpdate(session: TrainingSession, groups: readonly SampledGroup[], reference: Transformer | undefined, padId: number, schedule: Parameters<typeof learningRateAt>[0], step: number): UpdateStats {
-  const srl = session.options.config.srl;
-  const started = performance.now();
-  const items = groups.flatMap((group) => group.samples.map((sample, i) => ({ prompt: group.prompt, sample, advantage: group.advantages[i]! })));
-  const sequences = items.map(({ prompt, sample }) => ({ ids: [...prompt, ...sample.tokens], learn: [...prompt.map(() => false), ...sample.tokens.map(() => true)] }));
-  const refLogprobs = reference ? continuationLogprobs(reference, items.map(({ prompt, sample }) => ({ prompt, continuation: sample.tokens })), padId) : undefined;
-  const totalTokens = items.reduce((sum, item) => sum + item.sample.tokens.length, 0);
-  const normalizer = srl.lossAggregation === 'token-mean' ? Math.max(1, totalTokens) : items.length;
-  const learningRate = learningRateAt(schedule, step);
-  let loss = 0;
-  let gradNorm = 0;
-  let clipped = 0;
-  let klSum = 0;
-  for (let epoch = 0; epoch < srl.updateEpochs; epoch += 1) {
-    const parts: Array<() => tf.Scalar> = [];
-    for (let start = 0; start < items.length; start += srl.microBatchSize) {
-      const chunk = items.slice(start, start + srl.microBatchSize);
-      const padded = padBatch(sequences.slice(start, start + srl.microBatchSize), padId);
-      const width = padded.length - 1;
-      const old = new Float32Array(padded.batch * width);
-      const ref = refLogprobs ? new Float32Array(padded.batch * width) : undefined;
-      chunk.forEach(({ prompt, sample }, b) => {
-        old.set(sample.logprobs, b * width + prompt.length - 1);
-        if (ref) ref.set(refLogprobs![start + b]!, b * width + prompt.length - 1);
-      });
-      parts.push(() =>
-        tf.tidy(() => {
-          const logp = nextTokenLogprobs(session.model, tf.tensor2d(padded.ids, [padded.batch, padded.length], 'int32'));
-          const result = grpoLoss(
-            {
-              logp,
-              oldLogp: tf.tensor2d(old, [padded.batch, width]),
-              advantages: tf.tensor1d(chunk.map((item) => item.advantage)),
-              mask: tf.tensor2d(padded.mask, [padded.batch, width]),
-              ...(ref ? { refLogp: tf.tensor2d(ref, [padded.batch, width]) } : {}),
-              normalizer,
-            },
-            { clipLow: srl.clipLow, clipHigh: srl.clipHigh, klCoef: srl.klCoef, aggregation: srl.lossAggregation },
-          );
-          clipped += result.clippedTokens.dataSync()[0]!;
-          klSum += result.klSum.dataSync()[0]!;
-          return result.loss;
-        }),
-      );
-    }
-    ({ loss, gradNorm } = session.update(parts, learningRate, srl.gradClip, `${items.length} responses in micro-batches of ${srl.microBatchSize}`));
-  }
-  const tokens = sequences.reduce((sum, s) => sum + s.ids.length, 0) * srl.updateEpochs;
-  return {
-    loss,
-    gradNorm,
-    learningRate,
-    clipFraction: clipped / Math.max(1, totalTokens * srl.updateEpochs),
-    kl: reference ? klSum / Math.max(1, totalTokens * srl.updateEpochs) : null,
-    tokens,
-    seconds: (performance.now() - started) / 1000,
-  };
-}
-
 /** Mean SRL reward (and the share of well-formed answers) of one sample per validation step. */
 export function validationReward(
   session: TrainingSession,
@@ -255,11 +203,21 @@ export function validationReward(
   mode: 'canonical' | 'raw',
   seed: number,
 ): { reward: number; formatOk: number } {
-  const rng = new Rng(seed);
+  return meanStepReward(session.model, session.template, examples, { maxPromptTokens, maxNewTokens, temperature, mode, seed });
+}
+
+/** Mean SRL step reward of a model over step instances, one sample each (temperature 0: greedy), and the share of well-formed answers. */
+export function meanStepReward(
+  model: Transformer,
+  template: ChatTemplate,
+  examples: readonly StepExample[],
+  settings: { maxPromptTokens: number; maxNewTokens: number; temperature: number; mode: 'canonical' | 'raw'; seed: number },
+): { reward: number; formatOk: number } {
+  const rng = new Rng(settings.seed);
   const rewards = examples.map((example) => {
-    const prompt = fitPrompt(session.template, example.messages, maxPromptTokens).ids;
-    const [sample] = generate(session.model, prompt, { n: 1, maxNewTokens, temperature, topP: 1, stopTokenIds: session.template.stopTokenIds, rng });
-    return srlStepReward(responseText(session.template, sample!), example.expert, { mode }).reward;
+    const prompt = fitPrompt(template, example.messages, settings.maxPromptTokens).ids;
+    const [sample] = generate(model, prompt, { n: 1, maxNewTokens: settings.maxNewTokens, temperature: settings.temperature, topP: 1, stopTokenIds: template.stopTokenIds, rng });
+    return srlStepReward(responseText(template, sample!), example.expert, { mode: settings.mode }).reward;
   });
   return { reward: groupStatistics(rewards).mean, formatOk: rewards.filter((r) => r !== -1).length / rewards.length };
 }
