@@ -69,6 +69,8 @@ export class DockerInstanceProvider implements InstanceSandboxProvider {
   private readonly instanceImages: InstanceImages;
   private readonly images = new Map<string, Promise<string>>();
   private readonly usedImages = new Set<string>();
+  /** Sandboxes handed out: `warm` were started ahead by the pool, `cold` when opened. */
+  readonly opens = { warm: 0, cold: 0 };
   private pool!: WarmPool;
   private sandboxPlan!: SandboxPlan;
 
@@ -132,7 +134,8 @@ export class DockerInstanceProvider implements InstanceSandboxProvider {
 
   async open(instance: Instance, environment: EnvironmentSpec, onProgress: (line: string) => void): Promise<Sandbox> {
     const config = await this.configFor(instance, environment, onProgress);
-    const { sandbox } = await this.sandboxPlan.acquire(instance.instance_id, config);
+    const { sandbox, warm } = await this.sandboxPlan.acquire(instance.instance_id, config);
+    this.opens[warm ? 'warm' : 'cold'] += 1;
     if (this.imageSource === 'swebench') await activateTestbedEnvironment(sandbox, config.image);
     return sandbox;
   }
