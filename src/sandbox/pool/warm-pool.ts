@@ -80,8 +80,12 @@ export class WarmPool {
     return this.options.size;
   }
 
-  /** A sandbox for `config`: a warm one if the pool has it, else a cold start. Refills behind it. */
-  async acquire(config: SandboxConfig): Promise<AcquiredSandbox> {
+  /**
+   * A sandbox for `config`: a warm one if the pool has it, else a cold start. Refills behind it.
+   * A waiting sandbox is checked to still answer first (one round trip), unless `checkAlive` is
+   * false: for a borrower whose own first command tells it (and who then asks again).
+   */
+  async acquire(config: SandboxConfig, options: { checkAlive?: boolean } = {}): Promise<AcquiredSandbox> {
     if (this.closed) throw new PoolClosedError('the warm pool is closed');
     const slot = this.slotFor(config);
     slot.expected = Math.max(0, slot.expected - 1);
@@ -89,7 +93,7 @@ export class WarmPool {
       while (slot.idle.length > 0) {
         const sandbox = slot.idle.shift()!;
         // A container can die while it waits (removed by hand, the engine restarted): check first.
-        if (await this.isAlive(sandbox)) {
+        if (options.checkAlive === false || (await this.isAlive(sandbox))) {
           this.counts.handedOut += 1;
           return { sandbox, warm: true };
         }

@@ -97,7 +97,7 @@ test('the rllm, skyrl-gym and TRL environment adapters drive episodes and end wi
   });
 });
 
-test('a Python client drives a full episode on a built-in task in Docker, ending in an RLVR verdict', { skip: skipPython || (await skipUnlessDocker()) }, async () => {
+test('a Python client drives the rllm and skyrl-gym environments through full episodes on a sample instance in Docker, ending in RLVR verdicts', { skip: skipPython || (await skipUnlessDocker()) }, async () => {
   await withTempDir(async (dir) => {
     const { driver } = await sampleDriver(join(dir, 'repos'), `test-python-${process.pid}`);
     const server = await startServer({ port: 0, token: TOKEN, driver });
