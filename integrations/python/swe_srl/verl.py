@@ -60,8 +60,9 @@ BASH_TOOL_SCHEMA = {
 
 
 class SweSrlTool(BaseTool):
-    """One swe-srl episode per verl trajectory: `create` starts it on the row's instance
-    (`create_kwargs: {instance_id}` in the row's `tools_kwargs`), `execute` runs a tool call in its
+    """One swe-srl episode per verl trajectory: `create` starts it on the row's task instance
+    (`create_kwargs: {task_instance_id}` in the row's `tools_kwargs`; verl itself passes its
+    request id as `instance_id`), `execute` runs a tool call in its
     sandbox, `calc_reward` closes it for the RLVR verdict, `release` removes the sandbox. Start the
     server with `--templates function-calling`, since verl calls tools natively."""
 
@@ -71,8 +72,9 @@ class SweSrlTool(BaseTool):
         self.episodes = {}
 
     async def create(self, instance_id=None, **kwargs):
+        # verl spreads the row's create_kwargs into the call; older versions pass them as one dict.
         task = kwargs.get("create_kwargs", kwargs)
-        started = self.client.start_episode(task["instance_id"], task.get("sample"))
+        started = self.client.start_episode(task["task_instance_id"], task.get("sample"))
         key = instance_id or started["episode_id"]
         self.episodes[key] = {"episode_id": started["episode_id"], "done": False, "verdict": None, "messages": started["messages"]}
         return key

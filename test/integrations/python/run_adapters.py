@@ -98,7 +98,7 @@ def built_in_task(cases):
 
     async def episode():
         tool = verl.SweSrlTool(config={}, tool_schema=verl.BASH_TOOL_SCHEMA)
-        trajectory = await tool.create("trajectory-0", create_kwargs={"instance_id": cases["episode"]["instance_id"]})
+        trajectory = await tool.create("request-0", task_instance_id=cases["episode"]["instance_id"])
         first = tool.episodes[trajectory]["messages"]
         observations = [await tool.execute(trajectory, {"command": command}) for command in cases["episode"]["commands"]]
         reward = await tool.calc_reward(trajectory)
