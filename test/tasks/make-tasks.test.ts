@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { InputError, UnavailableError } from '../../src/errors.js';
@@ -162,10 +162,13 @@ const isRoot = process.getuid?.() === 0;
 test('a disk that fills mid-run fails with a message; after space is freed a rerun resumes to the same bytes', { skip: isRoot ? false : 'needs root to mount a small tmpfs' }, async (t) => {
   const mountPoint = join(root, 'small-disk');
   await mkdir(mountPoint);
-  // Less than the same run took on disk (its files are the same): it fills up part way through.
-  // tmpfs charges file contents by the page and nothing for directories: the apparent size is the measure.
-  const needed = Number(execFileSync('du', ['-sk', '--apparent-size', reference]).toString().split('\t')[0]);
-  const sizeKiB = Math.max(200, Math.floor(needed * 0.6));
+  // The same run's files, as tmpfs charges them (whole pages per file, nothing for directories).
+  // Its working files (candidate decisions, probes, the work repository) are all written before the
+  // outputs, so a disk that holds them and half the outputs fills mid-run after decisions are kept.
+  const working = await pagesKiB(join(reference, 'work'));
+  const outputs = (await pagesKiB(reference)) - working;
+  const sizeKiB = working + Math.floor(outputs / 2);
+  const needed = working + outputs;
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKiB}k`, 'tmpfs', mountPoint]);
   } catch (error) {
@@ -188,3 +191,13 @@ test('a disk that fills mid-run fails with a message; after space is freed a rer
     execFileSync('umount', ['-l', mountPoint]);
   }
 });
+
+/** KiB a tree's files take on a tmpfs: each file rounded up to whole 4 KiB pages. */
+async function pagesKiB(dir: string): Promise<number> {
+  let total = 0;
+  for (const path of await readdir(dir, { recursive: true })) {
+    const info = await stat(join(dir, path));
+    if (info.isFile()) total += Math.ceil(info.size / 4096) * 4;
+  }
+  return total;
+}
