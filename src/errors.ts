@@ -52,3 +52,65 @@ export class SandboxFileError extends InputError {
     super(`${path}: ${reason}`, options);
   }
 }
+
+/**
+ * Why a sandbox can no longer be used: closed by its owner or by a signal's cleanup; its container
+ * removed or its engine lost; or stopped by a limit it passed (see SandboxLimitError).
+ */
+export type SandboxGoneReason = 'closed' | 'container-gone' | 'engine-lost';
+
+/**
+ * The sandbox went away under the work using it. Whatever that work was doing (a test run, an
+ * episode) was cut off by the infrastructure, not decided by the code in the sandbox: callers record
+ * it as an infrastructure error and retry it, never as a verdict.
+ */
+export class SandboxGoneError extends UnavailableError {
+  constructor(
+    readonly sandboxId: string,
+    readonly reason: SandboxGoneReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`sandbox ${sandboxId}: ${message}`, options);
+  }
+}
+
+/**
+ * The sandbox was stopped because what ran in it passed one of its limits (the disk limit). Unlike
+ * SandboxGoneError this is the doing of the code in the sandbox: a verdict may count it as a failure.
+ */
+export class SandboxLimitError extends SweSrlError {
+  constructor(
+    readonly sandboxId: string,
+    readonly limit: 'disk',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`sandbox ${sandboxId}: ${message}`, options);
+  }
+}
+
+/** What a read-back from a sandbox was reading when it passed a limit. */
+export type ReadBackTarget = 'file' | 'diff';
+
+/**
+ * A file or stream read back from a sandbox passed its size cap or its time limit. It is a named
+ * outcome, not a crash: the harness stopped reading, so its memory stays flat whatever the sandbox
+ * holds. For files it is also a SandboxFileError, so tools show it like any unreadable path.
+ */
+export class ReadBackLimitError extends SandboxFileError {
+  constructor(
+    readonly target: ReadBackTarget,
+    path: string,
+    readonly exceeded: 'size' | 'time',
+    /** The cap in bytes (size) or milliseconds (time). */
+    readonly limit: number,
+  ) {
+    super(path, exceeded === 'size' ? `larger than the read-back limit of ${limit} bytes` : `not read back within ${limit} ms`);
+  }
+}
+
+/** True for errors that mean the sandbox itself went away: infrastructure, to be retried. */
+export function isSandboxGone(error: unknown): error is SandboxGoneError {
+  return error instanceof SandboxGoneError;
+}

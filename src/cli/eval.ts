@@ -25,7 +25,7 @@ import type { GradingPolicy } from '../eval/test-verdict.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { ContainerLimits } from '../sandbox/images/environment-spec.js';
 import { loadEnvironmentSpecs } from '../sandbox/images/environment-spec.js';
-import { closeSandboxesOnSignal, DockerEngines } from '../sandbox/index.js';
+import { closeSandboxesOnSignal, DockerEngines, liveSandboxes } from '../sandbox/index.js';
 import { integerAtLeast, memorySize, oneOf, positiveNumber } from './option-values.js';
 import { effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
 import { POOL_SIZE_BINDING } from './instance-sandbox-flags.js';
@@ -198,6 +198,8 @@ export function registerEvalCommand(program: Command): void {
           ...(settings.timeoutSeconds !== undefined ? { timeoutSeconds: settings.timeoutSeconds } : {}),
           ...(settings.instanceIds ? { instanceIds: settings.instanceIds } : {}),
           ...(settings.allTests ? { selection: 'whole-command' as const } : {}),
+          // After SIGINT/SIGTERM no instance starts; those cut off leave no report and run again on resume.
+          signal: liveSandboxes.shutdownSignal,
         });
         console.log(formatSummary(summary, summaryPath));
         exitStatusFor(summary);

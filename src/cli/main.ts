@@ -22,7 +22,7 @@ interface CommandEntry {
 }
 
 const COMMANDS: readonly CommandEntry[] = [
-  { name: 'demo', description: 'the main job: build the images for a sample repository, start a Docker sandbox on it and run its tests', load: () => import('./demo.js') },
+  { name: 'run', description: 'run a pipeline file: tasks, images, teacher, steps, reward check, evaluation, report; resumes', load: () => import('./run.js') },
   { name: 'sandbox', description: 'manage sandboxes: remove leftovers, run a command in a fresh one', load: () => import('./sandbox.js') },
   { name: 'image', description: 'build and list the base, environment and instance images', load: () => import('./image.js') },
   { name: 'traj', description: 'expert trajectories: convert between formats, decompose into SRL steps, replay', load: () => import('./traj.js') },
@@ -35,6 +35,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'math', description: "the SRL paper's math setting: a problem family, step rows from worked solutions, sampled answers", load: () => import('./math.js') },
   { name: 'eval-math', description: 'grade math answers as the Qwen2.5-Math evaluation does and report accuracy and Avg@k per dataset', load: () => import('./eval-math.js') },
   { name: 'tasks', description: 'the built-in SWE task family: small Python packages with an injected bug', load: () => import('./tasks.js') },
+  { name: 'teacher', description: 'expert trajectories: the scripted teacher (or any policy, G samples) on a task set, kept only when the patch resolves', load: () => import('./teacher.js') },
   { name: 'train', description: 'train the local policy in-process: SFT, SRL (GRPO on step rewards)', load: () => import('./train.js') },
   { name: 'export', description: 'write SRL step rows as a training dataset: verl parquet, TRL or OpenRLHF JSONL, or plain JSONL', load: () => import('./export.js') },
   { name: 'serve', description: 'serve SRL rewards (/reward/srl, OpenRLHF /get_reward) and episodes (/episodes) over HTTP', load: () => import('./serve.js') },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { SAMPLE_INSTANCES_DIR } from '../eval/sample-evaluation.js';
+import { SAMPLE_INSTANCES_DIR } from '../eval/sample-instances.js';
 import { SRL_REWARD_MODES } from '../reward/srl.js';
 import { loadExpertActions } from '../reward/srl/score-file.js';
 import { buildSampleRepositories } from '../sandbox/repos/sample-repos.js';

@@ -20,9 +20,11 @@
  *
  * This stops a patch from faking a pass by printing, and from cutting the run short after printing
  * (os._exit(0) once forged lines are out: the exit status is then 0, but the report never comes).
- * It does not stop code that takes over the test runner itself in-process (rewriting pytest's
- * report hooks, or learning the report path from the environment and forging the file before
- * exiting); no log-based grader can, and SWE-bench's does not try.
+ * Code that takes over the test runner in-process (rewriting pytest's report hooks, patching
+ * unittest's assertions, forging the report file before exiting) is what the runner guard watches
+ * for (runner-guard.ts): what it reports makes the whole run untrusted. Runner files the patch
+ * changed (conftest.py, test packages, configuration) never take part: they are reset before the
+ * run (source-only-patch.ts).
  */
 import { resolveTestId } from './grading.js';
 import type { LogParser } from './log-parsers/log-parser.js';
@@ -40,6 +42,8 @@ export interface TestRunEvidence {
   structured: StructuredReportState;
   /** The expected ids (FAIL_TO_PASS, PASS_TO_PASS), as the parser spells them. */
   namesOfInterest?: Iterable<string>;
+  /** What the runner guard saw the patched code do to the runner (runner-guard.ts): any of it, and nothing passes. */
+  tampering?: readonly string[];
 }
 
 export interface CheckedResults {
@@ -68,11 +72,26 @@ function asOneKey(statuses: TestStatus[]): TestStatus {
   return 'PASSED';
 }
 
+export function tamperingIssues(tampering: readonly string[]): string[] {
+  return tampering.map((finding) => `runner guard: ${finding}`);
+}
+
+/**
+ * What the runner guard saw, on its own (grading without the cross-check): the test process
+ * forged its run, so nothing in it counts; undefined when it saw nothing.
+ */
+export function distrustTampering(tampering: readonly string[] | undefined): CheckedResults | undefined {
+  if (tampering === undefined || tampering.length === 0) return undefined;
+  return { statuses: new Map(), trusted: false, issues: tamperingIssues(tampering) };
+}
+
 export function crossCheck(evidence: TestRunEvidence): CheckedResults {
   const issues: string[] = [];
   if (evidence.timedOut) issues.push('the test command timed out');
   if (evidence.structured.state === 'missing') issues.push(`the runner's own report is missing: ${evidence.structured.reason}`);
-  if (evidence.timedOut || evidence.structured.state === 'missing') return { statuses: new Map(), trusted: false, issues };
+  const tampering = evidence.tampering ?? [];
+  issues.push(...tamperingIssues(tampering));
+  if (evidence.timedOut || evidence.structured.state === 'missing' || tampering.length > 0) return { statuses: new Map(), trusted: false, issues };
 
   const statuses: TestStatusMap = new Map(evidence.log);
   if (evidence.structured.state === 'read') {

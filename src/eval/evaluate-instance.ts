@@ -11,7 +11,7 @@
  * build, a container that does not start, a test patch that does not apply) is an `error` too.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { SweSrlError } from '../errors.js';
+import { SandboxLimitError, SweSrlError } from '../errors.js';
 import { findEnvironmentSpec, type EnvironmentSpec, type EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
@@ -26,6 +26,10 @@ import { formatTestOutput } from './swebench-log.js';
 import { applyTestPatch, runTests, type TestRun, type TestSelection } from './test-run.js';
 import { writeTestRunRecord } from './test-run-record.js';
 import { evidenceOf, judgeTestLog, type GradingPolicy, type TestVerdict } from './test-verdict.js';
+import { touchedPaths } from './patch-files.js';
+import { MODEL_PATCH_MAX_BYTES } from './read-back-limits.js';
+import { keepSourceChangesOnly, markWorkTree, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
+import { baseRef } from './test-run.js';
 
 /** A failure of the evaluation itself, not of the prediction. */
 export class EvaluationError extends SweSrlError {}
@@ -94,6 +98,8 @@ async function testsAfterTestPatch(
   environment: EnvironmentSpec,
   context: InstanceEvaluationContext,
   log: InstanceLog,
+  /** The source files the patch changed: the runner guard watches what they do. */
+  untrustedFiles: readonly string[] = [],
 ): Promise<LoggedTestRun> {
   const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
   const preTest = await runPreTestSteps(sandbox, environment, { timeoutMs });
@@ -101,7 +107,11 @@ async function testsAfterTestPatch(
   const testPatch = await applyTestPatch(sandbox, instance);
   if (!testPatch.applied) throw new EvaluationError(`the test patch does not apply: ${testPatch.failureReason ?? ''}`);
   await log.write(`test patch applied${testPatch.method ? ` with ${testPatch.method}` : ''}`);
-  const run = await runTests(sandbox, environment, instance, { timeoutMs, ...(context.selection ? { selection: context.selection } : {}) });
+  const run = await runTests(sandbox, environment, instance, {
+    timeoutMs,
+    untrustedFiles,
+    ...(context.selection ? { selection: context.selection } : {}),
+  });
   await log.write(
     `test command: ${run.command}\n` +
       `exit ${run.exitCode ?? 'none'}${run.timedOut ? `, timed out after ${timeoutMs / 1000} s` : ''}, ${Math.round(run.durationMs)} ms` +
@@ -115,6 +125,53 @@ async function testsAfterTestPatch(
 /** Grades a logged run as --regrade will grade its files again. */
 function judge(logged: LoggedTestRun, environment: EnvironmentSpec, instance: Instance, context: InstanceEvaluationContext): TestVerdict {
   return judgeTestLog(logged.log, environment, instance, evidenceOf(logged.run), context.grading);
+}
+
+/**
+ * Keeps the applied patch to the source files: what it changed of the test runner's files goes back
+ * to the base commit (source-only-patch.ts), and is logged and returned for the report. This comes
+ * before the pre-test steps, so a re-install runs the base commit's setup files.
+ */
+async function confineToSourceFiles(sandbox: Sandbox, instance: Instance, patch: string, marker: string, log: InstanceLog): Promise<SourceOnlyResult> {
+  const confined = await keepSourceChangesOnly(sandbox, await baseRef(sandbox, instance), { marker, extraPaths: touchedPaths(patch) });
+  for (const issue of runnerFileIssues(confined)) await log.write(`integrity: ${issue}`);
+  if (confined.resetTests.length > 0) await log.write(`test files the patch changed, reset to the base commit: ${confined.resetTests.join(', ')}`);
+  for (const skipped of confined.skipped) await log.write(`not reset (${skipped.reason}): ${skipped.path}`);
+  return confined;
+}
+
+/**
+ * A patch too large to take in is the model's failure: unresolved, with the reason, and never
+ * applied (whatever modelFailures says: trying again can only refuse it again).
+ */
+function oversizedPatchReport(patch: string): InstanceReportBody | undefined {
+  const bytes = Buffer.byteLength(patch);
+  if (bytes <= MODEL_PATCH_MAX_BYTES) return undefined;
+  return {
+    patch_is_None: false,
+    patch_exists: true,
+    patch_successfully_applied: false,
+    resolved: false,
+    infra_failure: false,
+    swe_srl: { outcome: 'unresolved', patch_apply_failure: `the patch is ${bytes} bytes, larger than the limit of ${MODEL_PATCH_MAX_BYTES} bytes` },
+  };
+}
+
+/**
+ * The sandbox stopped because the code in it passed a limit (its disk): that is the patch's doing,
+ * so the instance is unresolved, with the limit named. (A sandbox that went away for any other
+ * reason is an infrastructure error and gets no report: a later run tries again.)
+ */
+async function reportSandboxLimit(context: InstanceEvaluationContext, instance: Instance, prediction: Prediction, error: SandboxLimitError, log: InstanceLog): Promise<void> {
+  await log.write(`stopped: ${error.message}`);
+  await writeInstanceReport(instanceFile(context.layout, prediction.model_name_or_path, instance.instance_id, 'report'), instance.instance_id, {
+    patch_is_None: false,
+    patch_exists: true,
+    patch_successfully_applied: true,
+    resolved: false,
+    infra_failure: false,
+    swe_srl: { outcome: 'unresolved', sandbox_limit: error.message, integrity_issues: [error.message] },
+  });
 }
 
 function passedBefore(verdict: TestVerdict): string[] {
@@ -162,6 +219,13 @@ async function evaluate(
   const environment = findEnvironmentSpec(context.environments, instance.repo, instance.version);
   await log.write(`environment ${environment.name}${environment.version ? ` ${environment.version}` : ''} from ${environment.file}`);
 
+  const oversized = oversizedPatchReport(patch!);
+  if (oversized) {
+    await log.write(`patch refused: ${oversized.swe_srl?.patch_apply_failure ?? ''}`);
+    await writeInstanceReport(reportPath, id, oversized);
+    return { status: 'unresolved', detail: 'patch too large' };
+  }
+
   let before: TestVerdict | undefined;
   if (context.gold) {
     await log.write('gold validation: running the tests before the patch');
@@ -172,6 +236,7 @@ async function evaluate(
   }
 
   return withSandbox(context, instance, environment, log, async (sandbox) => {
+    const marker = await markWorkTree(sandbox);
     const application = await applyPatch(sandbox, patch!, { label: 'model-patch', resetBetweenAttempts: 'worktree' });
     for (const attempt of application.attempts) {
       await log.write(`${attempt.method}: exit ${attempt.exitCode ?? 'none'}\n${attempt.output.trim()}`);
@@ -192,7 +257,8 @@ async function evaluate(
     }
     await log.write(`>>>>> Applied Patch (${application.method ?? 'no change needed'})`);
 
-    const logged = await testsAfterTestPatch(sandbox, instance, environment, context, log);
+    const confined = await confineToSourceFiles(sandbox, instance, patch!, marker, log);
+    const logged = await testsAfterTestPatch(sandbox, instance, environment, context, log, confined.sourceFiles);
     const run = logged.run;
     timing.testDurationMs += run.durationMs;
     await writeLoggedRun(context, model, id, logged, 'after');
@@ -226,7 +292,8 @@ async function evaluate(
         test_command: run.command,
         test_exit_code: run.exitCode,
         tests_timed_out: run.timedOut,
-        integrity_issues: verdict.checked.issues,
+        integrity_issues: [...runnerFileIssues(confined), ...verdict.checked.issues],
+        ...(confined.flagged.length > 0 ? { runner_files_reset: confined.flagged } : {}),
         fail_to_pass_fraction: verdict.grade.failToPassFraction,
         ...(verdict.found ? {} : { no_results_reason: verdict.reason ?? '' }),
         ...(logged.preTest.steps.length > 0 ? { pre_test_exit_codes: logged.preTest.steps.map((step) => step.exitCode) } : {}),
@@ -258,6 +325,10 @@ export async function evaluateInstance(context: InstanceEvaluationContext, insta
     const outcome = await evaluate(context, instance, prediction, log, timing);
     return typeof outcome === 'string' ? finish(outcome) : finish(outcome.status, outcome.detail);
   } catch (error) {
+    if (error instanceof SandboxLimitError) {
+      await reportSandboxLimit(context, instance, prediction, error, log);
+      return finish('unresolved', `sandbox limit: ${error.limit}`);
+    }
     const message = error instanceof Error ? error.message : String(error);
     await log.write(`error: ${error instanceof Error && error.stack ? error.stack : message}`).catch(() => undefined);
     return finish('error', message.split('\n')[0]);

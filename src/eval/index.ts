@@ -12,7 +12,7 @@ export {
 } from './predictions.js';
 export { applyPatch, PATCH_METHODS, type PatchApplication, type PatchAttempt, type PatchMethod } from './patch-apply.js';
 export { normalizePatch, patchedFiles, testDirectives, touchedPaths } from './patch-files.js';
-export { applyTestPatch, runTests, testCommandFor, type TestRun, type TestSelection, type StructuredReportState } from './test-run.js';
+export { applyTestPatch, baseRef, runTests, testCommandFor, type TestRun, type TestSelection, type StructuredReportState } from './test-run.js';
 export type { TestEnvironment } from './test-environment.js';
 export {
   getLogParser,
@@ -51,6 +51,11 @@ export { readInstanceReport, writeInstanceReport, type InstanceReport, type Inst
 export { DEFAULT_LOGS_DIR, INSTANCE_FILES, instanceDirectory, summaryPath, type RunLayout } from './run-layout.js';
 export type { InstanceSandboxProvider } from './sandbox-provider.js';
 export { DockerInstanceProvider, EVAL_OUTPUT_LIMIT_BYTES, IMAGE_SOURCES, effectiveLimits, type DockerProviderOptions, type ImageSource } from './docker-provider.js';
-export { runSampleEvaluation, formatResolveTable, SAMPLE_INSTANCES_DIR, type SampleEvaluationOptions, type SampleEvaluationResult, type SampleRow } from './sample-evaluation.js';
+export { SAMPLE_INSTANCES_DIR } from './sample-instances.js';
 export { EvaluationProgress, renderEvaluationEvents, type ProgressStream } from './progress.js';
 export { runWithWorkers } from '../batch/worker-pool.js';
+export { restorePaths, type RestoreOptions, type RestoreResult } from './work-tree-restore.js';
+export { runnerFileKind, isFlagged, type RunnerFileKind } from './runner-files.js';
+export { keepSourceChangesOnly, changedPaths, markWorkTree, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
+export { parseGuardReport, type GuardFindings } from './runner-guard.js';
+export { MODEL_PATCH_MAX_BYTES, RUNNER_REPORT_LIMITS } from './read-back-limits.js';

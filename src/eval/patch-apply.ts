@@ -15,6 +15,7 @@ import type { Sandbox } from '../sandbox/types.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { normalizePatch, touchedPaths } from './patch-files.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
+import { restorePaths } from './work-tree-restore.js';
 
 export const PATCH_METHODS = ['git apply', 'git apply --3way', 'git apply --reject', 'patch --fuzz=5'] as const;
 export type PatchMethod = (typeof PATCH_METHODS)[number] | 'already applied';
@@ -64,18 +65,9 @@ function commandFor(method: Exclude<PatchMethod, 'already applied'>, patchPath: 
   }
 }
 
-/** Undoes whatever a failed attempt left in the files the patch names (index entries included). */
-function restoreTouchedPaths(paths: string[]): string {
-  const quoted = paths.map(shellQuote).join(' ');
-  return (
-    `for f in ${quoted}; do ` +
-    'if git cat-file -e "HEAD:$f" 2>/dev/null; then git checkout -q HEAD -- "$f"; else git rm -q --cached --ignore-unmatch -- "$f" >/dev/null 2>&1; rm -f -- "$f"; fi; ' +
-    'rm -f -- "$f.rej" "$f.orig"; done'
-  );
-}
-
 // `git reset --hard` rather than SWE-bench's `git checkout -- .`, which refuses the unmerged
-// entries a failed --3way leaves and would let them reach the next attempt.
+// entries a failed --3way leaves and would let them reach the next attempt. Git alone, on the whole
+// tree: no path from the patch is involved.
 const RESTORE_WORKTREE = 'git reset -q --hard HEAD && git clean -fdq';
 
 function lastLines(text: string, count: number): string {
@@ -98,9 +90,11 @@ export async function applyPatch(sandbox: Sandbox, patch: string, options: Apply
   const paths = touchedPaths(normalized);
   const cd = `cd ${shellQuote(sandbox.workdir)}`;
   const timeoutMs = options.timeoutMs ?? 120_000;
+  // Undoes whatever a failed attempt left. The files the patch names are untrusted paths, so they
+  // go back through git only (work-tree-restore.ts: realpath inside the tree, literal pathspecs).
   const restore = async () => {
-    const command = options.resetBetweenAttempts === 'worktree' ? RESTORE_WORKTREE : paths.length > 0 ? restoreTouchedPaths(paths) : undefined;
-    if (command) await sandbox.run(`${cd} && ${command}`, { timeoutMs: 60_000 });
+    if (options.resetBetweenAttempts === 'worktree') await sandbox.run(`${cd} && ${RESTORE_WORKTREE}`, { timeoutMs: 60_000 });
+    else if (paths.length > 0) await restorePaths(sandbox, paths, { withPatchLeftovers: true, timeoutMs: 60_000 });
   };
   const attempts: PatchAttempt[] = [];
   try {
@@ -121,7 +115,7 @@ export async function applyPatch(sandbox: Sandbox, patch: string, options: Apply
       attempts.push({ method: 'already applied', form, command, exitCode: result.exitCode, output: result.output });
       if (result.exitCode === 0) {
         // The tree stays as the last attempt left it, less the reject files it wrote.
-        if (paths.length > 0) await sandbox.run(`${cd} && for f in ${paths.map(shellQuote).join(' ')}; do rm -f -- "$f.rej"; done`, { timeoutMs: 30_000 });
+        if (paths.length > 0) await restorePaths(sandbox, paths, { leftoversOnly: true, timeoutMs: 30_000 });
         return { applied: true, method: 'already applied', attempts };
       }
     }

@@ -15,6 +15,8 @@ import { goldPredictions, isEmptyPatch, type Prediction } from './predictions.js
 import { readInstanceReport, reportBodyForVerdict, writeInstanceReport, type GoldValidation, type SweSrlReportDetails } from './report.js';
 import { DEFAULT_LOGS_DIR, instanceFile, summaryPath, type RunLayout } from './run-layout.js';
 import { summarizeRun, type RunSummary } from './summary.js';
+import { RUNNER_FILE_DESCRIPTIONS, type RunnerFileKind } from './runner-files.js';
+import { runnerFileIssues } from './source-only-patch.js';
 import { readTestRunRecord } from './test-run-record.js';
 import { judgeTestLog, type GradingPolicy, type TestVerdict } from './test-verdict.js';
 
@@ -46,6 +48,15 @@ export interface RegradeResult {
   notRun: string[];
   /** Left as they were: runs past their time limit stay errors (no report), as when they ran. */
   keptAsErrors: string[];
+}
+
+/**
+ * The runner files the run reset (report.json's runner_files_reset) as integrity issues again: they
+ * are facts of the patch, not of the log, so a regrade keeps them.
+ */
+function runnerFilesOf(details: SweSrlReportDetails | undefined): string[] {
+  const reset = (details?.runner_files_reset ?? []).filter((file): file is { path: string; kind: RunnerFileKind } => file.kind in RUNNER_FILE_DESCRIPTIONS);
+  return runnerFileIssues({ flagged: reset });
 }
 
 async function readOptional(path: string): Promise<string | undefined> {
@@ -126,7 +137,7 @@ export async function regradeRun(options: RegradeOptions): Promise<RegradeResult
       swe_srl: {
         ...kept,
         outcome: body.resolved ? 'resolved' : 'unresolved',
-        integrity_issues: verdict.checked.issues,
+        integrity_issues: [...runnerFilesOf(earlier), ...verdict.checked.issues],
         fail_to_pass_fraction: verdict.grade.failToPassFraction,
         ...(verdict.found ? {} : { no_results_reason: verdict.reason ?? '' }),
         ...(goldValidation ? { gold_validation: goldValidation } : {}),

@@ -31,8 +31,15 @@ export interface SweSrlReportDetails {
   test_command?: string;
   test_exit_code?: number | null;
   tests_timed_out?: boolean;
-  /** Why some or all results were not believed (see cross-check.ts). */
+  /**
+   * Why some or all results were not believed (see cross-check.ts), and which of the test runner's
+   * files the patch changed (reset before the run: see source-only-patch.ts).
+   */
   integrity_issues?: string[];
+  /** The runner files the patch changed, by kind (runner-files.ts). */
+  runner_files_reset?: Array<{ path: string; kind: string }>;
+  /** The sandbox was stopped by a limit the code in it passed (its disk). */
+  sandbox_limit?: string;
   fail_to_pass_fraction?: number;
   gold_validation?: GoldValidation;
   /** Why the log had no results to grade, when it had none. */

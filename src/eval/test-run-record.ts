@@ -1,7 +1,9 @@
 /**
  * What a test run leaves next to its test_output.txt so that `--regrade` can grade it again
  * without running anything: test_run.json (exit status, time limit, capping, the runner report's
- * state, the pre-test steps) and the runner's own report as it wrote it (runner_report). The log
+ * state, the pre-test steps, what the runner guard caught) and the runner's own report as it wrote
+ * it (runner_report). The guard's findings are kept because they are evidence the log cannot carry:
+ * without them a regrade would believe a run whose test process was tampered with. The log
  * itself is SWE-bench's test_output.txt; these two files are swe-srl's, and SWE-bench ignores them.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -31,6 +33,8 @@ const recordSchema = z.looseObject({
   pre_test: z
     .array(z.object({ command: z.string(), exit_code: z.number().int().nullable(), timed_out: z.boolean(), duration_ms: z.number() }))
     .default([]),
+  /** What the runner guard saw the patched code do to the runner; absent when it did not run. */
+  runner_guard: z.object({ tampering: z.array(z.string()) }).optional(),
 });
 
 export type TestRunRecord = z.infer<typeof recordSchema>;
@@ -60,6 +64,7 @@ export async function writeTestRunRecord(files: TestRunFiles, run: TestRun, time
     timeout_seconds: timeoutSeconds,
     runner_report: runnerReport,
     pre_test: preTest.map((step) => ({ command: step.command, exit_code: step.exitCode, timed_out: step.timedOut, duration_ms: Math.round(step.durationMs) })),
+    ...(run.guard ? { runner_guard: { tampering: run.guard.tampering } } : {}),
   };
   await writeFileAtomically(files.record, `${JSON.stringify(record, null, 2)}\n`);
 }
@@ -103,6 +108,12 @@ export async function readTestRunRecord(files: TestRunFiles, environment: TestEn
   return {
     state: 'valid',
     record,
-    evidence: { exitCode: record.exit_code, timedOut: record.timed_out, truncated: record.truncated, structured },
+    evidence: {
+      exitCode: record.exit_code,
+      timedOut: record.timed_out,
+      truncated: record.truncated,
+      structured,
+      ...(record.runner_guard ? { tampering: record.runner_guard.tampering } : {}),
+    },
   };
 }

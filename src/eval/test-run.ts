@@ -3,6 +3,7 @@
  * test patch, runs the spec's test command under a timeout, and collects the runner's own
  * structured report from a directory only the harness knows.
  */
+import { isSandboxGone, ReadBackLimitError } from '../errors.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { buildTestCommand } from '../sandbox/images/environment-spec.js';
 import { shellQuote } from '../util/shell-quote.js';
@@ -12,6 +13,10 @@ import { applyPatch, type PatchApplication } from './patch-apply.js';
 import { testDirectives, touchedPaths } from './patch-files.js';
 import type { TestEnvironment } from './test-environment.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
+import { restorePaths } from './work-tree-restore.js';
+import { quoteAnsiC } from '../sandbox/session/command-line.js';
+import { RUNNER_REPORT_LIMITS } from './read-back-limits.js';
+import { prepareRunnerGuard, readGuardFindings, type GuardFindings, type RunnerGuardSetup } from './runner-guard.js';
 
 /**
  * Which tests the command runs: SWE-bench passes the test files its test patch touches (its "test
@@ -23,6 +28,11 @@ export type TestSelection = 'test-patch-files' | 'whole-command';
 export interface TestRunOptions {
   timeoutMs: number;
   selection?: TestSelection;
+  /**
+   * Files the patch changed that the tests may import (relative to the work tree). Python runs then
+   * carry the runner guard (runner-guard.ts), which reports what these files do to the runner.
+   */
+  untrustedFiles?: readonly string[];
 }
 
 export type StructuredReportState =
@@ -39,6 +49,8 @@ export interface TestRun {
   truncated: boolean;
   durationMs: number;
   structured: StructuredReportState;
+  /** What the runner guard reported; absent when it did not run (not a Python runner, no untrusted files given). */
+  guard?: GuardFindings;
 }
 
 /**
@@ -48,18 +60,17 @@ export interface TestRun {
 export async function applyTestPatch(sandbox: Sandbox, instance: Instance): Promise<PatchApplication> {
   const paths = touchedPaths(instance.test_patch);
   if (paths.length === 0) return { applied: true, attempts: [] };
-  const cd = `cd ${shellQuote(sandbox.workdir)}`;
-  // base_commit may be unknown inside the sandbox (a repository rebuilt under another id): HEAD then.
-  const base = shellQuote(instance.base_commit);
-  const reset =
-    `base=${base}; git cat-file -e "$base^{commit}" 2>/dev/null || base=HEAD; ` +
-    `for f in ${paths.map(shellQuote).join(' ')}; do ` +
-    'if git cat-file -e "$base:$f" 2>/dev/null; then git checkout -q "$base" -- "$f"; else rm -rf -- "$f"; fi; done';
-  const resetResult = await sandbox.run(`${cd} && { ${reset}; }`, { timeoutMs: 120_000 });
-  if (resetResult.exitCode !== 0) {
-    return { applied: false, attempts: [], failureReason: `resetting the test files failed: ${resetResult.output.trim()}` };
-  }
+  await restorePaths(sandbox, paths, { ref: await baseRef(sandbox, instance) });
   return applyPatch(sandbox, instance.test_patch, { label: 'test-patch' });
+}
+
+/** base_commit, or HEAD when the sandbox does not know it (a repository rebuilt under another id). */
+export async function baseRef(sandbox: Sandbox, instance: Instance): Promise<string> {
+  const check = await sandbox.run(
+    `cd ${shellQuote(sandbox.workdir)} && git cat-file -e ${shellQuote(`${instance.base_commit}^{commit}`)} 2>/dev/null`,
+    { timeoutMs: 30_000 },
+  );
+  return check.exitCode === 0 ? instance.base_commit : 'HEAD';
 }
 
 export function testCommandFor(environment: TestEnvironment, instance: Instance, selection: TestSelection = 'test-patch-files'): string {
@@ -67,6 +78,11 @@ export function testCommandFor(environment: TestEnvironment, instance: Instance,
   return buildTestCommand(environment, directives);
 }
 
+/**
+ * The runner's report, or why there is none to believe. Only the sandbox going away (closed by a
+ * signal's cleanup, its container or engine lost) is not an answer: that propagates, so the
+ * instance becomes an infrastructure error instead of an unresolved verdict.
+ */
 async function readStructuredReport(
   sandbox: Sandbox,
   path: string,
@@ -74,8 +90,13 @@ async function readStructuredReport(
 ): Promise<StructuredReportState> {
   let content: Buffer;
   try {
-    content = await sandbox.readFile(path);
+    content = await sandbox.readFile(path, RUNNER_REPORT_LIMITS);
   } catch (error) {
+    if (isSandboxGone(error)) throw error;
+    if (error instanceof ReadBackLimitError) {
+      const limit = error.exceeded === 'size' ? `larger than ${error.limit} bytes` : `not readable within ${error.limit} ms`;
+      return { state: 'missing', reason: `the runner's report is ${limit}, so it is not read (something inflated it)` };
+    }
     return { state: 'missing', reason: `the runner wrote no report (${error instanceof Error ? error.message : String(error)})` };
   }
   const results = read(content);
@@ -90,10 +111,11 @@ export async function runTests(sandbox: Sandbox, environment: TestEnvironment, i
   // planted a report there beforehand.
   const privateDir = `/tmp/swe-srl-results-${unguessableSuffix()}`;
   const setup = format?.prepare(privateDir);
-  await sandbox.run(`mkdir -m 700 ${shellQuote(privateDir)}`, { timeoutMs: 30_000 });
+  const guard = runnerGuardFor(environment, privateDir, sandbox.workdir, options.untrustedFiles);
+  await sandbox.run(`mkdir -m 700 ${shellQuote(privateDir)}${guard ? ` && ${sessionWrites(guard.files)}` : ''}`, { timeoutMs: 30_000 });
   try {
     for (const file of setup?.files ?? []) await sandbox.writeFile(file.path, file.content);
-    const prelude = setup ? `${setup.shell}; ` : '';
+    const prelude = [setup?.shell, guard?.shell].filter((part) => part !== undefined).map((part) => `${part}; `).join('');
     // A subshell keeps the session's state (cwd, variables) out of reach of the command, and
     // stdin from /dev/null stops a test that reads input from waiting forever.
     const result = await sandbox.run(`( ${prelude}cd ${shellQuote(sandbox.workdir)} && ${command} ) < /dev/null`, {
@@ -113,8 +135,43 @@ export async function runTests(sandbox: Sandbox, environment: TestEnvironment, i
       truncated: result.truncated,
       durationMs: result.durationMs,
       structured,
+      ...(guard ? { guard: await guardFindingsOf(sandbox, guard) } : {}),
     };
   } finally {
     await sandbox.run(`rm -rf ${shellQuote(privateDir)}`, { timeoutMs: 30_000 }).catch(() => undefined);
+  }
+}
+
+/** The runner guard for Python runners, when the caller named the patch's files. */
+function runnerGuardFor(
+  environment: TestEnvironment,
+  privateDir: string,
+  workdir: string,
+  untrustedFiles: readonly string[] | undefined,
+): RunnerGuardSetup | undefined {
+  if (untrustedFiles === undefined) return undefined;
+  const runner = environment.logParser === 'pytest' ? 'pytest' : environment.logParser === 'unittest' ? 'python' : undefined;
+  if (runner === undefined) return undefined;
+  const absolute = untrustedFiles.map((path) => (path.startsWith('/') ? path : `${workdir}/${path}`));
+  return prepareRunnerGuard(privateDir, workdir, absolute, runner);
+}
+
+/**
+ * Shell that writes `files` in the same command as the private directory is made: one session round
+ * trip instead of an archive upload per file. `builtin`: a printf function the agent defined in an
+ * episode's session cannot stand in.
+ */
+function sessionWrites(files: ReadonlyArray<{ path: string; content: string }>): string {
+  return files.map((file) => `builtin printf '%s' ${quoteAnsiC(file.content)} > ${shellQuote(file.path)}`).join(' && ');
+}
+
+/** The guard's findings; a report the code under test inflated past the cap is itself a finding. */
+async function guardFindingsOf(sandbox: Sandbox, guard: RunnerGuardSetup): Promise<GuardFindings> {
+  try {
+    return await readGuardFindings(sandbox, guard);
+  } catch (error) {
+    if (isSandboxGone(error)) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    return { tampering: [`the runner guard's report could not be read (${why})`], notes: [] };
   }
 }

@@ -4,7 +4,7 @@
  * and `--regrade` go through this same function over the same test_output.txt, so a re-grade
  * reproduces the verdict.
  */
-import { crossCheck, type CheckedResults } from './cross-check.js';
+import { crossCheck, distrustTampering, type CheckedResults } from './cross-check.js';
 import { gradeInstance, type EvalType, type Grade } from './grading.js';
 import type { Instance } from './instances.js';
 import { getLogParser, SWEBENCH_FAIL_ONLY_REPOS, type LogParser } from './log-parsers/index.js';
@@ -19,6 +19,8 @@ export interface RunEvidence {
   timedOut: boolean;
   truncated: boolean;
   structured: StructuredReportState;
+  /** What the runner guard saw patched code do to the runner (runner-guard.ts); absent when it did not run. */
+  tampering?: readonly string[];
 }
 
 /**
@@ -32,7 +34,10 @@ export interface GradingPolicy {
    * on SWE-bench's current rows it changes nothing). False compares them as listed, as SWE-bench.
    */
   normalizeExpectedIds?: boolean;
-  /** Hold the log to the runner's own report (default true; SWE-bench has no such report). */
+  /**
+   * Hold the log to the runner's own report (default true; SWE-bench has no such report). What the
+   * runner guard saw counts either way: a run whose test process was tampered with grades nothing.
+   */
   crossCheck?: boolean;
 }
 
@@ -71,8 +76,17 @@ export function judgeTestLog(
   const unchecked: CheckedResults = { statuses: view.statuses, trusted: true, issues: [] };
   const checked =
     evidence && policy.crossCheck !== false
-      ? crossCheck({ log: view.statuses, parser, exitCode: evidence.exitCode, timedOut: evidence.timedOut, truncated: evidence.truncated, structured: evidence.structured, namesOfInterest: names })
-      : unchecked;
+      ? crossCheck({
+          log: view.statuses,
+          parser,
+          exitCode: evidence.exitCode,
+          timedOut: evidence.timedOut,
+          truncated: evidence.truncated,
+          structured: evidence.structured,
+          namesOfInterest: names,
+          ...(evidence.tampering ? { tampering: evidence.tampering } : {}),
+        })
+      : (distrustTampering(evidence?.tampering) ?? unchecked);
 
   let found = view.found && checked.trusted;
   let reason = view.found ? checked.issues[0] : view.reason;
@@ -94,6 +108,12 @@ export function judgeTestRun(run: TestRun, environment: TestEnvironment, instanc
   return judgeTestLog(log, environment, instance, evidenceOf(run), policy);
 }
 
-export function evidenceOf(run: Pick<TestRun, 'exitCode' | 'timedOut' | 'truncated' | 'structured'>): RunEvidence {
-  return { exitCode: run.exitCode, timedOut: run.timedOut, truncated: run.truncated, structured: run.structured };
+export function evidenceOf(run: Pick<TestRun, 'exitCode' | 'timedOut' | 'truncated' | 'structured' | 'guard'>): RunEvidence {
+  return {
+    exitCode: run.exitCode,
+    timedOut: run.timedOut,
+    truncated: run.truncated,
+    structured: run.structured,
+    ...(run.guard ? { tampering: run.guard.tampering } : {}),
+  };
 }

@@ -35,6 +35,12 @@ export interface GroupStatistics {
 
 export const DEFAULT_ADVANTAGE_EPSILON = 1e-4;
 
+/**
+ * Finite rewards whose statistics are not (|r| near 1e308: their differences overflow). A trainer
+ * would read null or NaN advantages as a signal, so these groups are refused, not kept.
+ */
+export class NonFiniteStatisticsError extends InputError {}
+
 /** Mean, population std and advantages of one group's rewards. */
 export function groupStatistics(rewards: readonly number[], options: GroupStatisticsOptions = {}): GroupStatistics {
   const normalization = options.normalization ?? 'population-std';
@@ -60,6 +66,11 @@ export function groupStatistics(rewards: readonly number[], options: GroupStatis
   else scale = (size > 1 ? Math.sqrt(squares / (size - 1)) : 0) + advantageEpsilon;
   // With advantageEpsilon 0 a constant group would give 0/0; it carries no signal, so 0.
   const advantages = rewards.map((reward) => (scale === 0 ? 0 : (reward - mean) / scale));
+  if (!Number.isFinite(mean) || !Number.isFinite(std) || !advantages.every(Number.isFinite)) {
+    throw new NonFiniteStatisticsError(
+      `the group's statistics are not finite (mean ${mean}, std ${std}): its rewards are too large in magnitude to subtract`,
+    );
+  }
   return { size, mean, std, advantages };
 }
 
@@ -91,6 +102,7 @@ export function filterGroups(groups: readonly (readonly number[])[], options: Gr
     try {
       stats = groupStatistics(rewards, options);
     } catch (error) {
+      if (error instanceof NonFiniteStatisticsError) throw new NonFiniteStatisticsError(`group ${index}: ${error.message}`, { cause: error });
       if (error instanceof InputError) throw new InputError(`group ${index}: ${error.message}`, { cause: error });
       throw error;
     }

@@ -19,4 +19,6 @@ export { LocalSandbox } from './local/local-sandbox.js';
 export { resolveBackend, type BackendChoice, type ResolvedBackend, type SandboxBackend } from './backend-choice.js';
 export { findBubblewrap } from './local/launcher.js';
 export { LiveSandboxes, liveSandboxes, closeSandboxesOnSignal } from './live-sandboxes.js';
-export { SandboxFileError } from '../errors.js';
+export { SandboxFileError, SandboxGoneError, SandboxLimitError, ReadBackLimitError, isSandboxGone, type SandboxGoneReason } from '../errors.js';
+export { READ_BACK_DEFAULTS, type ReadBackOptions } from './read-back.js';
+export type { LimitEnforcement } from './local/resource-limits.js';

@@ -3,6 +3,7 @@
  * containers and work trees it started. A process-wide registry by nature (signals are
  * process-wide); `createSandbox` adds to it unless given another one.
  */
+import { SandboxGoneError } from '../errors.js';
 import type { Sandbox } from './types.js';
 
 /** How long signal cleanup may take before the process exits anyway. */
@@ -15,6 +16,15 @@ export class LiveSandboxes {
    * returned"; cleanup waits for these so that a half-started sandbox is removed too.
    */
   private readonly starting = new Set<Promise<Sandbox>>();
+  private readonly shutdown = new AbortController();
+
+  /**
+   * Aborted once `closeAll` has begun (a signal's cleanup): work that would start now (the next
+   * instance, the next episode) should not, and a sandbox that finishes starting is closed at once.
+   */
+  get shutdownSignal(): AbortSignal {
+    return this.shutdown.signal;
+  }
 
   /** Open sandboxes plus those still starting. */
   get size(): number {
@@ -24,11 +34,17 @@ export class LiveSandboxes {
   /** Tracks a sandbox from the moment its creation begins, so signal cleanup cannot miss it. */
   async trackCreation<T extends Sandbox>(creation: Promise<T>): Promise<T> {
     this.starting.add(creation);
+    let sandbox: T;
     try {
-      return this.track(await creation);
+      sandbox = await creation;
     } finally {
       this.starting.delete(creation);
     }
+    if (this.shutdown.signal.aborted) {
+      await sandbox.close().catch(() => undefined);
+      throw new SandboxGoneError(sandbox.id, 'closed', 'was closed as soon as it started: the process is shutting down');
+    }
+    return this.track(sandbox);
   }
 
   /** Registers `sandbox` until it is closed (its `close` is wrapped to unregister it). */
@@ -51,6 +67,7 @@ export class LiveSandboxes {
    * reached both ways is closed once.
    */
   async closeAll(): Promise<void> {
+    this.shutdown.abort();
     const started = await Promise.allSettled([...this.starting]);
     const toClose = new Set(this.open);
     for (const outcome of started) if (outcome.status === 'fulfilled') toClose.add(outcome.value);

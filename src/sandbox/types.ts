@@ -1,7 +1,14 @@
 /**
  * The sandbox contract every backend (docker, local) fulfils. The agent loop, the tools and the
  * evaluator only ever see this interface, so they run unchanged on either backend.
+ *
+ * Once a sandbox is closed, or its container or engine is gone, every method rejects with a
+ * SandboxGoneError (src/errors.ts), also a command that was running when that happened: work cut
+ * off this way is an infrastructure failure, never a result.
  */
+import type { ReadBackOptions } from './read-back.js';
+
+export type { ReadBackOptions } from './read-back.js';
 
 export interface RunOptions {
   /** Milliseconds before the command is interrupted. Defaults to the sandbox's `defaultTimeoutMs`. */
@@ -28,11 +35,17 @@ export interface Sandbox {
   readonly workdir: string;
   /** Runs one command in the persistent bash session (state carries over between calls). */
   run(command: string, options?: RunOptions): Promise<RunResult>;
-  /** Paths are absolute as commands see them, or relative to `workdir`. Binary-safe. */
-  readFile(path: string): Promise<Buffer>;
+  /**
+   * Paths are absolute as commands see them, or relative to `workdir`. Binary-safe. A file larger
+   * than the cap (default 64 MiB) or slower than the time limit is a ReadBackLimitError.
+   */
+  readFile(path: string, options?: ReadBackOptions): Promise<Buffer>;
   writeFile(path: string, data: Buffer | string, options?: { mode?: number }): Promise<void>;
-  /** The repository's change against its base commit as a git patch, new files included. */
-  diff(): Promise<string>;
+  /**
+   * The repository's change against its base commit as a git patch, new files included. A diff
+   * larger than the cap (default 32 MiB) or slower than the time limit is a ReadBackLimitError.
+   */
+  diff(options?: ReadBackOptions): Promise<string>;
   /** Always releases everything the sandbox holds (the container, the work tree). Idempotent. */
   close(): Promise<void>;
 }

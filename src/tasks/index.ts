@@ -9,3 +9,4 @@ export { loadTeacherRecords, teacherRecordSchema, type TaskInstance, type Teache
 export { applyEdits, countOccurrences, type StrReplaceEdit } from './edits.js';
 export { DROP_REASONS, type DropReason } from './candidate.js';
 export { NOOP_PATCH } from './validate.js';
+export { labelOf, ratesBy, readTaskLabels, type RateCount, type TaskLabel } from './task-labels.js';

@@ -2,8 +2,8 @@
  * `traj convert`: reads trajectories from any supported files and writes them to the JSONL store,
  * to chat-XML JSONL, or as one SWE-agent `.traj` per trajectory.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { writeJsonLines } from '../io/json-lines.js';
 import { readTrajectories } from './read.js';
@@ -77,24 +77,45 @@ export async function convertTrajectories(inputs: readonly string[], options: Co
       written = await writeJsonLines(options.output, records());
       break;
     }
-    case 'swe-agent-traj': {
-      await mkdir(options.output, { recursive: true }).catch((error: unknown) => {
-        throw outputError(options.output, 'cannot create the output folder', error);
-      });
-      const used = new Map<string, number>();
-      written = 0;
-      for await (const trajectory of all()) {
-        const base = safeFileName(trajectory.instance_id);
-        const count = (used.get(base) ?? 0) + 1;
-        used.set(base, count);
-        const path = join(options.output, `${count === 1 ? base : `${base}~${count}`}.traj`);
-        await writeFile(path, serializeSweAgentTraj(trajectory)).catch((error: unknown) => {
-          throw outputError(path, 'cannot write', error);
-        });
-        written += 1;
-      }
+    case 'swe-agent-traj':
+      written = await writeTrajFolder(options.output, all());
       break;
-    }
   }
   return { written, skipped };
+}
+
+/**
+ * One `.traj` per trajectory in `output`, whole or not at all: the files are written into a staging
+ * folder beside it and moved in only once every input has been read, so a bad line in a later input
+ * leaves no partial `.traj` behind (and the folder's earlier files as they were).
+ */
+async function writeTrajFolder(output: string, trajectories: AsyncIterable<Trajectory>): Promise<number> {
+  await mkdir(output, { recursive: true }).catch((error: unknown) => {
+    throw outputError(output, 'cannot create the output folder', error);
+  });
+  const staging = await mkdtemp(join(dirname(output), `.${basename(output)}.partial-`)).catch((error: unknown) => {
+    throw outputError(output, 'cannot create a staging folder beside it', error);
+  });
+  try {
+    const used = new Map<string, number>();
+    let written = 0;
+    for await (const trajectory of trajectories) {
+      const base = safeFileName(trajectory.instance_id);
+      const count = (used.get(base) ?? 0) + 1;
+      used.set(base, count);
+      const name = `${count === 1 ? base : `${base}~${count}`}.traj`;
+      await writeFile(join(staging, name), serializeSweAgentTraj(trajectory)).catch((error: unknown) => {
+        throw outputError(join(output, name), 'cannot write', error);
+      });
+      written += 1;
+    }
+    for (const name of await readdir(staging)) {
+      await rename(join(staging, name), join(output, name)).catch((error: unknown) => {
+        throw outputError(join(output, name), 'cannot write', error);
+      });
+    }
+    return written;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }

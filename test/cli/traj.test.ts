@@ -86,6 +86,22 @@ test('traj convert --skip-invalid reports a bad record and keeps the good ones',
   });
 });
 
+test('traj convert --to swe-agent-traj writes whole or not at all: a bad later line leaves no partial .traj', async (t) => {
+  await withTempDir(async (dir) => {
+    const output = join(dir, 'trajs');
+    await run(t, 'traj', 'convert', fixture('openai-messages.jsonl'), '--to', 'swe-agent-traj', '-o', output);
+    const earlier = (await readdir(output)).sort();
+    assert.ok(earlier.length > 0);
+    // Line 1 converts, line 3 is bad: nothing of this run may appear.
+    await assert.rejects(
+      run(t, 'traj', 'convert', fixture('chat-bad-call.jsonl'), '--to', 'swe-agent-traj', '-o', output),
+      (error: unknown) => error instanceof InputError && /chat-bad-call\.jsonl:3: /.test(error.message),
+    );
+    assert.deepEqual((await readdir(output)).sort(), earlier);
+    assert.deepEqual((await readdir(dir)).sort(), ['trajs'], 'no staging folder is left');
+  });
+});
+
 test('traj convert --to swe-agent-traj into a path that is a file says so, naming it', async (t) => {
   await withTempDir(async (dir) => {
     const output = join(dir, 'not-a-folder');

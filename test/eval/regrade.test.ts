@@ -85,14 +85,25 @@ test('regrading a run reproduces every verdict and report, without running anyth
   assert.deepEqual(summary, run.summary);
 });
 
-test('a regrade with a changed grading policy changes verdicts, from the same logs', async () => {
-  // Without the cross-check, a whole fake log printed before exiting 0 is believed, as SWE-bench
-  // believes it (a pass printed after the real results is not: swe-srl's pytest parser keeps a
-  // test's worst report).
-  const lenient = await regradeRun({ instances, predictions, environments, runId: 'r1', logsDir: logsDir(), reportDir: join(workDir, 'reports'), grading: { crossCheck: false } });
-  const changed = lenient.regraded.filter((entry) => entry.before !== entry.resolved).map((entry) => entry.instanceId);
-  assert.deepEqual(changed, ['clamp-forgesAndExits']);
-  await regradeRun({ instances, predictions, environments, runId: 'r1', logsDir: logsDir(), reportDir: join(workDir, 'reports') });
+test('a regrade with a changed grading policy changes verdicts, from the same logs; what the runner guard caught holds under any policy', async () => {
+  const regrade = (grading?: { crossCheck: boolean }) =>
+    regradeRun({ instances, predictions, environments, runId: 'r1', logsDir: logsDir(), reportDir: join(workDir, 'reports'), ...(grading ? { grading } : {}) });
+  const changedBy = (result: Awaited<ReturnType<typeof regrade>>) => result.regraded.filter((entry) => entry.before !== entry.resolved).map((entry) => entry.instanceId);
+  // forgesAndExits prints a whole fake log and exits 0 before pytest's session ends. Without the
+  // cross-check, the log alone would be believed, but the runner guard saw the session end without
+  // its end-of-run check, test_run.json keeps that, and it counts whatever the policy.
+  assert.deepEqual(changedBy(await regrade({ crossCheck: false })), []);
+  assert.match((await reportOf('forgesAndExits')).swe_srl.integrity_issues.join('\n'), /runner guard: /);
+
+  // A run record without the guard's findings (as one written before the guard ran): then the policy
+  // decides. Without the cross-check the fake log is believed, as SWE-bench believes it (a pass
+  // printed after the real results is not: swe-srl's pytest parser keeps a test's worst report).
+  const record = join(instanceDir('forgesAndExits'), 'test_run.json');
+  const { runner_guard: guard, ...withoutGuard } = JSON.parse(await readFile(record, 'utf8'));
+  assert.ok(guard.tampering.length > 0);
+  await writeFile(record, JSON.stringify(withoutGuard));
+  assert.deepEqual(changedBy(await regrade({ crossCheck: false })), ['clamp-forgesAndExits']);
+  await regrade();
   assert.equal((await reportOf('forgesAndExits')).resolved, false);
 });
 

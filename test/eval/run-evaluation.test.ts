@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runEvaluation, type RunEvaluationOptions } from '../../src/eval/run-evaluation.js';
 import { InputError } from '../../src/errors.js';
 import { summarizeRun } from '../../src/eval/summary.js';
+import { MODEL_PATCH_MAX_BYTES } from '../../src/eval/read-back-limits.js';
 import { parseEnvironmentSpec } from '../../src/sandbox/images/environment-spec.js';
 import type { Instance } from '../../src/eval/instances.js';
 import type { Prediction } from '../../src/eval/predictions.js';
@@ -125,6 +126,23 @@ test("with modelFailures 'unresolved', a patch that does not apply is completed 
   const report = (await readJson(join(workDir, 'logs', 'model-failures', 'acme__model-1', 'clamp-doesNotApply', 'report.json')))['clamp-doesNotApply'];
   assert.deepEqual({ applied: report.patch_successfully_applied, resolved: report.resolved }, { applied: false, resolved: false });
   assert.match(report.swe_srl.patch_apply_failure, /failed/);
+});
+
+test('a patch larger than the read-back limit is unresolved with the reason, and no sandbox is opened to apply it', async () => {
+  // The gold fix plus a 33 MiB new file: it would apply and resolve if it were taken in.
+  const padding = `${'x'.repeat(1023)}\n`.repeat(33 * 1024);
+  const lines = padding.split('\n').length - 1;
+  const huge = `${clamp.patches.gold}diff --git a/padding.txt b/padding.txt\nnew file mode 100644\n--- /dev/null\n+++ b/padding.txt\n@@ -0,0 +1,${lines} @@\n${padding.replace(/^/gm, '+').replace(/\+$/, '')}`;
+  assert.ok(Buffer.byteLength(huge) > MODEL_PATCH_MAX_BYTES);
+  const provider = new HostCloneProvider({ [clamp.instance.repo]: clamp.repository.path });
+  const result = await runEvaluation(
+    options('oversized', { instances: instancesFor(['gold']), predictions: [{ instance_id: 'clamp-gold', model_name_or_path: 'acme/model-1', model_patch: huge }], provider }),
+  );
+  assert.deepEqual(result.summary.unresolved_ids, ['clamp-gold']);
+  assert.equal(provider.opened, 0);
+  const report = (await readJson(join(workDir, 'logs', 'oversized', 'acme__model-1', 'clamp-gold', 'report.json')))['clamp-gold'];
+  assert.deepEqual({ applied: report.patch_successfully_applied, resolved: report.resolved }, { applied: false, resolved: false });
+  assert.match(report.swe_srl.patch_apply_failure, new RegExp(`larger than the limit of ${MODEL_PATCH_MAX_BYTES} bytes`));
 });
 
 test('a second run with the same id evaluates nothing again, unless asked to', async () => {

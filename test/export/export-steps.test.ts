@@ -64,7 +64,8 @@ test('verl parquet has the columns verl reads, with nested types, and an indepen
       const step = stepRows[index]!;
       assert.deepEqual(row, {
         data_source: 'swe-srl',
-        prompt: (step.messages as Array<{ role: string; content: string }>).map(({ role, content }) => ({ role, content })),
+        // verl's message struct is role and content: a function-calling turn's null content is ''.
+        prompt: (step.messages as Array<{ role: string; content: string | null }>).map(({ role, content }) => ({ role, content: content ?? '' })),
         ability: 'swe',
         reward_model: { style: 'rule', ground_truth: { target: step.target, tool_format: step.tool_format } },
         extra_info: { split: 'train', index: BigInt(index), instance_id: step.instance_id, step_index: BigInt(step.step_index as number) },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
-import { InputError } from '../../src/errors.js';
+import { InputError, SandboxGoneError } from '../../src/errors.js';
 import { createSandbox, parseSandboxConfig } from '../../src/sandbox/factory.js';
 import { DockerEngines } from '../../src/sandbox/docker/engines.js';
 import { LiveSandboxes } from '../../src/sandbox/live-sandboxes.js';
@@ -54,6 +54,7 @@ test('createSandbox tracks each sandbox until it is closed, and closeAll closes 
 });
 
 test('closeAll during a creation waits for it and closes the new sandbox too (a signal mid-start leaks nothing)', async () => {
+  // The creation itself rejects: work that was about to use the sandbox must not take it for a working one.
   const repo = await mkdtemp(join(tmpdir(), 'swe-srl-factory-test-'));
   try {
     await execa('git', ['init', '-q'], { cwd: repo });
@@ -63,9 +64,12 @@ test('closeAll during a creation waits for it and closes the new sandbox too (a 
     const creation = createSandbox(config, { registry });
     assert.equal(registry.size, 1, 'a sandbox being created already counts');
     await registry.closeAll();
-    const sandbox = await creation;
+    await assert.rejects(creation, (error: unknown) => error instanceof SandboxGoneError && error.reason === 'closed');
     assert.equal(registry.size, 0);
-    await assert.rejects(sandbox.run('true'), /closed/);
+    // After a signal's cleanup has begun, no new work starts, and a sandbox asked for anyway is closed at once.
+    assert.equal(registry.shutdownSignal.aborted, true);
+    await assert.rejects(createSandbox(config, { registry }), /shutting down/);
+    assert.equal(registry.size, 0);
   } finally {
     await rm(repo, { recursive: true, force: true });
   }

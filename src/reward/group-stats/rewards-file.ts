@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { InputError, describeLocation } from '../../errors.js';
-import { DEFAULT_GROUP_SIZE, filterGroups, type GroupFilterOptions } from '../group-stats.js';
+import { DEFAULT_GROUP_SIZE, filterGroups, groupStatistics, NonFiniteStatisticsError, type GroupFilterOptions } from '../group-stats.js';
 import { parseJsonLine, readTextLines } from '../../io/json-lines.js';
 
 export type GroupId = string | number;
@@ -28,6 +28,12 @@ export interface ReadRewardGroupsOptions {
 }
 
 type LineShape = 'group' | 'single';
+
+/**
+ * Bounds on the input, so a hostile or broken file ends in one line naming where, not in a
+ * RangeError after minutes and gigabytes: a line (one group, at most) and a group's size.
+ */
+export const REWARDS_FILE_LIMITS = { maxLineBytes: 1024 * 1024, maxGroupSize: 100_000 } as const;
 
 const rewardSchema = z.number({ error: 'expected a finite number as the reward' }).finite();
 const groupIdSchema = z.union([z.string(), z.number().finite()], { error: 'expected a string or number naming the group' });
@@ -56,7 +62,9 @@ export async function readRewardGroups(path: string, options: ReadRewardGroupsOp
   let shape: LineShape | undefined;
   let current: RewardGroup | undefined;
 
-  for await (const entry of readTextLines(path)) {
+  const tooLarge = (line: number, size: number) =>
+    new InputError(`${describeLocation(path, line)}: the group has ${size} rewards, more than ${REWARDS_FILE_LIMITS.maxGroupSize}`);
+  for await (const entry of readTextLines(path, { maxLineBytes: REWARDS_FILE_LIMITS.maxLineBytes })) {
     if (entry.text.trim() === '') continue;
     const value = parseJsonLine(path, entry);
     const where = (field?: string) => describeLocation(path, entry.line, field);
@@ -68,6 +76,8 @@ export async function readRewardGroups(path: string, options: ReadRewardGroupsOp
     shape = lineShape;
 
     if (lineShape === 'group') {
+      const listed = (record as { rewards?: unknown }).rewards;
+      if (Array.isArray(listed) && listed.length > REWARDS_FILE_LIMITS.maxGroupSize) throw tooLarge(entry.line, listed.length);
       const { rewards } = validate(groupLineSchema, value, path, entry.line);
       const id =
         groupBy !== undefined
@@ -88,6 +98,7 @@ export async function readRewardGroups(path: string, options: ReadRewardGroupsOp
         byKey.set(key, group);
         groups.push(group);
       }
+      if (group.rewards.length >= REWARDS_FILE_LIMITS.maxGroupSize) throw tooLarge(entry.line, group.rewards.length + 1);
       group.rewards.push(reward);
     } else {
       if (!current || current.rewards.length === groupSize) {
@@ -124,6 +135,17 @@ export interface GroupReport {
 /** Reads the groups of a rewards file, computes their statistics and applies the std > epsilon filter. */
 export async function analyzeRewardGroupsFile(path: string, options: ReadRewardGroupsOptions & GroupFilterOptions): Promise<GroupReport> {
   const groups = await readRewardGroups(path, options);
+  // A group whose statistics overflow is named by where it starts in the file.
+  for (const group of groups) {
+    try {
+      groupStatistics(group.rewards, options);
+    } catch (error) {
+      if (error instanceof NonFiniteStatisticsError) {
+        throw new NonFiniteStatisticsError(`${describeLocation(path, group.line)}: group ${group.id}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
   const filtered = filterGroups(
     groups.map((group) => group.rewards),
     options,

@@ -7,7 +7,8 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
-import { SandboxFileError } from '../../errors.js';
+import { ReadBackLimitError, SandboxFileError } from '../../errors.js';
+import { BoundedBuffer, withReadDeadline, type ResolvedReadBackLimits } from '../read-back.js';
 
 /** How many symlinks a read follows before giving up (a loop, most likely). */
 const MAX_SYMLINK_HOPS = 16;
@@ -16,19 +17,42 @@ interface PathStat {
   mode: number;
   isDirectory: boolean;
   linkTarget: string;
+  size: number;
 }
 
-export async function readContainerFile(container: Docker.Container, path: string): Promise<Buffer> {
+/**
+ * The file's bytes, within `limits`: a file the engine says is larger than the cap is refused
+ * before a byte of it travels (a sparse 1 GiB file costs the container nothing and us everything),
+ * and the stream itself is cut at the cap and at the deadline.
+ */
+export async function readContainerFile(container: Docker.Container, path: string, limits: ResolvedReadBackLimits): Promise<Buffer> {
+  let archive: Readable | undefined;
+  return withReadDeadline('file', path, limits.timeoutMs, readFollowingLinks(container, path, limits, (opened) => (archive = opened)), () =>
+    archive?.destroy(),
+  );
+}
+
+async function readFollowingLinks(
+  container: Docker.Container,
+  path: string,
+  limits: ResolvedReadBackLimits,
+  onArchive: (archive: Readable) => void,
+): Promise<Buffer> {
   let current = path;
   for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
     const archive = await getArchiveOrMissing(container, current, path);
+    onArchive(archive);
     const stat = parsePathStat((archive as HeaderedResponse).headers);
     if (stat?.isDirectory) {
       // Don't download a whole tree only to refuse it.
       archive.destroy();
       throw new SandboxFileError(path, 'is a directory');
     }
-    const entry = await firstEntry(archive);
+    if (stat !== undefined && stat.linkTarget === '' && stat.size > limits.maxBytes) {
+      archive.destroy();
+      throw new ReadBackLimitError('file', path, 'size', limits.maxBytes);
+    }
+    const entry = await firstEntry(archive, path, limits.maxBytes);
     if (entry === undefined) throw new SandboxFileError(path, 'the engine returned an empty archive');
     if (entry.type === 'file') return entry.data;
     if (entry.type === 'directory') throw new SandboxFileError(path, 'is a directory');
@@ -90,16 +114,21 @@ async function statPath(container: Docker.Container, path: string): Promise<Path
     throw new SandboxFileError(path, `could not look it up (${engineMessage(error)})`, { cause: error });
   }
   response.resume();
-  return parsePathStat(response.headers) ?? { mode: 0o644, isDirectory: false, linkTarget: '' };
+  return parsePathStat(response.headers) ?? { mode: 0o644, isDirectory: false, linkTarget: '', size: 0 };
 }
 
 /** The engine describes the path it archived in a base64 JSON header. */
 function parsePathStat(headers: HeaderedResponse['headers']): PathStat | undefined {
   const header = headers?.['x-docker-container-path-stat'];
   if (typeof header !== 'string') return undefined;
-  const stat = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { mode: number; linkTarget?: string };
+  const stat = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { mode: number; linkTarget?: string; size?: number };
   // Go's FileMode keeps the directory flag in the top bit; permissions are the low nine.
-  return { mode: stat.mode & 0o777, isDirectory: (stat.mode & 0x80000000) !== 0, linkTarget: stat.linkTarget ?? '' };
+  return {
+    mode: stat.mode & 0o777,
+    isDirectory: (stat.mode & 0x80000000) !== 0,
+    linkTarget: stat.linkTarget ?? '',
+    size: typeof stat.size === 'number' ? stat.size : 0,
+  };
 }
 
 async function getArchiveOrMissing(container: Docker.Container, path: string, asked: string): Promise<Readable> {
@@ -121,18 +150,28 @@ interface TarEntry {
   data: Buffer;
 }
 
-/** The archive's first entry with its bytes; the rest of the archive is drained and dropped. */
-function firstEntry(archive: Readable): Promise<TarEntry | undefined> {
+/**
+ * The archive's first entry with its bytes, at most `maxBytes` of them (more is a
+ * ReadBackLimitError, and the archive is dropped); the rest of the archive is drained and dropped.
+ */
+function firstEntry(archive: Readable, path: string, maxBytes: number): Promise<TarEntry | undefined> {
   return new Promise((resolve, reject) => {
     const extract = tar.extract();
     let first: TarEntry | undefined;
+    const tooLarge = (): void => {
+      archive.unpipe(extract);
+      archive.destroy();
+      extract.destroy();
+      reject(new ReadBackLimitError('file', path, 'size', maxBytes));
+    };
     extract.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
+      if (first === undefined && (header.size ?? 0) > maxBytes) return tooLarge();
+      const data = new BoundedBuffer(maxBytes);
       stream.on('data', (chunk: unknown) => {
-        if (first === undefined) chunks.push(chunk as Buffer);
+        if (first === undefined && !data.push(chunk as Buffer)) tooLarge();
       });
       stream.on('end', () => {
-        first ??= { type: header.type ?? 'file', linkname: header.linkname ?? undefined, data: Buffer.concat(chunks) };
+        first ??= { type: header.type ?? 'file', linkname: header.linkname ?? undefined, data: data.toBuffer() };
         next();
       });
       stream.on('error', reject);

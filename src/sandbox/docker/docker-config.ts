@@ -19,6 +19,14 @@ export interface DockerSandboxConfig {
   pidsLimit?: number;
   /** Network access. Default off (NetworkMode none). */
   network?: boolean;
+  /**
+   * Most bytes the container may write (its writable layer), also the largest single file
+   * (RLIMIT_FSIZE). Default 4 GiB. A storage quota where the engine's storage driver has one,
+   * otherwise a watchdog that stops the sandbox once its writable layer passes the limit.
+   */
+  diskLimitBytes?: number;
+  /** How often the disk watchdog measures the writable layer. Default 2 s. */
+  diskCheckIntervalMs?: number;
   /** Cap on one command's output in bytes. Default 100 KiB. */
   outputLimitBytes?: number;
   /** Timeout of a command that does not pass its own. Default 120 s. */
@@ -34,6 +42,8 @@ export const DOCKER_DEFAULTS = {
   cpus: 1,
   pidsLimit: 512,
   network: false,
+  diskLimitBytes: 4 * 1024 ** 3,
+  diskCheckIntervalMs: 2_000,
   outputLimitBytes: 100 * 1024,
   defaultTimeoutMs: 120_000,
 } as const;
@@ -47,6 +57,8 @@ export const dockerSandboxConfigSchema = z.strictObject({
   cpus: z.number().positive().optional(),
   pidsLimit: z.number().int().min(8).optional(),
   network: z.boolean().optional(),
+  diskLimitBytes: z.number().int().min(1024 ** 2).optional(),
+  diskCheckIntervalMs: z.number().int().min(100).optional(),
   outputLimitBytes: z.number().int().min(64).optional(),
   defaultTimeoutMs: z.number().int().positive().optional(),
   env: z.record(z.string(), z.string()).optional(),

@@ -1,15 +1,22 @@
 /**
- * A sandbox in a Docker container: labelled, resource-limited, offline by default, with one
- * persistent bash session, file access through the archive API, and a diff taken beside the
- * session. `close()` force-removes the container whatever state it is in.
+ * A sandbox in a Docker container: labelled, resource-limited (memory, CPU, pids, disk), offline by
+ * default, with one persistent bash session, file access through the archive API, and a diff taken
+ * beside the session. `close()` force-removes the container whatever state it is in.
+ *
+ * Once it is closed, or its container or engine is gone, every method rejects with a
+ * SandboxGoneError, a command that was running at the time included: its exit status (137 from
+ * the kill) says nothing about the command. Stopped by its disk limit, it rejects with a
+ * SandboxLimitError instead.
  */
 import { posix } from 'node:path';
 import type Docker from 'dockerode';
-import { SweSrlError, UnavailableError } from '../../errors.js';
+import { ReadBackLimitError, SandboxGoneError, SandboxLimitError, SweSrlError, UnavailableError } from '../../errors.js';
+import { readBackLimits, type ReadBackOptions } from '../read-back.js';
 import { DIFF_GIT_ENV, DIFF_SCRIPT } from '../session/helper-scripts.js';
 import { PersistentShell } from '../session/persistent-shell.js';
 import type { RunOptions, RunResult, Sandbox } from '../types.js';
 import { engineMessage, readContainerFile, writeContainerFile } from './archive.js';
+import { DiskWatchdog, isQuotaRefusal, noteQuotaRefused, storageQuotaSupported } from './disk-limit.js';
 import { DOCKER_DEFAULTS, type DockerSandboxConfig, defaultRunId } from './docker-config.js';
 import { LABELS } from './labels.js';
 import { DockerShellHost } from './docker-shell-host.js';
@@ -19,11 +26,16 @@ import { SessionSupervisor } from './session-supervisor.js';
 
 const WORKDIR = '/testbed';
 const BASE_COMMIT_PATTERN = /^[0-9a-f]{40,64}$/;
+/** Connection failures that mean the engine itself went away. */
+const ENGINE_LOST_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOENT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export class DockerSandbox implements Sandbox {
   readonly backend = 'docker' as const;
   readonly workdir = WORKDIR;
   private closing: Promise<void> | undefined;
+  /** Set when the disk watchdog stopped the container. */
+  private stoppedBy: SandboxLimitError | undefined;
+  private watchdog: DiskWatchdog | undefined;
 
   private constructor(
     readonly id: string,
@@ -35,6 +47,8 @@ export class DockerSandbox implements Sandbox {
     private readonly shell: PersistentShell,
     private readonly supervisor: SessionSupervisor,
     private readonly release: () => void,
+    /** How the disk limit is enforced: the driver's quota, or the watchdog. */
+    readonly diskLimit: { bytes: number; enforcement: 'storage-quota' | 'watchdog' },
   ) {}
 
   static async create(config: DockerSandboxConfig, engines: DockerEngines): Promise<DockerSandbox> {
@@ -42,7 +56,8 @@ export class DockerSandbox implements Sandbox {
     let container: Docker.Container | undefined;
     let supervisor: SessionSupervisor | undefined;
     try {
-      container = await createContainer(engine, config);
+      const created = await createContainer(engine, config);
+      container = created.container;
       await startContainer(container, config.image);
       // The supervisor and the session are independent execs: start them side by side.
       const supervisorStarted = SessionSupervisor.start(container);
@@ -55,7 +70,8 @@ export class DockerSandbox implements Sandbox {
       });
       supervisor = await supervisorStarted;
       const baseCommit = await readBaseCommit(shell);
-      return new DockerSandbox(
+      const diskLimitBytes = config.diskLimitBytes ?? DOCKER_DEFAULTS.diskLimitBytes;
+      const sandbox = new DockerSandbox(
         container.id.slice(0, 12),
         engine.endpoint,
         container,
@@ -63,7 +79,10 @@ export class DockerSandbox implements Sandbox {
         shell,
         supervisor,
         () => engines.release(engine),
+        { bytes: diskLimitBytes, enforcement: created.storageQuota ? 'storage-quota' : 'watchdog' },
       );
+      if (!created.storageQuota) sandbox.watchDisk(config.diskCheckIntervalMs ?? DOCKER_DEFAULTS.diskCheckIntervalMs);
+      return sandbox;
     } catch (error) {
       supervisor?.close();
       if (container !== undefined) await removeContainer(container);
@@ -72,38 +91,49 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
-  run(command: string, options?: RunOptions): Promise<RunResult> {
-    return this.unlessGone(this.shell.run(command, options));
+  async run(command: string, options?: RunOptions): Promise<RunResult> {
+    return this.guard(async () => {
+      const result = await this.shell.run(command, options);
+      // The shell died, or the command was killed: the container itself may be what went away.
+      if (result.sessionRestarted || result.exitCode === null || result.exitCode >= 128) await this.assertContainerRunning();
+      return result;
+    });
   }
 
-  async readFile(path: string): Promise<Buffer> {
-    this.assertOpen();
-    return this.unlessGone(readContainerFile(this.container, this.resolve(path)));
+  async readFile(path: string, options?: ReadBackOptions): Promise<Buffer> {
+    return this.guard(() => readContainerFile(this.container, this.resolve(path), readBackLimits('file', options)));
   }
 
   async writeFile(path: string, data: Buffer | string, options: { mode?: number } = {}): Promise<void> {
-    this.assertOpen();
-    return this.unlessGone(writeContainerFile(this.container, this.resolve(path), Buffer.from(data), options.mode));
+    return this.guard(() => writeContainerFile(this.container, this.resolve(path), Buffer.from(data), options.mode));
   }
 
-  async diff(): Promise<string> {
-    this.assertOpen();
-    if (this.baseCommit === undefined) {
-      throw new SweSrlError(`sandbox ${this.id}: ${WORKDIR} held no git repository when it started, so there is no base to diff against`);
-    }
-    const result = await this.unlessGone(
-      collectExec(this.container, ['sh', '-c', DIFF_SCRIPT, 'diff', this.baseCommit, WORKDIR], { env: DIFF_GIT_ENV }),
-    );
-    if (result.exitCode !== 0) {
-      throw new SweSrlError(
-        `sandbox ${this.id}: git diff failed (exit ${result.exitCode}): ${result.stderr.toString('utf8').trim()}`,
-      );
-    }
-    return result.stdout.toString('utf8');
+  async diff(options?: ReadBackOptions): Promise<string> {
+    return this.guard(async () => {
+      if (this.baseCommit === undefined) {
+        throw new SweSrlError(`sandbox ${this.id}: ${WORKDIR} held no git repository when it started, so there is no base to diff against`);
+      }
+      const limits = readBackLimits('diff', options);
+      const result = await collectExec(this.container, ['sh', '-c', DIFF_SCRIPT, 'diff', this.baseCommit, WORKDIR, String(limits.maxBytes + 1)], {
+        env: DIFF_GIT_ENV,
+        maxStdoutBytes: limits.maxBytes,
+        timeoutMs: limits.timeoutMs,
+      });
+      if (result.stopped !== undefined) {
+        throw new ReadBackLimitError('diff', 'git diff', result.stopped, result.stopped === 'size' ? limits.maxBytes : limits.timeoutMs);
+      }
+      if (result.exitCode !== 0) {
+        throw new SweSrlError(
+          `sandbox ${this.id}: git diff failed (exit ${result.exitCode}): ${result.stderr.toString('utf8').trim()}`,
+        );
+      }
+      return result.stdout.toString('utf8');
+    });
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.watchdog?.stop();
       try {
         await this.shell.close();
       } catch {
@@ -118,24 +148,67 @@ export class DockerSandbox implements Sandbox {
   }
 
   /**
-   * A container removed behind our back (`sandbox prune` from another shell, a `docker rm`) makes
-   * the engine answer 404 to everything, which would read as "no such file": say what happened.
+   * Runs one operation and explains its failure by what happened to the sandbox: closed (here, or by
+   * a signal's cleanup) during it, stopped by its disk limit, its container removed behind our back
+   * (`sandbox prune` from another shell, a `docker rm`: the engine then answers 404 to everything,
+   * which would read as "no such file"), or its engine gone.
    */
-  private async unlessGone<T>(work: Promise<T>): Promise<T> {
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    this.assertUsable();
+    let value: T;
     try {
-      return await work;
+      value = await operation();
     } catch (error) {
-      if (!isContainerGone(error) && !isContainerGone((error as { cause?: unknown } | undefined)?.cause)) throw error;
-      throw new UnavailableError(
-        `sandbox ${this.id}: its container is gone (removed outside this sandbox, e.g. by \`swe-srl sandbox prune\` or docker rm)`,
-        { cause: error },
+      this.assertUsable(error);
+      if (isContainerGone(error) || isContainerGone((error as { cause?: unknown } | undefined)?.cause)) {
+        throw new SandboxGoneError(this.id, 'container-gone', 'its container is gone (removed outside this sandbox, e.g. by `swe-srl sandbox prune` or docker rm)', { cause: error });
+      }
+      if (isEngineLost(error) || isEngineLost((error as { cause?: unknown } | undefined)?.cause)) {
+        throw new SandboxGoneError(this.id, 'engine-lost', `the Docker engine at ${this.endpoint} stopped answering (${engineMessage(error)})`, { cause: error });
+      }
+      throw error;
+    }
+    // A close or a limit that landed while the operation ran decided its result, not the sandbox's contents.
+    this.assertUsable();
+    return value;
+  }
+
+  private assertUsable(cause?: unknown): void {
+    if (this.closing !== undefined) throw new SandboxGoneError(this.id, 'closed', 'is closed', cause === undefined ? undefined : { cause });
+    if (this.stoppedBy !== undefined) throw this.stoppedBy;
+  }
+
+  /** After a killed command: a container that stopped or vanished is a lost sandbox, not a result. */
+  private async assertContainerRunning(): Promise<void> {
+    let state: { Running?: boolean; ExitCode?: number; OOMKilled?: boolean } | undefined;
+    try {
+      state = (await this.container.inspect()).State;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) {
+        throw new SandboxGoneError(this.id, 'container-gone', 'its container is gone (removed outside this sandbox)', { cause: error });
+      }
+      throw new SandboxGoneError(this.id, 'engine-lost', `the Docker engine at ${this.endpoint} stopped answering (${engineMessage(error)})`, { cause: error });
+    }
+    this.assertUsable();
+    if (state?.Running === false) {
+      throw new SandboxGoneError(
+        this.id,
+        'container-gone',
+        `its container stopped (exit ${state.ExitCode ?? '?'}${state.OOMKilled ? ', killed for memory' : ''})`,
       );
     }
   }
 
-  /** Once closed the container is gone: say so, rather than "no such file" or the engine's 404. */
-  private assertOpen(): void {
-    if (this.closing !== undefined) throw new SweSrlError(`sandbox ${this.id} is closed`);
+  private watchDisk(intervalMs: number): void {
+    this.watchdog = new DiskWatchdog(this.container, this.diskLimit.bytes, intervalMs, (written) => {
+      this.stoppedBy = new SandboxLimitError(
+        this.id,
+        'disk',
+        `stopped: its writable layer reached ${written} bytes, past the disk limit of ${this.diskLimit.bytes} bytes`,
+      );
+      // Killing the container ends whatever runs in it; the owner still closes (removes) it.
+      void this.container.kill().catch(() => undefined);
+    });
   }
 
   private resolve(path: string): string {
@@ -143,9 +216,27 @@ export class DockerSandbox implements Sandbox {
   }
 }
 
-async function createContainer(engine: DockerEngine, config: DockerSandboxConfig): Promise<Docker.Container> {
+async function createContainer(engine: DockerEngine, config: DockerSandboxConfig): Promise<{ container: Docker.Container; storageQuota: boolean }> {
+  const diskLimitBytes = config.diskLimitBytes ?? DOCKER_DEFAULTS.diskLimitBytes;
+  if (await storageQuotaSupported(engine)) {
+    try {
+      return { container: await createContainerWith(engine, config, { size: String(diskLimitBytes) }), storageQuota: true };
+    } catch (error) {
+      if (!isQuotaRefusal(engineMessage((error as { cause?: unknown }).cause ?? error))) throw error;
+      noteQuotaRefused(engine);
+    }
+  }
+  return { container: await createContainerWith(engine, config, undefined), storageQuota: false };
+}
+
+async function createContainerWith(
+  engine: DockerEngine,
+  config: DockerSandboxConfig,
+  storageOpt: Record<string, string> | undefined,
+): Promise<Docker.Container> {
   const memoryBytes = config.memoryBytes ?? DOCKER_DEFAULTS.memoryBytes;
   const network = config.network ?? DOCKER_DEFAULTS.network;
+  const diskLimitBytes = config.diskLimitBytes ?? DOCKER_DEFAULTS.diskLimitBytes;
   try {
     return await engine.docker.createContainer({
       Image: config.image,
@@ -169,6 +260,9 @@ async function createContainer(engine: DockerEngine, config: DockerSandboxConfig
         PidsLimit: config.pidsLimit ?? DOCKER_DEFAULTS.pidsLimit,
         NetworkMode: network ? 'bridge' : 'none',
         SecurityOpt: ['no-new-privileges'],
+        // No single file past the disk limit; without CAP_SYS_RESOURCE the container cannot raise it.
+        Ulimits: [{ Name: 'fsize', Soft: diskLimitBytes, Hard: diskLimitBytes }],
+        ...(storageOpt ? { StorageOpt: storageOpt } : {}),
       },
     });
   } catch (error) {
@@ -207,6 +301,14 @@ async function removeContainer(container: Docker.Container): Promise<void> {
 /** The engine's own words; dockerode calls every 404 "no such container", a missing file included. */
 function isContainerGone(error: unknown): boolean {
   return (error as { statusCode?: number } | undefined)?.statusCode === 404 && /No such container: /.test(engineMessage(error));
+}
+
+/** A connection failure to the engine (its socket gone, a TCP reset), not an answer from it. */
+function isEngineLost(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined && ENGINE_LOST_CODES.has(code) && (error as { statusCode?: number }).statusCode === undefined) return true;
+  return /socket hang up/.test((error as Error).message ?? '');
 }
 
 async function readBaseCommit(shell: PersistentShell): Promise<string | undefined> {

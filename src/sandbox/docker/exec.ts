@@ -6,6 +6,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
+import { BoundedBuffer } from '../read-back.js';
 import { FrameParser } from './frames.js';
 
 export interface ExecOptions {
@@ -41,13 +42,29 @@ export interface CollectedExec {
   stdout: Buffer;
   stderr: Buffer;
   exitCode: number | null;
+  /** Set when the read stopped early: stdout passed `maxStdoutBytes`, or the exec ran past `timeoutMs`. */
+  stopped?: 'size' | 'time';
 }
 
-/** Runs `command` to completion and returns its output and exit status. */
+export interface CollectOptions extends ExecOptions {
+  /** Stop reading (and drop the connection) once stdout passes this many bytes. */
+  maxStdoutBytes?: number;
+  /** Stop reading once the exec has run this long. */
+  timeoutMs?: number;
+}
+
+/** stderr of a helper exec is only ever shown in an error message. */
+const STDERR_KEPT_BYTES = 64 * 1024;
+
+/**
+ * Runs `command` to completion and returns its output and exit status. Past `maxStdoutBytes` or
+ * `timeoutMs` the connection is dropped (the process then gets SIGPIPE on its next write) and the
+ * result says why, with the memory used bounded by the cap.
+ */
 export async function collectExec(
   container: Docker.Container,
   command: string[],
-  options: ExecOptions = {},
+  options: CollectOptions = {},
 ): Promise<CollectedExec> {
   const exec = await container.exec({
     Cmd: command,
@@ -58,16 +75,32 @@ export async function collectExec(
     WorkingDir: options.workdir,
   });
   const stream = await exec.start({});
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  const parser = new FrameParser((kind, payload) => (kind === 'stderr' ? stderr : stdout).push(Buffer.from(payload)));
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', (chunk: Buffer) => parser.push(chunk));
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', reject);
+  const stdout = new BoundedBuffer(options.maxStdoutBytes ?? Number.MAX_SAFE_INTEGER);
+  const stderr = new BoundedBuffer(STDERR_KEPT_BYTES);
+  let stopped: CollectedExec['stopped'];
+  const stop = (why: 'size' | 'time'): void => {
+    stopped ??= why;
+    stream.destroy();
+  };
+  const parser = new FrameParser((kind, payload) => {
+    if (kind === 'stderr') stderr.push(payload);
+    else if (!stdout.push(payload)) stop('size');
   });
-  return { stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), exitCode: await exitCodeOf(exec) };
+  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('time'), options.timeoutMs);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (chunk: Buffer) => {
+        if (stopped === undefined) parser.push(chunk);
+      });
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', (error) => (stopped === undefined ? reject(error) : resolve()));
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (stopped !== undefined) return { stdout: stdout.toBuffer(), stderr: stderr.toBuffer(), exitCode: null, stopped };
+  return { stdout: stdout.toBuffer(), stderr: stderr.toBuffer(), exitCode: await exitCodeOf(exec) };
 }
 
 /**

@@ -4,46 +4,71 @@
  * working when a fork bomb has used up the container's pids, when a new exec could not even
  * start; and it answers in about a millisecond instead of an exec's fifty.
  *
- * Every docker exec runs in a session of its own, so "the agent shell's processes" is exactly
- * "the processes in the shell's session": that reaches background jobs and orphans too, and
- * never this supervisor or a helper exec (a concurrent diff).
+ * What the shell started is found through the container's pid namespace, not the shell's session
+ * or process groups, which a command can leave (`setsid`, a daemon's double fork): it is every
+ * descendant of the shell, plus every process reparented to the container's init (PID 1) other
+ * than the keep-alive that was there before any command ran. Helper execs (a concurrent diff, this
+ * supervisor) are children of no process in the container, so they are never touched.
  */
 import type Docker from 'dockerode';
 import { startAttachedExec } from './exec.js';
 import { mergedPayloads } from './frames.js';
 
 const SUPERVISOR_SCRIPT = `
-kill_session() {
-  local leader=$1 include_leader=$2 round dir pid line state pgid sid found
+# PID 1's children now, before any command ran: the keep-alive, never to be killed. Their process
+# groups, PID 1's and ours are never signalled as groups.
+keep=" "
+keep_groups=" 1 $$ "
+for dir in /proc/[0-9]*; do
+  read -r line < "$dir/stat" 2>/dev/null || continue
+  line=\${line##*) }
+  set -f; set -- $line; set +f
+  if [ "$2" = 1 ]; then keep+="\${dir#/proc/} "; keep_groups+="$3 "; fi
+done
+# Ready: the session may start commands now.
+printf 'done\\n'
+kill_tree() {
+  local shell=$1 include_shell=$2 round dir pid line queue current child found shell_alive protected
   for ((round = 0; round < 200; round++)); do
-    found=0
+    unset children group
+    local -A children=() group=()
+    shell_alive=0
     for dir in /proc/[0-9]*; do
       pid=\${dir#/proc/}
       read -r line < "$dir/stat" 2>/dev/null || continue
       # The command name may hold spaces and parentheses: the fields we need follow the last ')'.
       line=\${line##*) }
       set -f; set -- $line; set +f
-      state=$1 pgid=$3 sid=$4
-      [ "$sid" = "$leader" ] || continue
-      case $state in Z|X) continue ;; esac
-      if [ "$pid" = "$leader" ]; then
-        [ "$include_leader" = 1 ] || continue
-        found=1; kill -KILL "$pid" 2>/dev/null
-      elif [ "$pgid" = "$leader" ]; then
-        found=1; kill -KILL "$pid" 2>/dev/null
-      else
-        # One signal to the whole process group: a fork bomb can't outrun it.
-        found=1; kill -KILL -- "-$pgid" 2>/dev/null
-      fi
+      case $1 in Z|X) continue ;; esac
+      children[$2]+="$pid "
+      group[$pid]=$3
+      [ "$pid" = "$shell" ] && shell_alive=1
     done
+    # The shell's own group also holds its command substitutions: those go one by one.
+    protected="$keep_groups\${group[$shell]} "
+    found=0
+    queue="$shell 1"
+    while [ -n "$queue" ]; do
+      set -f; set -- $queue; set +f
+      current=$1; shift; queue="$*"
+      for child in \${children[$current]}; do
+        case "$keep" in *" $child "*) continue ;; esac
+        queue+=" $child"
+        found=1
+        # One signal to a whole process group where we can: a fork bomb can't outrun it.
+        case "$protected" in *" \${group[$child]} "*) ;; *) kill -KILL -- "-\${group[$child]}" 2>/dev/null ;; esac
+        kill -KILL "$child" 2>/dev/null
+      done
+    done
+    if [ "$include_shell" = 1 ] && [ "$shell_alive" = 1 ]; then found=1; kill -KILL "$shell" 2>/dev/null; fi
     [ "$found" = 0 ] && return 0
   done
 }
 while read -r verb pid; do
   case $verb in
     # SIGINT first: the session's trap then abandons the rest of the command line (see command-line.ts).
-    interrupt) kill -INT "$pid" 2>/dev/null; kill_session "$pid" 0 ;;
-    kill) kill_session "$pid" 1 ;;
+    interrupt) kill -INT "$pid" 2>/dev/null; kill_tree "$pid" 0 ;;
+    kill) kill_tree "$pid" 1 ;;
   esac
   printf 'done\\n'
 done
@@ -77,15 +102,18 @@ export class SessionSupervisor {
     output.on('end', gone);
     output.on('error', gone);
     socket.on('error', gone);
+    // Its first answer comes once it has noted the keep-alive: before that, an orphan of the
+    // agent's first command could be taken for it.
+    await supervisor.request();
     return supervisor;
   }
 
-  /** Interrupts the shell's command line and kills everything in its session except the shell. */
+  /** Interrupts the shell's command line and kills everything it started (see above), but not the shell. */
   interrupt(shellPid: number): Promise<void> {
     return this.request(`interrupt ${shellPid}\n`);
   }
 
-  /** Kills everything in the shell's session, the shell included. */
+  /** Kills everything the shell started, and the shell. */
   kill(shellPid: number): Promise<void> {
     return this.request(`kill ${shellPid}\n`);
   }
@@ -95,7 +123,8 @@ export class SessionSupervisor {
     this.socket.destroy();
   }
 
-  private request(line: string): Promise<void> {
+  /** Sends `line` (nothing: just waits for the next answer) and resolves at the answer. */
+  private request(line?: string): Promise<void> {
     const answered = this.queue.then(
       () =>
         new Promise<void>((resolve) => {
@@ -109,7 +138,7 @@ export class SessionSupervisor {
             this.waiting = undefined;
             finish();
           };
-          this.socket.write(line);
+          if (line !== undefined) this.socket.write(line);
         }),
     );
     this.queue = answered;

@@ -1,33 +1,63 @@
 /**
  * A sandbox on the host, over a temporary clone of a repository: for machines without Docker
- * and for fast tests. Commands run under bubblewrap when it is installed; without it the
- * sandbox refuses to start unless the caller explicitly allowed unsafe execution.
+ * and for fast tests. Commands run under bubblewrap when it is installed (see launcher.ts for what
+ * that isolates, resource-limits.ts for the limits); without it the sandbox refuses to start unless
+ * the caller explicitly allowed unsafe execution.
  *
  * File access and the diff go through the same launcher as the commands, so they see the
  * sandbox's view of the file system: a symlink the agent planted in /testbed can't make the
  * harness read or write a host file outside it.
  */
 import { randomBytes } from 'node:crypto';
-import { posix } from 'node:path';
-import { SandboxFileError, SweSrlError, UnavailableError } from '../../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { join, posix, resolve } from 'node:path';
+import { ReadBackLimitError, SandboxFileError, SandboxGoneError, SweSrlError, UnavailableError, type ReadBackTarget } from '../../errors.js';
+import { BoundedBuffer, readBackLimits, type ReadBackOptions } from '../read-back.js';
 import { DIFF_GIT_ENV, DIFF_SCRIPT, FILE_SCRIPT_STATUS, READ_FILE_SCRIPT, WRITE_FILE_SCRIPT } from '../session/helper-scripts.js';
 import { PersistentShell } from '../session/persistent-shell.js';
 import type { RunOptions, RunResult, Sandbox } from '../types.js';
-import { BubblewrapLauncher, findBubblewrap, HostLauncher, type Launcher } from './launcher.js';
+import { BubblewrapLauncher, checkReadOnlyPath, findBubblewrap, HostLauncher, type Launcher } from './launcher.js';
 import { LOCAL_DEFAULTS, type LocalSandboxConfig } from './local-config.js';
 import { LocalShellHost } from './local-shell-host.js';
+import { LOCAL_LIMIT_DEFAULTS, placeLimits, type LimitEnforcement, type PlacedLimits } from './resource-limits.js';
+import { seccompProgram } from './seccomp-filter.js';
 import { prepareWorkTree, type WorkTree } from './work-tree.js';
+
+/** stderr of a helper launch is only ever shown in an error message. */
+const HELPER_STDERR_BYTES = 64 * 1024;
+
+const warned = new Set<string>();
+
+/** Says it once per process and reason, loudly: a sandbox without limits must not look like one with them. */
+function warnOnce(config: LocalSandboxConfig, message: string): void {
+  if (config.onWarning) return config.onWarning(message);
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(message, { code: 'SWE_SRL_LOCAL_SANDBOX_LIMITS' });
+}
+
+interface LaunchResult {
+  stdout: Buffer;
+  stderr: string;
+  exitCode: number | null;
+}
 
 export class LocalSandbox implements Sandbox {
   readonly backend = 'local' as const;
-  readonly id = `local-${randomBytes(4).toString('hex')}`;
   private closing: Promise<void> | undefined;
 
   private constructor(
+    readonly id: string,
     private readonly tree: WorkTree,
     private readonly launcher: Launcher,
     private readonly shell: PersistentShell,
+    private readonly placedLimits: PlacedLimits | undefined,
   ) {}
+
+  /** How memory and pids limits are enforced here, or why they are not. */
+  get limits(): LimitEnforcement {
+    return this.placedLimits?.enforcement ?? { kind: 'none', reason: 'unsafe execution: no isolation and no limits' };
+  }
 
   /** `/testbed` under bubblewrap; the clone's host path when running unsafe. */
   get workdir(): string {
@@ -58,28 +88,75 @@ export class LocalSandbox implements Sandbox {
           'use the docker backend, or opt in to unsafe execution (allowUnsafe / --unsafe)',
       );
     }
+    const readOnlyPaths = (config.readOnlyPaths ?? []).map((path) => checkReadOnlyPath(path, [process.cwd(), resolve(config.repoPath)]));
+    const id = `local-${randomBytes(4).toString('hex')}`;
     const tree = await prepareWorkTree(config.repoPath, config.commit);
+    let limits: PlacedLimits | undefined;
     try {
-      const launcher = bwrap !== undefined ? new BubblewrapLauncher(bwrap, tree, config.env) : new HostLauncher(tree, config.env);
+      let launcher: Launcher;
+      if (bwrap !== undefined) {
+        const program = seccompProgram();
+        const seccompFile = program === undefined ? undefined : join(tree.root, 'seccomp.bpf');
+        if (program === undefined) warnOnce(config, `the local sandbox has no seccomp filter for the ${process.arch} architecture`);
+        else await writeFile(seccompFile!, program);
+        limits = await placeLimits(`swe-srl-${id}`, {
+          memoryBytes: config.memoryBytes ?? LOCAL_LIMIT_DEFAULTS.memoryBytes,
+          pidsLimit: config.pidsLimit ?? LOCAL_LIMIT_DEFAULTS.pidsLimit,
+          fileSizeBytes: config.fileSizeBytes ?? LOCAL_LIMIT_DEFAULTS.fileSizeBytes,
+        });
+        if (limits.enforcement.kind === 'none') {
+          const message =
+            `local sandboxes run WITHOUT memory and pids limits: ${limits.enforcement.reason}. A command can use all of ` +
+            "the host's memory or fork until it runs out of processes; use the docker backend, or a machine with cgroup v2 " +
+            '(systemd, or a delegated cgroup), for limits';
+          if (config.requireLimits) throw new UnavailableError(message);
+          warnOnce(config, message);
+        }
+        launcher = new BubblewrapLauncher(bwrap, {
+          tree,
+          ...(config.env ? { env: config.env } : {}),
+          readOnlyPaths,
+          ...(seccompFile ? { seccompFile } : {}),
+          limits,
+        });
+      } else {
+        launcher = new HostLauncher(tree, config.env);
+      }
       const shell = await PersistentShell.start(new LocalShellHost(launcher), {
         workdir: launcher.workdir,
         outputLimitBytes: config.outputLimitBytes ?? LOCAL_DEFAULTS.outputLimitBytes,
         defaultTimeoutMs: config.defaultTimeoutMs ?? LOCAL_DEFAULTS.defaultTimeoutMs,
       });
-      return new LocalSandbox(tree, launcher, shell);
+      return new LocalSandbox(id, tree, launcher, shell, limits);
     } catch (error) {
+      await limits?.release();
       await tree.remove();
       throw error;
     }
   }
 
-  run(command: string, options?: RunOptions): Promise<RunResult> {
-    return this.shell.run(command, options);
+  async run(command: string, options?: RunOptions): Promise<RunResult> {
+    this.assertOpen();
+    try {
+      const result = await this.shell.run(command, options);
+      // A close during the command killed it: its exit status says nothing about the command.
+      this.assertOpen();
+      return result;
+    } catch (error) {
+      this.assertOpen(error);
+      throw error;
+    }
   }
 
-  async readFile(path: string): Promise<Buffer> {
+  async readFile(path: string, options?: ReadBackOptions): Promise<Buffer> {
     const target = this.resolve(path);
-    const result = await this.launch(['sh', '-c', READ_FILE_SCRIPT, 'read', target]);
+    const limits = readBackLimits('file', options);
+    const result = await this.launch(['sh', '-c', READ_FILE_SCRIPT, 'read', target, String(limits.maxBytes)], undefined, {
+      target: 'file',
+      path,
+      ...limits,
+    });
+    if (result.exitCode === FILE_SCRIPT_STATUS.tooLarge) throw new ReadBackLimitError('file', path, 'size', limits.maxBytes);
     if (result.exitCode === FILE_SCRIPT_STATUS.missing) throw new SandboxFileError(path, 'no such file');
     if (result.exitCode === FILE_SCRIPT_STATUS.directory) throw new SandboxFileError(path, 'is a directory');
     if (result.exitCode === FILE_SCRIPT_STATUS.notRegular) throw new SandboxFileError(path, 'is not a regular file');
@@ -96,8 +173,13 @@ export class LocalSandbox implements Sandbox {
     if (result.exitCode !== 0) throw new SandboxFileError(path, `could not write it: ${result.stderr.trim()}`);
   }
 
-  async diff(): Promise<string> {
-    const result = await this.launch(['env', ...envArgs(DIFF_GIT_ENV), 'sh', '-c', DIFF_SCRIPT, 'diff', this.tree.baseCommit, this.workdir]);
+  async diff(options?: ReadBackOptions): Promise<string> {
+    const limits = readBackLimits('diff', options);
+    const result = await this.launch(
+      ['env', ...envArgs(DIFF_GIT_ENV), 'sh', '-c', DIFF_SCRIPT, 'diff', this.tree.baseCommit, this.workdir, String(limits.maxBytes + 1)],
+      undefined,
+      { target: 'diff', path: 'git diff', ...limits },
+    );
     if (result.exitCode !== 0) {
       throw new SweSrlError(`sandbox ${this.id}: git diff failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
     }
@@ -109,6 +191,7 @@ export class LocalSandbox implements Sandbox {
       try {
         await this.shell.close();
       } finally {
+        await this.placedLimits?.release();
         await this.tree.remove();
       }
     })();
@@ -126,21 +209,52 @@ export class LocalSandbox implements Sandbox {
     return absolute;
   }
 
-  private launch(argv: string[], stdin?: Buffer): Promise<{ stdout: Buffer; stderr: string; exitCode: number | null }> {
-    if (this.closing !== undefined) return Promise.reject(new SweSrlError(`sandbox ${this.id} is closed`));
+  /** Closed: a SandboxGoneError, whatever else went wrong (the close is what did it). */
+  private assertOpen(cause?: unknown): void {
+    if (this.closing !== undefined) {
+      throw new SandboxGoneError(this.id, 'closed', 'is closed', cause === undefined ? undefined : { cause });
+    }
+  }
+
+  /**
+   * Runs a helper program beside the session. With `bounds`, stdout is a read-back: past its cap
+   * or its time limit the program is killed (and with it everything in its namespaces) and the
+   * read is a ReadBackLimitError.
+   */
+  private launch(
+    argv: string[],
+    stdin?: Buffer,
+    bounds?: { target: ReadBackTarget; path: string; maxBytes: number; timeoutMs: number },
+  ): Promise<LaunchResult> {
+    this.assertOpen();
     const child = this.launcher.spawn(argv);
-    return new Promise((resolve, reject) => {
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
-      child.once('error', reject);
-      child.once('close', (code) =>
-        resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code }),
-      );
+    const result = new Promise<LaunchResult>((resolve, reject) => {
+      const stdout = new BoundedBuffer(bounds?.maxBytes ?? Number.MAX_SAFE_INTEGER);
+      const stderr = new BoundedBuffer(HELPER_STDERR_BYTES);
+      let limitError: ReadBackLimitError | undefined;
+      const stop = (error: ReadBackLimitError): void => {
+        limitError ??= error;
+        child.kill('SIGKILL');
+      };
+      const timer = bounds ? setTimeout(() => stop(new ReadBackLimitError(bounds.target, bounds.path, 'time', bounds.timeoutMs)), bounds.timeoutMs) : undefined;
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (!stdout.push(chunk) && bounds) stop(new ReadBackLimitError(bounds.target, bounds.path, 'size', bounds.maxBytes));
+      });
+      child.stderr!.on('data', (chunk: Buffer) => void stderr.push(chunk));
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        if (this.closing !== undefined) return reject(new SandboxGoneError(this.id, 'closed', 'is closed'));
+        if (limitError) return reject(limitError);
+        resolve({ stdout: stdout.toBuffer(), stderr: stderr.toBuffer().toString('utf8'), exitCode: code });
+      });
       child.stdin!.on('error', () => undefined);
       child.stdin!.end(stdin);
     });
+    return result;
   }
 }
 

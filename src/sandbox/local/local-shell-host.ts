@@ -1,14 +1,16 @@
 /**
- * The agent's bash on the host, through a launcher (bubblewrap or direct). The shell leads its
- * own session, so interrupting it means killing the rest of that session, found in the host's
- * /proc; under bubblewrap the shell's own `$$` is a pid inside its namespace, mapped back once.
+ * The agent's bash on the host, through a launcher (bubblewrap or direct). Under bubblewrap,
+ * interrupting it kills everything in its pid namespace but the shell and what it runs under, found
+ * in the host's /proc (the shell's own `$$` is a pid inside the namespace, mapped back once): a
+ * `setsid` child or a daemon is in the namespace too. Unsafe, without namespaces, it can only kill
+ * the shell's session.
  */
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
 import type { ShellChannel, ShellHost } from '../session/shell-channel.js';
 import type { Launcher } from './launcher.js';
-import { findHostPid, killSession } from './process-table.js';
+import { findHostPid, killNamespaceExceptShell, killSession } from './process-table.js';
 
 /** How long to wait for a dead shell's last output. */
 const OUTPUT_DRAIN_MS = 500;
@@ -77,7 +79,9 @@ export class LocalShellHost implements ShellHost {
     const local = channel as LocalShellChannel;
     if (local.child.pid === undefined) return;
     local.hostPid ??= this.launcher.isolated ? await findHostPid(local.child.pid, shellPid) : local.child.pid;
-    if (local.hostPid !== undefined) await killSession(local.hostPid, { interruptLeader: true });
+    if (local.hostPid === undefined) return;
+    if (this.launcher.isolated) await killNamespaceExceptShell(local.child.pid, local.hostPid, { interruptLeader: true });
+    else await killSession(local.hostPid, { interruptLeader: true });
   }
 }
 

@@ -90,6 +90,67 @@ export async function killSession(
   }
 }
 
+/** Every live descendant of `rootPid` (not itself), from one read of /proc. */
+function descendantsOf(rootPid: number, processes: readonly ProcessEntry[]): ProcessEntry[] {
+  const childrenOf = new Map<number, ProcessEntry[]>();
+  for (const entry of processes) {
+    const siblings = childrenOf.get(entry.ppid) ?? [];
+    siblings.push(entry);
+    childrenOf.set(entry.ppid, siblings);
+  }
+  const found: ProcessEntry[] = [];
+  const queue = [rootPid];
+  while (queue.length > 0) {
+    for (const child of childrenOf.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child.pid);
+    }
+  }
+  return found.filter((entry) => entry.state !== 'Z' && entry.state !== 'X');
+}
+
+/** `pid` and its ancestors up to and including `rootPid`, with the process groups they are in. */
+async function ancestryUpTo(pid: number, rootPid: number): Promise<{ pids: Set<number>; groups: Set<number> }> {
+  const processes = new Map((await listProcesses()).map((entry) => [entry.pid, entry]));
+  const pids = new Set<number>();
+  const groups = new Set<number>();
+  for (let current: number | undefined = pid; current !== undefined && !pids.has(current); current = processes.get(current)?.ppid) {
+    pids.add(current);
+    const group = processes.get(current)?.pgid;
+    if (group !== undefined) groups.add(group);
+    if (current === rootPid) break;
+  }
+  return { pids, groups };
+}
+
+/**
+ * SIGKILLs everything a sandbox runs except the shell `shellHostPid` and the processes it runs
+ * under (bubblewrap, its namespace init, setsid). Every process in the sandbox's pid namespace
+ * descends from the launcher `launcherPid`, an orphan too (it is reparented to the namespace's
+ * init), so this reaches what a session or process-group kill cannot: a `setsid` child, a
+ * daemon that double-forked, a process that ignores SIGTERM. `interruptLeader` first sends the
+ * shell SIGINT, which its trap turns into abandoning the rest of its command line.
+ */
+export async function killNamespaceExceptShell(
+  launcherPid: number,
+  shellHostPid: number,
+  options: { interruptLeader?: boolean } = {},
+): Promise<void> {
+  if (options.interruptLeader) signal(shellHostPid, 'SIGINT');
+  const keep = await ancestryUpTo(shellHostPid, launcherPid);
+  for (let round = 0; round < 50; round++) {
+    const targets = descendantsOf(launcherPid, await listProcesses()).filter((entry) => !keep.pids.has(entry.pid));
+    if (targets.length === 0) return;
+    for (const entry of targets) {
+      // One killpg per foreign process group (a fork bomb can't outrun it); the groups the shell
+      // and its parents are in (the shell's holds its command substitutions) go one by one.
+      if (!keep.groups.has(entry.pgid)) signal(-entry.pgid);
+      signal(entry.pid);
+    }
+    await new Promise((resolve) => setTimeout(resolve, round < 5 ? 1 : 20));
+  }
+}
+
 function signal(pidOrGroup: number, name: NodeJS.Signals = 'SIGKILL'): void {
   try {
     process.kill(pidOrGroup, name);

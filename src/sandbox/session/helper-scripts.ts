@@ -11,17 +11,26 @@
  * It stages into a throwaway copy of the index, so the agent's own staging is left as it was.
  * Prefixes and context are spelled out, so a `diff.noprefix` or `diff.context` the agent set in
  * the repository's config can't make a patch that `git apply` (-p1, three lines) refuses.
- * Arguments: base commit, work tree.
+ * The patch passes through `head -c`, so an enormous change stops git early (it gets SIGPIPE) instead
+ * of streaming on; the reader still enforces its own cap, since the sandbox's `head` is not ours.
+ * Arguments: base commit, work tree, the most bytes to print.
  */
 export const DIFF_SCRIPT = `set -e
 cd "$2"
 index_copy=$(mktemp)
-trap 'rm -f "$index_copy"' EXIT
+status_file=$(mktemp)
+trap 'rm -f "$index_copy" "$status_file"' EXIT
 real_index=$(git rev-parse --git-path index)
 if [ -f "$real_index" ]; then cp "$real_index" "$index_copy"; else rm -f "$index_copy"; fi
 export GIT_INDEX_FILE="$index_copy"
 git add -A
-git diff --cached --binary --no-color --no-ext-diff --no-textconv --src-prefix=a/ --dst-prefix=b/ -U3 "$1"
+{
+  if git diff --cached --binary --no-color --no-ext-diff --no-textconv --src-prefix=a/ --dst-prefix=b/ -U3 "$1"; then status=0; else status=$?; fi
+  echo "$status" > "$status_file"
+} | head -c "$3"
+read -r status < "$status_file"
+# 141: git stopped by SIGPIPE once head had printed its share; the reader sees the overflow.
+[ "$status" = 0 ] || [ "$status" = 141 ] || exit "$status"
 `;
 
 /**
@@ -39,15 +48,19 @@ export const DIFF_GIT_ENV: Record<string, string> = {
 };
 
 /** Exit statuses of the file scripts, told apart from cat's own failures. */
-export const FILE_SCRIPT_STATUS = { missing: 3, directory: 4, notRegular: 5 } as const;
+export const FILE_SCRIPT_STATUS = { missing: 3, directory: 4, notRegular: 5, tooLarge: 6 } as const;
 
 /**
- * Writes the file's bytes to stdout. Argument: the path. Only a regular file (or a symlink to
- * one): `cat` on a fifo the agent made would wait for a writer forever.
+ * Writes the file's bytes to stdout. Arguments: the path, the most bytes the reader takes. Only a
+ * regular file (or a symlink to one): `cat` on a fifo the agent made would wait for a writer
+ * forever. A file over the limit is refused before a byte is read (a sparse 1 GiB file costs the
+ * sandbox nothing and the reader everything); the reader caps the stream as well.
  */
 export const READ_FILE_SCRIPT = `[ -d "$1" ] && exit ${FILE_SCRIPT_STATUS.directory}
 [ -e "$1" ] || exit ${FILE_SCRIPT_STATUS.missing}
 [ -f "$1" ] || exit ${FILE_SCRIPT_STATUS.notRegular}
+size=$(stat -L -c %s -- "$1") || exit 1
+[ "$size" -gt "$2" ] && exit ${FILE_SCRIPT_STATUS.tooLarge}
 exec cat -- "$1"
 `;
 

@@ -58,12 +58,16 @@ test('the sandbox sees a clone at the asked commit in /testbed, and cd and expor
   }),
 );
 
-test('no ref or reflog in /testbed reaches a commit after the base (the fix may be there)', { skip: skipWithoutBwrap }, () =>
+test('no ref, reflog or object in /testbed reaches a commit after the base (the fix may be there)', { skip: skipWithoutBwrap }, () =>
   withSandbox({ commit: firstCommit }, async (sandbox) => {
     const history = await sandbox.run('git log --all --format=%H; git reflog --format=%H; git for-each-ref');
     assert.equal(history.exitCode, 0, history.output);
     assert.ok(!history.output.includes(secondCommit), history.output);
     assert.deepEqual([...new Set(history.output.trim().split('\n'))], [firstCommit]);
+    // Not even as an object: the borrowed store holds the base commit's history only.
+    const objects = await sandbox.run('git cat-file --batch-all-objects --batch-check');
+    assert.doesNotMatch(objects.output, new RegExp(secondCommit));
+    assert.match(objects.output, new RegExp(`^${firstCommit} commit`, 'm'));
   }),
 );
 
@@ -162,14 +166,16 @@ test('diff is a standard a/ b/ patch with three lines of context whatever git co
 
 test('a timed-out command is stopped with everything it started, and the session stays', { skip: skipWithoutBwrap }, () =>
   withSandbox({}, async (sandbox) => {
-    const result = await sandbox.run('sleep 400 & sleep 300; echo never', { timeoutMs: 300 });
+    // Durations of this run's own, so another test run's sleeps on the same machine are not counted.
+    const [background, foreground] = [400 + Math.floor(Math.random() * 500), 1000 + Math.floor(Math.random() * 500)];
+    const result = await sandbox.run(`sleep ${background} & sleep ${foreground}; echo never`, { timeoutMs: 300 });
     assert.deepEqual([result.timedOut, result.exitCode, result.sessionRestarted], [true, null, false]);
     assert.doesNotMatch(result.output, /never/);
     const sleeping = (await listProcesses()).filter((entry) => entry.state !== 'Z');
     const cmdlines = await Promise.all(
       sleeping.map((entry) => readFile(`/proc/${entry.pid}/cmdline`, 'utf8').catch(() => '')),
     );
-    assert.equal(cmdlines.filter((line) => /^sleep\0(300|400)\0$/.test(line)).length, 0);
+    assert.equal(cmdlines.filter((line) => line === `sleep\0${background}\0` || line === `sleep\0${foreground}\0`).length, 0);
     assert.equal((await sandbox.run('echo alive')).output.trim().split('\n').at(-1), 'alive');
   }),
 );
@@ -211,5 +217,21 @@ test('an unknown commit or a directory that is no repository is an input error n
     );
   } finally {
     await rm(empty, { recursive: true, force: true });
+  }
+});
+
+test('a shallow source repository gives a sandbox whose history ends where the source\'s does', { skip: skipWithoutBwrap }, async () => {
+  const shallow = await mkdtemp(join(tmpdir(), 'swe-srl-local-shallow-'));
+  try {
+    await execa('git', ['clone', '-q', '--depth', '1', `file://${repo}`, shallow]);
+    const sandbox = await LocalSandbox.create({ type: 'local', repoPath: shallow });
+    try {
+      const result = await sandbox.run('git log --format=%H && git fsck 2>&1 | grep -c missing');
+      assert.equal(result.output, `${secondCommit}\n0\n`);
+    } finally {
+      await sandbox.close();
+    }
+  } finally {
+    await rm(shallow, { recursive: true, force: true });
   }
 });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SAMPLE_INSTANCES_DIR } from '../../../src/eval/sample-evaluation.js';
+import { SAMPLE_INSTANCES_DIR } from '../../../src/eval/sample-instances.js';
 import { buildSampleRepositories } from '../../../src/sandbox/repos/sample-repos.js';
 import { WarmPool } from '../../../src/sandbox/pool/index.js';
 import { ToolEpisodeDriver, type ToolEpisodeDriverOptions } from '../../../src/serve/drivers/tool-episode-driver.js';

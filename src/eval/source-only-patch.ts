@@ -1,0 +1,105 @@
+/**
+ * Keeping a patch to the source files: after the model's patch is applied, everything it changed
+ * that belongs to the test runner (runner-files.ts) goes back to the base commit, through git (see
+ * work-tree-restore.ts), before the test patch is applied and the tests run. What changed is what
+ * git and the file system say changed (files written since a marker taken before the patch, files
+ * differing from the base commit, new untracked files), not what the patch's headers claim, which
+ * a context diff or an unusual header could hide.
+ */
+import type { Sandbox } from '../sandbox/types.js';
+import { shellQuote } from '../util/shell-quote.js';
+import { isFlagged, RUNNER_FILE_DESCRIPTIONS, runnerFileKind, type RunnerFileKind } from './runner-files.js';
+import { unguessableSuffix } from './unguessable-suffix.js';
+import { restorePaths } from './work-tree-restore.js';
+
+export interface ResetRunnerFile {
+  path: string;
+  kind: RunnerFileKind;
+}
+
+export interface SourceOnlyResult {
+  /** Runner files the patch changed, now back at the base commit (integrity issues). */
+  flagged: ResetRunnerFile[];
+  /** Plain test files the patch changed, now back at the base commit. */
+  resetTests: string[];
+  /** Source files the patch changed (relative paths): the code the tests exercise. */
+  sourceFiles: string[];
+  /** Paths that could not be restored (outside the work tree): named, not acted on. */
+  skipped: Array<{ path: string; reason: string }>;
+}
+
+/** A marker file whose time stamp tells what was written after it; take it right before applying. */
+export async function markWorkTree(sandbox: Sandbox): Promise<string> {
+  const marker = `/tmp/swe-srl-mark-${unguessableSuffix()}`;
+  await sandbox.run(`touch ${shellQuote(marker)}`, { timeoutMs: 30_000 });
+  return marker;
+}
+
+/** NUL-separated lines of a command's output. */
+function nulSeparated(output: string): string[] {
+  return output.split('\0').filter((entry) => entry !== '');
+}
+
+/**
+ * Every path (relative to the work tree) that differs from `base` or was written since `marker`:
+ * tracked changes and deletions, new files git sees, and files git ignores but the patch wrote.
+ */
+export async function changedPaths(sandbox: Sandbox, base: string, marker?: string): Promise<string[]> {
+  const cd = `cd ${shellQuote(sandbox.workdir)}`;
+  const git = 'git -c core.quotepath=off';
+  const commands = [
+    `${git} diff --name-only -z --no-renames ${shellQuote(base)} --`,
+    `${git} ls-files -z --others --exclude-standard`,
+    ...(marker ? [`find . -path ./.git -prune -o ! -type d -cnewer ${shellQuote(marker)} -printf '%P\\0'`] : []),
+  ];
+  const paths = new Set<string>();
+  for (const command of commands) {
+    const result = await sandbox.run(`${cd} && ${command} 2>/dev/null`, { timeoutMs: 120_000 });
+    for (const path of nulSeparated(result.output)) paths.add(path.replace(/^\.\//, ''));
+  }
+  return [...paths].sort();
+}
+
+/** Names at the top of the tree and under src/ and lib/ at `base`: the repository's own modules. */
+async function baseTopLevelNames(sandbox: Sandbox, base: string): Promise<Set<string>> {
+  const cd = `cd ${shellQuote(sandbox.workdir)}`;
+  const names = new Set<string>();
+  for (const tree of [base, `${base}:src`, `${base}:lib`]) {
+    const result = await sandbox.run(`${cd} && git ls-tree -z --name-only ${shellQuote(tree)} 2>/dev/null`, { timeoutMs: 30_000 });
+    for (const name of nulSeparated(result.output)) names.add(name.replace(/\.py$/, ''));
+  }
+  return names;
+}
+
+/**
+ * Resets the runner files among what changed to `base`. `extraPaths`: what the patch's headers name,
+ * added to what git and the file system report (a deleted ignored file shows up nowhere else).
+ */
+export async function keepSourceChangesOnly(
+  sandbox: Sandbox,
+  base: string,
+  options: { marker?: string; extraPaths?: readonly string[] } = {},
+): Promise<SourceOnlyResult> {
+  const changed = new Set(await changedPaths(sandbox, base, options.marker));
+  for (const path of options.extraPaths ?? []) changed.add(path);
+  const topLevel = await baseTopLevelNames(sandbox, base);
+  const flagged: ResetRunnerFile[] = [];
+  const resetTests: string[] = [];
+  const sourceFiles: string[] = [];
+  for (const path of [...changed].sort()) {
+    const kind = runnerFileKind(path, topLevel);
+    if (kind === undefined) sourceFiles.push(path);
+    else if (isFlagged(kind)) flagged.push({ path, kind });
+    else resetTests.push(path);
+  }
+  const toReset = [...flagged.map((file) => file.path), ...resetTests];
+  const restored = toReset.length > 0 ? await restorePaths(sandbox, toReset, { ref: base }) : { skipped: [] };
+  return { flagged, resetTests, sourceFiles, skipped: restored.skipped };
+}
+
+/** One line per flagged file, for report.json's integrity_issues and the reward's reason. */
+export function runnerFileIssues(result: Pick<SourceOnlyResult, 'flagged'>): string[] {
+  return result.flagged.map(
+    (file) => `the patch changes ${file.path}, ${RUNNER_FILE_DESCRIPTIONS[file.kind]}: reset to the base commit before the tests ran`,
+  );
+}

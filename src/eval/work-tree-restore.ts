@@ -1,0 +1,85 @@
+/**
+ * Putting paths of the work tree back as a commit has them, with git and nothing else. The paths
+ * come from untrusted places (a patch's headers, what a patch changed), so they are never given to
+ * `rm` or spliced into a command line: they travel in a NUL-separated file, each is resolved with
+ * `realpath` and skipped unless it lies inside the work tree (and outside .git), and git takes it
+ * as a literal pathspec (`*` is a file called `*`), from `git checkout` (tracked at the commit) or
+ * `git clean` (not tracked there: git only ever removes untracked files inside the work tree).
+ * `../../usr/bin/pytest-3` is skipped, not deleted.
+ */
+import type { Sandbox } from '../sandbox/types.js';
+import { shellQuote } from '../util/shell-quote.js';
+import { unguessableSuffix } from './unguessable-suffix.js';
+
+export interface RestoreResult {
+  /** Put back as the commit has them. */
+  restored: string[];
+  /** Not in the commit: removed (if they existed). */
+  removed: string[];
+  /** Left alone, and why (outside the work tree, inside .git). */
+  skipped: Array<{ path: string; reason: string }>;
+}
+
+export interface RestoreOptions {
+  /** The commit (or ref) to restore from. Default HEAD. */
+  ref?: string;
+  /** Also remove `<path>.rej` and `<path>.orig` (what `git apply --reject` and `patch` leave). */
+  withPatchLeftovers?: boolean;
+  /** Only remove `<path>.rej` and `<path>.orig`, leaving the paths themselves as they are. */
+  leftoversOnly?: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * Arguments: the work tree, the ref, the NUL-separated list file, and what to do: 0 restore, 1
+ * restore and clean patch leftovers, 2 only clean patch leftovers. One line per path on stdout:
+ * `restored|removed|skipped<TAB>reason<TAB>path`.
+ */
+const RESTORE_SCRIPT = `set -u
+cd "$1" || exit 1
+top=$(pwd -P)
+ref=$2
+export GIT_LITERAL_PATHSPECS=1
+while IFS= read -r -d '' path; do
+  [ -n "$path" ] || continue
+  real=$(realpath -m -- "$path" 2>/dev/null) || { printf 'skipped\\tunresolvable\\t%s\\n' "$path"; continue; }
+  case $real in
+    "$top"/.git|"$top"/.git/*) printf 'skipped\\tinside .git\\t%s\\n' "$path"; continue ;;
+    "$top"/*) ;;
+    *) printf 'skipped\\toutside the work tree\\t%s\\n' "$path"; continue ;;
+  esac
+  relative=\${real#"$top"/}
+  if [ "$4" = 2 ]; then git clean -fqx -- "$relative.rej" "$relative.orig" >/dev/null 2>&1; continue; fi
+  if git cat-file -e "$ref:$relative" 2>/dev/null; then
+    git checkout -q "$ref" -- "$relative" && printf 'restored\\t\\t%s\\n' "$path"
+  else
+    # Tracked in the index but not at the commit (committed since): untrack it first, then clean.
+    git rm -q -r --cached --ignore-unmatch -- "$relative" >/dev/null 2>&1
+    git clean -fdqx -- "$relative" >/dev/null && printf 'removed\\t\\t%s\\n' "$path"
+  fi
+  if [ "$4" = 1 ]; then git clean -fqx -- "$relative.rej" "$relative.orig" >/dev/null 2>&1; fi
+done < "$3"
+rm -f -- "$3"
+exit 0
+`;
+
+export async function restorePaths(sandbox: Sandbox, paths: readonly string[], options: RestoreOptions = {}): Promise<RestoreResult> {
+  const result: RestoreResult = { restored: [], removed: [], skipped: [] };
+  const listed = paths.filter((path) => path !== '' && !path.includes('\0'));
+  if (listed.length === 0) return result;
+  const listFile = `/tmp/swe-srl-restore-${unguessableSuffix()}.list`;
+  await sandbox.writeFile(listFile, `${listed.join('\0')}\0`);
+  const command = [
+    'bash', '--noprofile', '--norc', '-c', RESTORE_SCRIPT, 'swe-srl-restore',
+    sandbox.workdir, options.ref ?? 'HEAD', listFile, options.leftoversOnly ? '2' : options.withPatchLeftovers ? '1' : '0',
+  ].map(shellQuote).join(' ');
+  const run = await sandbox.run(`${command} < /dev/null`, { timeoutMs: options.timeoutMs ?? 120_000 });
+  for (const line of run.output.split('\n')) {
+    const [outcome, reason, ...rest] = line.split('\t');
+    const path = rest.join('\t');
+    if (outcome === 'restored') result.restored.push(path);
+    else if (outcome === 'removed') result.removed.push(path);
+    else if (outcome === 'skipped') result.skipped.push({ path, reason: reason ?? '' });
+  }
+  return result;
+}
