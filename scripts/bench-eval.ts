@@ -1,12 +1,13 @@
 /**
  * Throughput of `swe-srl eval` and the harness's overhead per instance, with 1, 2 and 4 workers,
+ * each without a warm pool and with one (`--pool-size`, sandboxes started ahead of the workers),
  * on generated instances whose images are already built (a warm-up run builds them first).
  *
- *   npx tsx scripts/bench-eval.ts [--instances N] [--workers 1,2,4]
+ *   npx tsx scripts/bench-eval.ts [--instances N] [--workers 1,2,4] [--pool-size 2]
  *
  * Overhead is an instance's whole evaluation (container start, patch and test-patch application,
  * reading the runner's report, grading, writing the logs, removing the container) minus the time
- * its test command ran, both measured inside the same run. Target: at most 1.5 s per instance.
+ * its test command ran, both measured inside the same run. Target: at most 0.3 s per instance.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,8 +20,9 @@ import { pruneSandboxes } from '../src/sandbox/index.js';
 import { createFibFixture } from './bench-fib-fixture.js';
 
 const { values } = parseArgs({
-  options: { instances: { type: 'string', default: '8' }, workers: { type: 'string', default: '1,2,4' } },
+  options: { instances: { type: 'string', default: '8' }, workers: { type: 'string', default: '1,2,4' }, 'pool-size': { type: 'string', default: '2' } },
 });
+const poolSize = Number(values['pool-size']);
 const instanceCount = Number(values.instances);
 const workerCounts = values.workers!.split(',').map(Number);
 
@@ -38,14 +40,14 @@ const runIds: string[] = [];
 try {
   const { instances, predictions, reposDir, environmentsDir } = await generate(root);
   const environments = await loadEnvironmentSpecs(environmentsDir);
-  const evaluate = async (runId: string, maxWorkers: number): Promise<{ result: RunEvaluationResult; wallMs: number }> => {
+  const evaluate = async (runId: string, maxWorkers: number, pool = 0): Promise<{ result: RunEvaluationResult; wallMs: number }> => {
     runIds.push(runId);
     const started = performance.now();
     const result = await runEvaluation({
       instances,
       predictions,
       environments,
-      provider: new DockerInstanceProvider({ runId, reposDir }),
+      provider: new DockerInstanceProvider({ runId, reposDir, poolSize: pool }),
       runId,
       logsDir: join(root, 'logs'),
       reportDir: join(root, 'reports'),
@@ -63,26 +65,31 @@ try {
 
   const rows: string[] = [];
   let singleWorkerRate: number | undefined;
+  const meanOverheads: Record<string, number> = {};
   for (const workers of workerCounts) {
-    const { result, wallMs } = await evaluate(`bench-eval-w${workers}-${process.pid}`, workers);
-    const resolved = result.summary.resolved_instances;
-    const overheads = result.results.map((r) => (r.durationMs - r.testDurationMs) / 1000).sort((a, b) => a - b);
-    const tests = result.results.map((r) => r.testDurationMs / 1000);
-    const mean = (list: number[]) => list.reduce((sum, value) => sum + value, 0) / list.length;
-    const perMinute = (instanceCount / wallMs) * 60_000;
-    singleWorkerRate ??= perMinute;
-    rows.push(
-      `| ${workers} | ${resolved}/${instanceCount} | ${(wallMs / 1000).toFixed(1)} | ${perMinute.toFixed(1)} | ${(perMinute / singleWorkerRate).toFixed(2)}× | ` +
-        `${mean(tests).toFixed(2)} | ${mean(overheads).toFixed(2)} | ${percentile(overheads, 50).toFixed(2)} | ${percentile(overheads, 95).toFixed(2)} |`,
-    );
+    for (const pool of [0, poolSize]) {
+      const { result, wallMs } = await evaluate(`bench-eval-w${workers}-p${pool}-${process.pid}`, workers, pool);
+      const resolved = result.summary.resolved_instances;
+      const overheads = result.results.map((r) => (r.durationMs - r.testDurationMs) / 1000).sort((a, b) => a - b);
+      const tests = result.results.map((r) => r.testDurationMs / 1000);
+      const mean = (list: number[]) => list.reduce((sum, value) => sum + value, 0) / list.length;
+      const perMinute = (instanceCount / wallMs) * 60_000;
+      singleWorkerRate ??= perMinute;
+      meanOverheads[`${workers}/${pool}`] = mean(overheads);
+      rows.push(
+        `| ${workers} | ${pool} | ${resolved}/${instanceCount} | ${(wallMs / 1000).toFixed(1)} | ${perMinute.toFixed(1)} | ${(perMinute / singleWorkerRate).toFixed(2)}× | ` +
+          `${mean(tests).toFixed(2)} | ${mean(overheads).toFixed(2)} | ${percentile(overheads, 50).toFixed(2)} | ${percentile(overheads, 95).toFixed(2)} |`,
+      );
+    }
   }
-  console.log(`swe-srl eval on ${instanceCount} generated instances (pytest, images cached), this machine:`);
+  const os = await import('node:os');
+  console.log(`swe-srl eval on ${instanceCount} generated instances (pytest, images cached), this machine (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores):`);
   console.log('');
-  console.log('| workers | resolved | wall s | instances/min | vs 1 worker | test s (mean) | overhead s (mean) | overhead p50 | overhead p95 |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| workers | pool | resolved | wall s | instances/min | vs 1 worker, no pool | test s (mean) | overhead s (mean) | overhead p50 | overhead p95 |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   console.log('');
-  console.log('overhead = per-instance wall time minus the test command\'s own time; target ≤ 1.5 s');
+  console.log(`overhead = per-instance wall time minus the test command's own time; target <= 0.3 s (with the pool, 1 worker: ${(meanOverheads[`1/${poolSize}`] ?? Number.NaN).toFixed(2)} s, ${(meanOverheads[`1/${poolSize}`] ?? Infinity) <= 0.3 ? 'met' : 'not met'})`);
 } finally {
   for (const runId of runIds) await pruneSandboxes({ runId }).catch(() => 0);
   await rm(root, { recursive: true, force: true });

@@ -18,6 +18,8 @@ import type { SandboxBackend } from '../sandbox/backend-choice.js';
 import { findEnvironmentSpec, loadEnvironmentSpecs, type EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
 import { InstanceImages } from '../sandbox/images/instance-images.js';
 import { repoDirName } from '../sandbox/repos/repo-names.js';
+import { SandboxPlan, WarmPool } from '../sandbox/pool/index.js';
+import type { DockerSandboxConfig } from '../sandbox/factory.js';
 
 export type { SandboxBackend } from '../sandbox/backend-choice.js';
 
@@ -39,6 +41,11 @@ export interface InstanceSandboxOptions {
   limits?: { memoryBytes?: number; cpus?: number; pidsLimit?: number };
   /** Progress lines while images build. */
   onProgress?: (line: string) => void;
+  /**
+   * Docker: sandboxes started ahead of the episodes that will take them (`sandbox.poolSize`), from
+   * the plan a run gives `plan()`; 0 (default) starts each when it is asked for.
+   */
+  poolSize?: number;
 }
 
 /**
@@ -51,6 +58,8 @@ export class InstanceSandboxes {
   private readonly images: InstanceImages;
   /** A one-engine placement per endpoint, so a sandbox lands where its image was ensured. */
   private readonly pinned = new Map<string, DockerEngines>();
+  private pool: WarmPool | undefined;
+  private sandboxPlan: SandboxPlan | undefined;
 
   constructor(private readonly options: InstanceSandboxOptions) {
     if (options.backend === 'docker' && options.environmentsDir === undefined) {
@@ -74,6 +83,10 @@ export class InstanceSandboxes {
         ...(options.allowUnsafe !== undefined ? { allowUnsafe: options.allowUnsafe } : {}),
         ...(options.outputLimitBytes !== undefined ? { outputLimitBytes: options.outputLimitBytes } : {}),
       });
+    }
+    if (this.pooled) {
+      const config = await this.pooledConfig(instance, labels);
+      return (await this.sandboxPlan!.acquire(instance.instance_id, config)).sandbox;
     }
     const engines = this.engines;
     // The slot is held for the sandbox's life, so placement keeps counting it.
@@ -105,6 +118,52 @@ export class InstanceSandboxes {
       engines.release(engine);
       throw error;
     }
+  }
+
+  /**
+   * The sandboxes a run will ask for, in order; with a pool, the next `poolSize` of them start
+   * (their images built) while earlier episodes run. A plan replaces the previous one.
+   */
+  plan(instances: readonly Instance[], labels: { runId?: string } = {}): void {
+    if (!this.pooled) return;
+    this.sandboxPlan!.plan(instances.map((instance) => ({ key: instance.instance_id, config: () => this.pooledConfig(instance, labels) })));
+  }
+
+  /** Removes the sandboxes started ahead and never taken; the source stays usable. */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    this.sandboxPlan = undefined;
+    await pool?.close();
+  }
+
+  private get pooled(): boolean {
+    if (this.options.backend !== 'docker' || (this.options.poolSize ?? 0) === 0) return false;
+    if (this.pool === undefined) {
+      this.pool = new WarmPool({ size: this.options.poolSize!, demand: 'expected' });
+      this.sandboxPlan = new SandboxPlan(this.pool);
+    }
+    return true;
+  }
+
+  /**
+   * A pooled sandbox's config: started before anyone asks for it, it cannot be placed by the
+   * engine slot of its episode, so the image is on every engine and the engine picks at creation.
+   */
+  private async pooledConfig(instance: Instance, labels: { runId?: string }): Promise<DockerSandboxConfig> {
+    const options = this.options;
+    const engines = this.engines;
+    const tags = await Promise.all(engines.engines.map((engine) => this.imageOn(engine, instance)));
+    return {
+      type: 'docker',
+      image: tags[0]!,
+      instanceId: instance.instance_id,
+      engines,
+      ...(labels.runId !== undefined ? { runId: labels.runId } : {}),
+      ...(options.network !== undefined ? { network: options.network } : {}),
+      ...(options.outputLimitBytes !== undefined ? { outputLimitBytes: options.outputLimitBytes } : {}),
+      ...options.limits,
+    };
   }
 
   /** Removes what an earlier, killed process of this run left behind (Docker containers by label). */

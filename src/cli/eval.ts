@@ -28,6 +28,7 @@ import { loadEnvironmentSpecs } from '../sandbox/images/environment-spec.js';
 import { closeSandboxesOnSignal, DockerEngines, liveSandboxes } from '../sandbox/index.js';
 import { integerAtLeast, memorySize, oneOf, positiveNumber } from './option-values.js';
 import { effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
+import { POOL_SIZE_BINDING } from './instance-sandbox-flags.js';
 
 interface EvalFlags {
   force?: boolean;
@@ -58,6 +59,7 @@ const EVAL_BINDINGS: readonly ConfigBinding[] = [
   { flags: '--cpus <n>', description: "CPUs per container (default: the spec's, else 1)", path: 'sandbox.cpus', parse: positiveNumber('--cpus') },
   { flags: '--memory <size>', description: "memory per container, e.g. 4g (default: the spec's, else 2g)", path: 'sandbox.memoryBytes', parse: memorySize('--memory') },
   { flags: '--pids-limit <n>', description: "processes per container (default: the spec's, else 512)", path: 'sandbox.pidsLimit', parse: integerAtLeast('--pids-limit', 8) },
+  POOL_SIZE_BINDING,
   { flags: '--network', description: "give containers network access (default: the spec's, else none)", path: 'sandbox.network' },
   { flags: '--no-network', description: 'no network access, whatever the spec says', path: 'sandbox.network' },
   {
@@ -176,6 +178,7 @@ export function registerEvalCommand(program: Command): void {
         ...(engines ? { engines } : {}),
         limits: runLimits(config.sandbox),
         imageSource: settings.imageSource,
+        poolSize: config.sandbox.poolSize,
       });
       const stopHandlingSignals = closeSandboxesOnSignal();
       try {

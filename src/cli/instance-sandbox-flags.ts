@@ -10,11 +10,19 @@ import { DockerEngines } from '../sandbox/docker/engines.js';
 import { FieldError } from '../errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { ConfigBinding } from './config-flags.js';
-import { sandboxBackend } from './option-values.js';
+import { integerAtLeast, sandboxBackend } from './option-values.js';
 
 function collect(value: string, previous: unknown): string[] {
   return [...(Array.isArray(previous) ? (previous as string[]) : []), value];
 }
+
+/** Sandboxes started ahead of a batch run's workers (eval, rollout). */
+export const POOL_SIZE_BINDING: ConfigBinding = {
+  flags: '--pool-size <n>',
+  description: 'docker: sandboxes started ahead of the workers from the run\'s plan, images built first (default 0: each started when needed)',
+  path: 'sandbox.poolSize',
+  parse: integerAtLeast('--pool-size', 0),
+};
 
 /** The sandbox flags; `--instances` sets the instances file of `section` (rollout, eval). */
 export function instanceSandboxBindings(section: 'rollout' | 'eval'): ConfigBinding[] {
@@ -54,6 +62,7 @@ export async function instanceSandboxesFor(sandbox: RunConfig['sandbox'], log: (
     ...(sandbox.network ? { network: true } : {}),
     ...(sandbox.outputLimitBytes !== undefined ? { outputLimitBytes: sandbox.outputLimitBytes } : {}),
     ...(engines ? { engines } : {}),
+    poolSize: sandbox.poolSize,
     limits: {
       ...(sandbox.memoryBytes !== undefined ? { memoryBytes: sandbox.memoryBytes } : {}),
       ...(sandbox.cpus !== undefined ? { cpus: sandbox.cpus } : {}),

@@ -16,7 +16,7 @@ import { rolloutPolicies } from '../agent/rollout/policies.js';
 import { integerAtLeast } from './option-values.js';
 import { AGENT_BINDINGS, POLICY_BINDINGS } from './run-bindings.js';
 import { effectiveConfig, withConfigFlags, type ConfigBinding } from './config-flags.js';
-import { instanceSandboxBindings, instanceSandboxesFor, type InstanceSandboxFlags } from './instance-sandbox-flags.js';
+import { instanceSandboxBindings, instanceSandboxesFor, POOL_SIZE_BINDING, type InstanceSandboxFlags } from './instance-sandbox-flags.js';
 import { abortOnSignal } from './signals.js';
 
 export interface RolloutFlags extends InstanceSandboxFlags {
@@ -58,6 +58,7 @@ export const ROLLOUT_BINDINGS: readonly ConfigBinding[] = [
   { flags: '-o, --output <dir>', description: 'output folder (preds.jsonl, episodes.jsonl, trajectories/, runs.jsonl); reused to resume', path: 'rollout.output' },
   { flags: '--samples <G>', description: 'episodes per instance (ids <instance>#<g>; default 1)', path: 'rollout.samples', parse: integerAtLeast('--samples', 1) },
   { flags: '--max-workers <n>', description: 'episodes run at once (default 1)', path: 'rollout.maxWorkers', parse: integerAtLeast('--max-workers', 1) },
+  POOL_SIZE_BINDING,
   { flags: '--run-id <id>', description: 'labels the run\'s sandboxes (default: the one kept in the output folder, else a new one)', path: 'rollout.runId' },
   { flags: '--instance-ids <ids>', description: 'only these instances (comma-separated)', path: 'rollout.instanceIds', parse: (value: string) => value.split(',').map((id) => id.trim()).filter(Boolean) },
   ...AGENT_BINDINGS,
@@ -128,6 +129,8 @@ export async function runRolloutFromConfig(config: RunConfig, display: RolloutDi
     templatesFor: policies.templatesFor,
     createSandbox: (instance, labels) => sandboxes.create(instance, labels),
     removeLeftovers: (runId) => sandboxes.removeLeftovers(runId),
+    planSandboxes: (planned, labels) => sandboxes.plan(planned, labels),
+    closeSandboxes: () => sandboxes.close(),
     agentConfig: {
       limits: config.agent.limits,
       sampling: config.sampling,

@@ -45,6 +45,8 @@ export const sandboxSectionSchema = z.strictObject({
   memoryBytes: z.number().int().min(6 * 1024 ** 2).optional(),
   cpus: z.number().positive().optional(),
   pidsLimit: z.number().int().min(8).optional(),
+  /** eval and rollout (Docker): sandboxes started ahead of the workers, their images built first; 0 starts each when asked for. */
+  poolSize: z.number().int().min(0).default(0),
 });
 
 export const agentSectionSchema = z.strictObject({

@@ -13,7 +13,9 @@ import { InstanceImages } from '../sandbox/images/instance-images.js';
 import type { ContainerLimits, EnvironmentSpec } from '../sandbox/images/environment-spec.js';
 import { imageExists } from '../sandbox/images/image-store.js';
 import { ensureSweBenchImage, SWEBENCH_CONDA_ACTIVATION, type SweBenchImageNaming } from '../sandbox/images/swebench-image.js';
-import { createSandbox, defaultDockerEngines, DockerEngines, LABELS, pruneSandboxes } from '../sandbox/index.js';
+import { defaultDockerEngines, DockerEngines, LABELS, pruneSandboxes } from '../sandbox/index.js';
+import type { DockerSandboxConfig } from '../sandbox/factory.js';
+import { SandboxPlan, WarmPool } from '../sandbox/pool/index.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
 import type { InstanceSandboxProvider } from './sandbox-provider.js';
@@ -44,6 +46,11 @@ export interface DockerProviderOptions {
   imageSource?: ImageSource;
   /** For `swebench`: naming (namespace, tag) and how long a pull may take. */
   sweBench?: SweBenchImageNaming & { pullTimeoutMs?: number };
+  /**
+   * Sandboxes started ahead of the workers (the run configuration's `sandbox.poolSize`): while one
+   * instance runs its tests, the next ones' containers start. 0 starts each when it is opened.
+   */
+  poolSize?: number;
 }
 
 /** The limits a container gets: the run's over the spec's (absent ones fall to the sandbox defaults). */
@@ -62,9 +69,14 @@ export class DockerInstanceProvider implements InstanceSandboxProvider {
   private readonly instanceImages: InstanceImages;
   private readonly images = new Map<string, Promise<string>>();
   private readonly usedImages = new Set<string>();
+  /** Sandboxes handed out: `warm` were started ahead by the pool, `cold` when opened. */
+  readonly opens = { warm: 0, cold: 0 };
+  private pool!: WarmPool;
+  private sandboxPlan!: SandboxPlan;
 
   constructor(private readonly options: DockerProviderOptions) {
     this.engines = options.engines ?? defaultDockerEngines();
+    this.newPool();
     this.instanceImages = new InstanceImages({
       ...(options.reposDir !== undefined ? { reposDir: options.reposDir } : {}),
       ...(options.imageOptions ? { imageOptions: options.imageOptions } : {}),
@@ -94,12 +106,13 @@ export class DockerInstanceProvider implements InstanceSandboxProvider {
     return image;
   }
 
-  async open(instance: Instance, environment: EnvironmentSpec, onProgress: (line: string) => void): Promise<Sandbox> {
+  /** The config of an instance's sandbox; its image is built (or pulled) on every engine first. */
+  private async configFor(instance: Instance, environment: EnvironmentSpec, onProgress: (line: string) => void): Promise<DockerSandboxConfig> {
     // The engine a sandbox lands on is chosen when it is created, so the image must be on each.
     const tags = await Promise.all(this.engines.engines.map((_, index) => this.imageOn(index, instance, environment, onProgress)));
     for (const tag of tags) this.usedImages.add(tag);
     const limits = effectiveLimits(environment.limits, this.options.limits);
-    const sandbox = await createSandbox({
+    return {
       type: 'docker',
       image: tags[0]!,
       runId: this.options.runId,
@@ -107,9 +120,36 @@ export class DockerInstanceProvider implements InstanceSandboxProvider {
       outputLimitBytes: this.options.outputLimitBytes ?? EVAL_OUTPUT_LIMIT_BYTES,
       engines: this.engines,
       ...limits,
-    });
-    if (this.imageSource === 'swebench') await activateTestbedEnvironment(sandbox, tags[0]!);
+    };
+  }
+
+  plan(opens: ReadonlyArray<{ instance: Instance; environment: EnvironmentSpec; count: number }>): void {
+    if (this.pool.size === 0) return;
+    this.sandboxPlan.plan(
+      opens.flatMap(({ instance, environment, count }) =>
+        Array.from({ length: count }, () => ({ key: instance.instance_id, config: () => this.configFor(instance, environment, () => undefined) })),
+      ),
+    );
+  }
+
+  async open(instance: Instance, environment: EnvironmentSpec, onProgress: (line: string) => void): Promise<Sandbox> {
+    const config = await this.configFor(instance, environment, onProgress);
+    const { sandbox, warm } = await this.sandboxPlan.acquire(instance.instance_id, config);
+    this.opens[warm ? 'warm' : 'cold'] += 1;
+    if (this.imageSource === 'swebench') await activateTestbedEnvironment(sandbox, config.image);
     return sandbox;
+  }
+
+  /** Removes the sandboxes started ahead and not taken; the provider stays usable (a fresh pool). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.newPool();
+    await pool.close();
+  }
+
+  private newPool(): void {
+    this.pool = new WarmPool({ size: this.options.poolSize ?? 0, demand: 'expected' });
+    this.sandboxPlan = new SandboxPlan(this.pool);
   }
 
   removeLeftovers(runId: string): Promise<number> {

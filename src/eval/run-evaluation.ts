@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FieldError } from '../errors.js';
 import type { BatchEvent, EventSink } from '../events.js';
 import { checkRunId, planResume } from '../batch/resume.js';
-import type { EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
+import { findEnvironmentSpec, type EnvironmentSpec, type EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
 import { evaluateInstance, type InstanceEvaluationContext, type InstanceResult } from './evaluate-instance.js';
 import type { Instance } from './instances.js';
 import { goldPredictions, type Prediction } from './predictions.js';
@@ -136,25 +136,39 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
     ...(options.timeoutSeconds !== undefined ? { timeoutMs: options.timeoutSeconds * 1000 } : {}),
     ...(options.selection ? { selection: options.selection } : {}),
   };
+  // Empty patches open nothing; a gold run opens two sandboxes per instance (before and after the patch).
+  options.provider.plan?.(
+    toEvaluate.flatMap(({ instance, prediction }) => {
+      if (typeof prediction.model_patch !== 'string' || prediction.model_patch.trim() === '') return [];
+      const environment = environmentOf(options.environments, instance);
+      return environment ? [{ instance, environment, count: gold ? 2 : 1 }] : [];
+    }),
+  );
   let running = 0;
   let finished = 0;
-  const evaluated = await runWithWorkers(
-    toEvaluate,
-    maxWorkers,
-    async ({ instance, prediction }) => {
-      running += 1;
-      emit({ kind: 'start', id: instance.instance_id, running });
-      try {
-        const result = await evaluateInstance(context, instance, prediction);
-        finished += 1;
-        emit({ kind: 'finish', id: instance.instance_id, result, finished, total: toEvaluate.length });
-        return result;
-      } finally {
-        running -= 1;
-      }
-    },
-    options.signal,
-  );
+  let evaluated: Array<InstanceResult | undefined>;
+  try {
+    evaluated = await runWithWorkers(
+      toEvaluate,
+      maxWorkers,
+      async ({ instance, prediction }) => {
+        running += 1;
+        emit({ kind: 'start', id: instance.instance_id, running });
+        try {
+          const result = await evaluateInstance(context, instance, prediction);
+          finished += 1;
+          emit({ kind: 'finish', id: instance.instance_id, result, finished, total: toEvaluate.length });
+          return result;
+        } finally {
+          running -= 1;
+        }
+      },
+      options.signal,
+    );
+  } finally {
+    // The sandboxes started ahead and never asked for (an interrupted run) go before leftovers are counted.
+    await options.provider.close?.();
+  }
   const results = evaluated.filter((r): r is InstanceResult => r !== undefined);
   emit({ kind: 'end', finished, failed: results.filter((result) => result.status === 'error').length, total: toEvaluate.length });
 
@@ -165,4 +179,13 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
   await mkdir(layout.reportDir, { recursive: true });
   await writeFileAtomically(path, `${JSON.stringify(summary, null, 4)}\n`);
   return { summary, summaryPath: path, results, resumedIds };
+}
+
+/** The instance's environment spec, or none (its evaluation then reports the missing spec itself). */
+function environmentOf(environments: readonly EnvironmentSpecFile[], instance: Instance): EnvironmentSpec | undefined {
+  try {
+    return findEnvironmentSpec(environments, instance.repo, instance.version);
+  } catch {
+    return undefined;
+  }
 }

@@ -14,4 +14,11 @@ export interface InstanceSandboxProvider {
   removeLeftovers?(runId: string): Promise<number>;
   /** What this run still holds on the engine at its end (SWE-bench's unstopped/unremoved keys). */
   leftovers?(runId: string): Promise<RunLeftovers>;
+  /**
+   * The opens to come, in order (an instance opened `count` times), so a provider with a warm pool
+   * can start the next sandboxes while the current ones run. Advice only: any open may still come.
+   */
+  plan?(opens: ReadonlyArray<{ instance: Instance; environment: EnvironmentSpec; count: number }>): void;
+  /** Removes what the provider holds beyond the sandboxes it handed out (its warm pool); before `leftovers`. */
+  close?(): Promise<void>;
 }

@@ -99,3 +99,29 @@ test('in Docker, every kind of prediction gets its true status and no container 
 
   assert.deepEqual(containersOfRun(runId), [], 'no container of this run is left');
 });
+
+test('in Docker, eval with a warm pool starts the next instances\' sandboxes ahead, gives the same verdicts, and leaves no container', { skip, timeout: 300_000 }, async () => {
+  const entries = [entry('pytest', 'gold'), entry('pytest', 'wrong'), entry('unittest', 'gold'), entry('pytest', 'empty')];
+  const runId = `eval-pool-${process.pid}`;
+  const provider = new DockerInstanceProvider({ runId, reposDir: fixture.reposDir, poolSize: 2 });
+  const result = await runEvaluation({
+    instances: entries.map((e) => e.instance),
+    predictions: entries.map((e) => e.prediction),
+    environments: await loadEnvironmentSpecs(fixture.environmentsDir),
+    provider,
+    runId,
+    logsDir: join(fixture.root, 'logs'),
+    reportDir: join(fixture.root, 'reports'),
+    maxWorkers: 1,
+    timeoutSeconds: 30,
+    progress: null,
+  });
+  assert.deepEqual(result.summary.resolved_ids, ['docker-pytest-gold', 'docker-unittest-gold']);
+  assert.deepEqual(result.summary.unresolved_ids, ['docker-pytest-wrong']);
+  assert.deepEqual(result.summary.empty_patch_ids, ['docker-pytest-empty']);
+  // One worker and three sandboxes: every one after the first was started while another ran.
+  assert.equal(provider.opens.warm + provider.opens.cold, 3);
+  assert.ok(provider.opens.warm >= 2, `warm opens: ${JSON.stringify(provider.opens)}`);
+  assert.deepEqual(result.summary.unstopped_containers, []);
+  assert.deepEqual(containersOfRun(runId), [], 'no container of this run is left, pre-started ones included');
+});

@@ -52,6 +52,10 @@ export interface RolloutOptions {
   createSandbox: (instance: Instance, labels: { runId: string }) => Promise<Sandbox>;
   /** Removes the containers an interrupted process of this run left behind. */
   removeLeftovers?: (runId: string) => Promise<number>;
+  /** The sandboxes the run will ask for, in order (one instance per episode), so a warm pool can start them ahead. */
+  planSandboxes?: (instances: Instance[], labels: { runId: string }) => void;
+  /** Removes what the sandbox source holds beyond the sandboxes it handed out (its warm pool); called at the end. */
+  closeSandboxes?: () => Promise<void>;
   templatesFor: (instance: Instance) => AgentTemplates;
   agentConfig?: AgentConfigInput;
   onEvent?: EventSink<RolloutEvent>;
@@ -179,7 +183,12 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutSummar
     }
   };
 
-  await runWithWorkers(plan.toRun, options.maxWorkers, runOne, options.signal);
+  options.planSandboxes?.(plan.toRun.map((unit) => unit.instance), { runId });
+  try {
+    await runWithWorkers(plan.toRun, options.maxWorkers, runOne, options.signal);
+  } finally {
+    await options.closeSandboxes?.();
+  }
   emit({ kind: 'end', finished: done, failed, total });
   return { paths, runId, total, alreadyFinished: plan.finishedIds.length, ran, failed, exitStatuses };
 }

@@ -7,6 +7,11 @@
  * (a used sandbox is never reset and never comes back); the pool refills in the background, with a
  * cap on how many containers start at once (an engine asked for dozens at a time slows down for
  * all); `close()` removes every sandbox the pool still holds, those starting included.
+ *
+ * Two kinds of demand. A server does not know what it will be asked for, so by default (`demand:
+ * 'open'`) every config asked for once is kept at `size`. A batch run (eval, rollout) knows its
+ * plan: with `demand: 'expected'` the pool starts only what `expect()` announced, at most `size`
+ * ahead per config, so no container is started for an instance nobody will ask for again.
  */
 import { SweSrlError } from '../../errors.js';
 import { createSandbox as createFromConfig, type CreateSandboxOptions, type SandboxConfig } from '../factory.js';
@@ -21,6 +26,8 @@ export interface WarmPoolOptions {
   create?: (config: SandboxConfig) => Promise<Sandbox>;
   /** A background start that failed (the pool retries it later, backing off). */
   onError?: (error: unknown, config: SandboxConfig) => void;
+  /** `open` (default): keep `size` of every config asked for; `expected`: start only what `expect()` announced. */
+  demand?: 'open' | 'expected';
 }
 
 export interface AcquiredSandbox {
@@ -46,6 +53,10 @@ interface Slot {
   starting: number;
   failures: number;
   retryTimer: NodeJS.Timeout | undefined;
+  /** Acquisitions announced by `expect()` and not yet made (used with `demand: 'expected'`). */
+  expected: number;
+  /** Acquirers waiting for a start already under way (quicker than starting one more). */
+  readonly waiters: Array<(sandbox: Sandbox | undefined) => void>;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -69,19 +80,33 @@ export class WarmPool {
     return this.options.size;
   }
 
-  /** A sandbox for `config`: a warm one if the pool has it, else a cold start. Refills behind it. */
-  async acquire(config: SandboxConfig): Promise<AcquiredSandbox> {
+  /**
+   * A sandbox for `config`: a warm one if the pool has it, else a cold start. Refills behind it.
+   * A waiting sandbox is checked to still answer first (one round trip), unless `checkAlive` is
+   * false: for a borrower whose own first command tells it (and who then asks again).
+   */
+  async acquire(config: SandboxConfig, options: { checkAlive?: boolean } = {}): Promise<AcquiredSandbox> {
     if (this.closed) throw new PoolClosedError('the warm pool is closed');
     const slot = this.slotFor(config);
+    slot.expected = Math.max(0, slot.expected - 1);
     try {
       while (slot.idle.length > 0) {
         const sandbox = slot.idle.shift()!;
         // A container can die while it waits (removed by hand, the engine restarted): check first.
-        if (await this.isAlive(sandbox)) {
+        if (options.checkAlive === false || (await this.isAlive(sandbox))) {
           this.counts.handedOut += 1;
           return { sandbox, warm: true };
         }
         await this.discard(sandbox);
+      }
+      // A start under way for this config is further along than one begun now: wait for it.
+      if (slot.starting > slot.waiters.length) {
+        const started = await new Promise<Sandbox | undefined>((resolve) => slot.waiters.push(resolve));
+        if (started !== undefined) {
+          this.counts.handedOut += 1;
+          return { sandbox: started, warm: true };
+        }
+        if (this.closed) throw new PoolClosedError('the warm pool is closed');
       }
       const sandbox = await this.withStartSlot(() => this.create(config));
       this.counts.handedOut += 1;
@@ -91,13 +116,24 @@ export class WarmPool {
     }
   }
 
+  /**
+   * Announces `count` more acquisitions of `config` (a batch run's plan); with `demand: 'expected'`
+   * the pool starts sandboxes for them, at most `size` ahead, in the background.
+   */
+  expect(config: SandboxConfig, count = 1): void {
+    if (this.closed) return;
+    const slot = this.slotFor(config);
+    slot.expected += count;
+    this.refill(slot);
+  }
+
   /** Drop-in for `createSandbox`: the same call, served from the pool. */
   createSandbox = async (config: SandboxConfig, _options?: CreateSandboxOptions): Promise<Sandbox> => (await this.acquire(config)).sandbox;
 
   /** Fills the pool for `config` and waits until it holds `size` ready sandboxes (or a start failed). */
   async prewarm(config: SandboxConfig): Promise<void> {
     const slot = this.slotFor(config);
-    while (!this.closed && slot.idle.length < this.options.size) {
+    while (!this.closed && slot.idle.length < this.target(slot)) {
       const before = this.counts.created;
       this.refill(slot);
       await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 50))]);
@@ -119,7 +155,10 @@ export class WarmPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const release of this.waitingForStart.splice(0)) release();
-    for (const slot of this.slots.values()) clearTimeout(slot.retryTimer);
+    for (const slot of this.slots.values()) {
+      clearTimeout(slot.retryTimer);
+      for (const waiter of slot.waiters.splice(0)) waiter(undefined);
+    }
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled([...this.slots.values()].flatMap((slot) => slot.idle.splice(0).map((sandbox) => this.discard(sandbox))));
   }
@@ -128,7 +167,7 @@ export class WarmPool {
     const key = this.keyOf(config);
     let slot = this.slots.get(key);
     if (!slot) {
-      slot = { config, idle: [], starting: 0, failures: 0, retryTimer: undefined };
+      slot = { config, idle: [], starting: 0, failures: 0, retryTimer: undefined, expected: 0, waiters: [] };
       this.slots.set(key, slot);
     }
     return slot;
@@ -136,15 +175,23 @@ export class WarmPool {
 
   private refill(slot: Slot): void {
     if (this.closed || slot.retryTimer !== undefined) return;
-    while (slot.idle.length + slot.starting < this.options.size) {
+    while (slot.idle.length + slot.starting - slot.waiters.length < this.target(slot)) {
       slot.starting += 1;
       const start = this.withStartSlot(() => this.create(slot.config)).then(
         async (sandbox) => {
+          // Counted off before it is delivered, so a waiter never waits on a start that already delivered.
+          slot.starting -= 1;
           slot.failures = 0;
-          if (this.closed) await this.discard(sandbox);
+          const waiter = slot.waiters.shift();
+          if (waiter && !this.closed) waiter(sandbox);
+          // Closed, or more than the plan still needs (its demand went elsewhere): removed, never kept.
+          else if (this.closed || slot.idle.length >= this.target(slot)) await this.discard(sandbox);
           else slot.idle.push(sandbox);
         },
         (error: unknown) => {
+          slot.starting -= 1;
+          // Whoever waited for this start starts its own instead.
+          slot.waiters.shift()?.(undefined);
           if (error instanceof PoolClosedError) return;
           slot.failures += 1;
           this.options.onError?.(error, slot.config);
@@ -159,11 +206,15 @@ export class WarmPool {
         },
       );
       const tracked = start.finally(() => {
-        slot.starting -= 1;
         this.inFlight.delete(tracked);
       });
       this.inFlight.add(tracked);
     }
+  }
+
+  /** How many ready (or starting) sandboxes a config should have. */
+  private target(slot: Slot): number {
+    return this.options.demand === 'expected' ? Math.min(this.options.size, slot.expected) : this.options.size;
   }
 
   private async create(config: SandboxConfig): Promise<Sandbox> {

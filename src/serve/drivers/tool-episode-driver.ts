@@ -92,19 +92,24 @@ export class ToolEpisodeDriver implements EpisodeDriver {
   async start(request: EpisodeStartRequest): Promise<StartedEpisode> {
     const { instance, environment } = await this.task(request.instanceId);
     const templates = await this.agentTemplates();
-    const { sandbox, warm } = await this.options.pool.acquire(await this.sandboxConfig(request.instanceId));
-    try {
-      const episode = await Episode.start({ instanceId: instance.instance_id, problemStatement: instance.problem_statement, repo: instance.repo }, sandbox, {
-        templates,
-        ...(this.options.agent ? { config: this.options.agent } : {}),
-      });
-      // Nothing ran yet: an episode over at once means the sandbox did not answer.
-      if (episode.done) throw new UnavailableError(`sandbox ${sandbox.id} did not answer: ${episode.exitDetail ?? episode.exitStatus}`);
-      const tools = episode.tools;
-      return { episode: new ToolEpisode(episode, sandbox, instance, environment, this.options), messages: wireMessages(episode.messages), warm, ...(tools ? { tools: openAiTools(tools) } : {}) };
-    } catch (error) {
-      await sandbox.close().catch(() => undefined);
-      throw error;
+    const config = await this.sandboxConfig(request.instanceId);
+    // The episode's first command (the working directory) is the liveness check, so the pool's
+    // own round trip is skipped; a warm sandbox that died while waiting is replaced once.
+    for (let attempt = 1; ; attempt += 1) {
+      const { sandbox, warm } = await this.options.pool.acquire(config, { checkAlive: attempt > 1 });
+      try {
+        const episode = await Episode.start({ instanceId: instance.instance_id, problemStatement: instance.problem_statement, repo: instance.repo }, sandbox, {
+          templates,
+          ...(this.options.agent ? { config: this.options.agent } : {}),
+        });
+        // Nothing ran yet: an episode over at once means the sandbox did not answer.
+        if (episode.done) throw new UnavailableError(`sandbox ${sandbox.id} did not answer: ${episode.exitDetail ?? episode.exitStatus}`);
+        const tools = episode.tools;
+        return { episode: new ToolEpisode(episode, sandbox, instance, environment, this.options), messages: wireMessages(episode.messages), warm, ...(tools ? { tools: openAiTools(tools) } : {}) };
+      } catch (error) {
+        await sandbox.close().catch(() => undefined);
+        if (!(warm && attempt === 1 && error instanceof UnavailableError)) throw error;
+      }
     }
   }
 

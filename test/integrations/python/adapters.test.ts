@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { srlReward, srlStepReward } from '../../../src/reward/srl.js';
+import { parseSrlLabel, targetOfGroundTruth } from '../../../src/export/ground-truth.js';
 import { startServer } from '../../../src/serve/server.js';
 import { expertOfRow, type StepTarget } from '../../../src/trajectories/steps/schema.js';
 import { skipUnlessDocker } from '../../helpers/docker.js';
@@ -19,10 +20,15 @@ import { SAMPLE_TRAJECTORY, sharedTrajectories, writeChatSteps } from '../../hel
 import { withTempDir } from '../../helpers/temp-dir.js';
 import { applyPatchTurn, bashTurn, SAMPLE_INSTANCE, sampleDriver, samplePatch, SUBMIT_TURN } from '../../serve/helpers/sample-episodes.js';
 import { ScriptedDriver } from '../../serve/helpers/scripted-driver.js';
+import { builtInTaskDriver } from '../../serve/helpers/task-episodes.js';
+import { LABELS } from '../../../src/sandbox/index.js';
+import Docker from 'dockerode';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./run_adapters.py', import.meta.url));
 const TOKEN = 'python-adapter-test-token';
+const containersOf = async (runId: string): Promise<string[]> =>
+  (await new Docker().listContainers({ all: true, filters: { label: [`${LABELS.run}=${runId}`] } })).map((info) => info.Id);
 const skipPython = existsSync(PYTHON) ? false : `${PYTHON} is absent (apt-get install python3)`;
 
 async function runAdapters(url: string, cases: unknown, dir: string): Promise<any> {
@@ -99,7 +105,7 @@ test('the rllm, skyrl-gym and TRL environment adapters drive episodes and end wi
   });
 });
 
-test('a Python client drives a full episode on a built-in task in Docker, ending in an RLVR verdict', { skip: skipPython || (await skipUnlessDocker()) }, async () => {
+test('a Python client drives the rllm and skyrl-gym environments through full episodes on a sample instance in Docker, ending in RLVR verdicts', { skip: skipPython || (await skipUnlessDocker()) }, async () => {
   await withTempDir(async (dir) => {
     const { driver } = await sampleDriver(join(dir, 'repos'), `test-python-${process.pid}`);
     const server = await startServer({ port: 0, token: TOKEN, driver });
@@ -116,5 +122,52 @@ test('a Python client drives a full episode on a built-in task in Docker, ending
     } finally {
       await server.shutdown();
     }
+  });
+});
+
+test('as OpenRLHF and verl would, a Python client scores a reward batch and drives a full episode on a built-in task to its RLVR verdict', { skip: skipPython || (await skipUnlessDocker()), timeout: 900_000 }, async () => {
+  await withTempDir(async (dir) => {
+    const runId = `test-python-task-${process.pid}`;
+    // verl calls tools natively: the server speaks function calling.
+    const task = await builtInTaskDriver(dir, runId, 'function-calling');
+    const apply = `git apply <<'SWE_SRL_PATCH'\n${task.patch}SWE_SRL_PATCH`;
+    // The task's expert actions as `export` writes OpenRLHF labels (the action text), and responses to them.
+    const expert = [`<function=bash>\n<parameter=command>grep -rn "def " .</parameter>\n</function>`, `<function=bash>\n<parameter=command>${apply}</parameter>\n</function>`, '<function=submit>\n</function>'];
+    const items = expert.flatMap((label) =>
+      [`<think>\nAs the expert.\n</think>\n${label}`, '<think>\nLook first.\n</think>\n<function=bash>\n<parameter=command>ls</parameter>\n</function>', label].map((response) => ({
+        response,
+        label,
+        expected: srlStepReward(response, targetOfGroundTruth(parseSrlLabel(label, 'label'), 'label')).reward,
+      })),
+    );
+    const server = await startServer({ port: 0, token: TOKEN, driver: task.driver });
+    try {
+      const out = await runAdapters(
+        server.url,
+        {
+          built_in_task: {
+            batch: { prompt: `<|im_start|>user\n${task.problemStatement}<|im_end|>\n<|im_start|>assistant\n`, items },
+            episode: { instance_id: task.instanceId, commands: ['git status --short', apply, 'submit'] },
+          },
+        },
+        dir,
+      );
+      const { openrlhf, verl, episode } = out.built_in_task;
+      const expected = items.map((item) => item.expected);
+      assert.ok(expected.includes(1) && expected.includes(-1) && expected.some((reward) => reward > 0 && reward < 1), JSON.stringify(expected));
+      const asTensor = (values: number[]): number[] => (out.torch ? values.map(Math.fround) : values);
+      assert.deepEqual(openrlhf, { rewards: asTensor(expected), scores: asTensor(expected.map((reward) => Math.max(0, reward))) });
+      assert.deepEqual(verl, expected);
+      assert.equal(episode.first_messages.at(-1).content.includes(task.problemStatement.split('\n')[0]), true);
+      assert.equal(episode.observations.at(-1)[2].done, true);
+      assert.equal(episode.observations.at(-1)[2].exit_status, 'submitted');
+      assert.deepEqual(episode.verdict.status, 'resolved', JSON.stringify(episode.verdict));
+      assert.equal(episode.reward, 1);
+      assert.match(episode.patch, /^diff --git a\//);
+      assert.equal(episode.left, 0);
+    } finally {
+      await server.shutdown();
+    }
+    assert.deepEqual(await containersOf(runId), [], 'the episode and the warm pool left no container');
   });
 });

@@ -84,6 +84,38 @@ def environments(cases):
     return out
 
 
+def built_in_task(cases):
+    """What an OpenRLHF run and a verl run do with one task: a reward batch on its steps, then a
+    full episode through verl's tool interface, ending in the RLVR verdict."""
+    import asyncio
+
+    openrlhf_file = load_by_path("reward_func", os.path.join(PACKAGE, "swe_srl", "openrlhf.py"))
+    verl = load_by_path("custom_module", os.path.join(PACKAGE, "swe_srl", "verl.py"))
+    batch = cases["batch"]
+    prompt = batch["prompt"]
+    responses = [item["response"] for item in batch["items"]]
+    labels = [item["label"] for item in batch["items"]]
+    openrlhf = openrlhf_file.reward_func([prompt + r for r in responses], [prompt] * len(responses), labels)
+    out = {
+        "openrlhf": {key: (openrlhf[key].tolist() if hasattr(openrlhf[key], "tolist") else openrlhf[key]) for key in ("rewards", "scores")},
+        "verl": verl.compute_score_batch(["swe-srl"] * len(responses), responses, labels, [{}] * len(responses)),
+    }
+
+    async def episode():
+        tool = verl.SweSrlTool(config={}, tool_schema=verl.BASH_TOOL_SCHEMA)
+        trajectory = await tool.create("request-0", task_instance_id=cases["episode"]["instance_id"])
+        first = tool.episodes[trajectory]["messages"]
+        observations = [await tool.execute(trajectory, {"command": command}) for command in cases["episode"]["commands"]]
+        reward = await tool.calc_reward(trajectory)
+        verdict = tool.episodes[trajectory]["verdict"]
+        patch = tool.episodes[trajectory].get("patch")
+        await tool.release(trajectory)
+        return {"first_messages": first, "observations": [list(o) for o in observations], "reward": reward, "verdict": verdict, "patch": patch, "left": len(tool.episodes)}
+
+    out["episode"] = asyncio.run(episode())
+    return out
+
+
 def failures():
     from swe_srl import SweSrlClient, SweSrlError
 
@@ -108,6 +140,8 @@ def main():
         result["failures"] = failures()
     if "instance_id" in cases:
         result["environments"] = environments(cases)
+    if "built_in_task" in cases:
+        result["built_in_task"] = built_in_task(cases["built_in_task"])
     json.dump(result, sys.stdout)
 
 

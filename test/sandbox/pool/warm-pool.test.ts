@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WarmPool } from '../../../src/sandbox/pool/index.js';
+import { SandboxPlan, WarmPool } from '../../../src/sandbox/pool/index.js';
 import type { SandboxConfig } from '../../../src/sandbox/factory.js';
 import type { RunResult, Sandbox } from '../../../src/sandbox/types.js';
 
@@ -111,4 +111,52 @@ test('pools are kept per config, starts are capped, and a failing start backs of
   await until(() => pool.stats().idle === 6);
   assert.equal(pool.stats().idle, 6, 'the failed start was retried after its back-off');
   await pool.close();
+});
+
+test('with expected demand the pool starts only what was announced, at most size ahead, and a late acquire waits for a start under way', async () => {
+  const sandboxes = new CountingSandboxes();
+  sandboxes.delayMs = 30;
+  const pool = new WarmPool({ size: 2, create: sandboxes.create, demand: 'expected' });
+  // Never announced: a cold start, and nothing refilled behind it.
+  assert.equal((await pool.acquire(image('x'))).warm, false);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.deepEqual([pool.stats().idle, pool.stats().starting], [0, 0]);
+  // Five uses of 'a' announced: two start (the size), the rest as the first are taken.
+  pool.expect(image('a'), 5);
+  assert.equal(pool.stats().starting, 2);
+  const first = await pool.acquire(image('a'));
+  assert.equal(first.warm, true, 'waited for the start under way instead of a cold start');
+  const taken = [first];
+  for (let i = 0; i < 4; i += 1) taken.push(await pool.acquire(image('a')));
+  assert.equal(new Set(taken.map((acquired) => acquired.sandbox.id)).size, 5);
+  await until(() => pool.stats().starting === 0);
+  assert.equal(pool.stats().idle, 0, 'nothing started beyond the five announced');
+  assert.equal(sandboxes.made, 6);
+  await pool.close();
+});
+
+test('a plan starts the next sandboxes while earlier ones are used, each planned use once, and close removes those never taken', async () => {
+  const sandboxes = new CountingSandboxes();
+  const pool = new WarmPool({ size: 2, create: sandboxes.create, demand: 'expected' });
+  const plan = new SandboxPlan(pool);
+  const resolved: string[] = [];
+  const use = (key: string) => ({ key, config: async () => (resolved.push(key), image(key)) });
+  plan.plan([use('a'), use('b'), use('b'), use('c'), use('d')]);
+  await until(() => pool.stats().idle === 2);
+  assert.deepEqual(resolved, ['a', 'b'], 'only the first two, the size, are started ahead');
+  const a = await plan.acquire('a', image('a'));
+  assert.equal(a.warm, true);
+  await until(() => pool.stats().idle === 2);
+  assert.deepEqual(resolved, ['a', 'b', 'b']);
+  const b1 = await plan.acquire('b', image('b'));
+  const b2 = await plan.acquire('b', image('b'));
+  assert.equal(b1.warm && b2.warm, true);
+  assert.notEqual(b1.sandbox.id, b2.sandbox.id);
+  await until(() => pool.stats().idle === 2);
+  assert.deepEqual(resolved, ['a', 'b', 'b', 'c', 'd']);
+  // The run stops here (interrupted): c and d were started and are removed, not leaked.
+  for (const acquired of [a, b1, b2]) await acquired.sandbox.close();
+  await pool.close();
+  assert.equal(sandboxes.open.size, 0);
+  assert.equal(pool.stats().removed, 2);
 });

@@ -108,3 +108,25 @@ test("a served episode is the agent loop's Episode: the agent config's limits en
     assert.deepEqual(await containersOf(runId), []);
   });
 });
+
+test('in Docker, a warm sandbox that died while waiting in the pool is replaced at start: the episode gets a live one', { skip: await skipUnlessDocker() }, async () => {
+  await withTempDir(async (dir) => {
+    const runId = `test-serve-dead-${randomBytes(4).toString('hex')}`;
+    const { driver, pool } = await sampleDriver(join(dir, 'repos'), runId);
+    const server = await startServer({ port: 0, driver });
+    try {
+      await pool.prewarm(await driver.sandboxConfig(SAMPLE_INSTANCE));
+      const waiting = await containersOf(runId);
+      assert.equal(waiting.length, 1);
+      await docker.getContainer(waiting[0]!).remove({ force: true });
+      const started = await call(server.url, 'POST', '/episodes', { instance_id: SAMPLE_INSTANCE });
+      assert.equal(started.status, 201, JSON.stringify(started.body));
+      const step = await call(server.url, 'POST', `/episodes/${started.body.episode_id as string}/step`, { text: bashTurn('echo alive') });
+      assert.equal(step.status, 200, JSON.stringify(step.body));
+      assert.match(step.body.observation, /alive/);
+    } finally {
+      await server.shutdown();
+    }
+    assert.deepEqual(await containersOf(runId), []);
+  });
+});
