@@ -93,6 +93,14 @@ class SweSrlClient:
     def delete_episode(self, episode_id):
         return self.request("DELETE", "/episodes/%s" % episode_id)
 
+    def discard_episode(self, episode_id):
+        """Deletes an episode on a best-effort basis: when a framework releases an environment, a
+        server that already reaped the episode (idle timeout) or went away must not fail its loop."""
+        try:
+            self.delete_episode(episode_id)
+        except Exception:
+            pass
+
 
 _default = None
 

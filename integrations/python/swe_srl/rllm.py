@@ -66,10 +66,7 @@ class SweSrlEnv(BaseEnv):
 
     def close(self):
         if self.episode_id is not None:
-            try:
-                self.client.delete_episode(self.episode_id)
-            except Exception:
-                pass
+            self.client.discard_episode(self.episode_id)
             self.episode_id = None
 
     @staticmethod

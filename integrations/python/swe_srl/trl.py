@@ -114,10 +114,7 @@ class SweSrlEnvironment:
 
     def _release(self):
         if self.episode_id is not None:
-            try:
-                self.client.delete_episode(self.episode_id)
-            except Exception:
-                pass
+            self.client.discard_episode(self.episode_id)
             self.episode_id = None
 
 

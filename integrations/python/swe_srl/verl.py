@@ -105,7 +105,4 @@ class SweSrlTool(BaseTool):
     async def release(self, instance_id, **kwargs):
         episode = self.episodes.pop(instance_id, None)
         if episode is not None:
-            try:
-                self.client.delete_episode(episode["episode_id"])
-            except Exception:
-                pass
+            self.client.discard_episode(episode["episode_id"])
