@@ -134,6 +134,38 @@ function interruptSignal(): { signal: AbortSignal; release: () => void } {
   return { signal: controller.signal, release: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal), undefined) };
 }
 
+/** What every `train` command hands its trainer: the start model, the step cap, the interrupt and progress. */
+interface TrainerRunOptions {
+  init?: string;
+  maxSteps?: number;
+  signal: AbortSignal;
+  onEvent: (event: TrainEvent) => void;
+}
+
+/**
+ * Runs one trainer with the options every `train` command shares (`--init`, `--max-steps`, Ctrl-C
+ * as a checkpoint-and-stop, progress against the configured steps) and exits 130 when interrupted.
+ */
+async function runTrainer<Result extends { interrupted: boolean }>(
+  flags: TrainFlags,
+  configuredSteps: number,
+  train: (options: TrainerRunOptions) => Promise<Result>,
+): Promise<Result> {
+  const { signal, release } = interruptSignal();
+  try {
+    const result = await train({
+      ...(flags.init ? { init: flags.init } : {}),
+      ...(flags.maxSteps !== undefined ? { maxSteps: flags.maxSteps } : {}),
+      signal,
+      onEvent: progressPrinter(() => Math.min(configuredSteps, flags.maxSteps ?? Infinity)),
+    });
+    if (result.interrupted) process.exitCode = 130;
+    return result;
+  } finally {
+    release();
+  }
+}
+
 function commonOptions(command: Command): Command {
   return withConfigFlags(command, TRAIN_BINDINGS)
     .option('--steps <file>', 'SRL step rows in chat form, as `swe-srl traj steps --form chat` writes them, or math step rows (`swe-srl math steps`)')
@@ -156,23 +188,9 @@ export function registerTrainCommand(program: Command): void {
       const data = sourceOf(flags, true);
       const validation = validationOf(flags, data);
       const { trainSft } = await import('../train/sft/sft-trainer.js');
-      const { signal, release } = interruptSignal();
-      try {
-        const result = await trainSft({
-          config,
-          configSource: source,
-          outDir: flags.out,
-          data,
-          ...(validation ? { validation } : {}),
-          ...(flags.init ? { init: flags.init } : {}),
-          ...(flags.maxSteps !== undefined ? { maxSteps: flags.maxSteps } : {}),
-          signal,
-          onEvent: progressPrinter(() => Math.min(config.sft.steps, flags.maxSteps ?? Infinity)),
-        });
-        if (result.interrupted) process.exitCode = 130;
-      } finally {
-        release();
-      }
+      await runTrainer(flags, config.sft.steps, (common) =>
+        trainSft({ config, configSource: source, outDir: flags.out, data, ...(validation ? { validation } : {}), ...common }),
+      );
     });
 
   commonOptions(train.command('srl').description('SRL: GRPO on step instances with the SRL reward and dynamic sampling'))
@@ -183,24 +201,10 @@ export function registerTrainCommand(program: Command): void {
       const data = sourceOf(flags, false) as SrlSource;
       const validation = validationOf(flags, data) as SrlSource | undefined;
       const { trainSrl } = await import('../train/srl/srl-trainer.js');
-      const { signal, release } = interruptSignal();
-      try {
-        const result = await trainSrl({
-          config,
-          configSource: source,
-          outDir: flags.out,
-          data,
-          ...(validation ? { validation } : {}),
-          ...(flags.init ? { init: flags.init } : {}),
-          ...(flags.maxSteps !== undefined ? { maxSteps: flags.maxSteps } : {}),
-          signal,
-          onEvent: progressPrinter(() => Math.min(config.srl.steps, flags.maxSteps ?? Infinity)),
-        });
-        process.stderr.write(`groups kept: ${(100 * result.keptFraction).toFixed(1)}% of those sampled\n`);
-        if (result.interrupted) process.exitCode = 130;
-      } finally {
-        release();
-      }
+      const result = await runTrainer(flags, config.srl.steps, (common) =>
+        trainSrl({ config, configSource: source, outDir: flags.out, data, ...(validation ? { validation } : {}), ...common }),
+      );
+      process.stderr.write(`groups kept: ${(100 * result.keptFraction).toFixed(1)}% of those sampled\n`);
     });
 
   const sandboxBindings: ConfigBinding[] = [
@@ -227,9 +231,8 @@ export function registerTrainCommand(program: Command): void {
       const { episodeEnvironmentOf } = await import('../train/rlvr/episode-environment.js');
       const runId = `rlvr-${basename(resolvePath(flags.out))}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
       await sandboxes.removeLeftovers(runId);
-      const { signal, release } = interruptSignal();
-      try {
-        const result = await trainRlvr({
+      const result = await runTrainer(flags, config.rlvr.steps, (common) =>
+        trainRlvr({
           config,
           configSource: source,
           outDir: flags.out,
@@ -237,16 +240,10 @@ export function registerTrainCommand(program: Command): void {
           tasksSource: flags.tasks,
           ...(heldout ? { validation: heldout } : {}),
           environments: episodeEnvironmentOf(sandboxes, run.sandbox.environments, runId),
-          ...(flags.init ? { init: flags.init } : {}),
-          ...(flags.maxSteps !== undefined ? { maxSteps: flags.maxSteps } : {}),
-          signal,
-          onEvent: progressPrinter(() => Math.min(config.rlvr.steps, flags.maxSteps ?? Infinity)),
-        });
-        process.stderr.write(`groups kept: ${(100 * result.keptFraction).toFixed(1)}% of those sampled; ${result.sampledTokens} tokens sampled${result.stalled ? `; stopped early: ${result.stalled}` : ''}\n`);
-        if (result.interrupted) process.exitCode = 130;
-      } finally {
-        release();
-      }
+          ...common,
+        }),
+      );
+      process.stderr.write(`groups kept: ${(100 * result.keptFraction).toFixed(1)}% of those sampled; ${result.sampledTokens} tokens sampled${result.stalled ? `; stopped early: ${result.stalled}` : ''}\n`);
     });
 
   withConfigFlags(train.command('backend').description('say which TensorFlow.js backend training would use, and why not the others'), [BACKEND_BINDING])
