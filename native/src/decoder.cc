@@ -25,10 +25,6 @@ constexpr int kQueryBlock = 64;
 // Below this many queries a pass is a decoding step: dot-product loops beat gemm calls.
 constexpr int kDecodeQueries = 4;
 
-std::size_t rowsPerTask(std::size_t cols) {
-  return std::max<std::size_t>(1, (std::size_t{1} << 14) / std::max<std::size_t>(1, cols));
-}
-
 // (x_i, x_{i+half}) turned by the angle whose cosine and sine are c_i, s_i (s negated for the
 // inverse turn, which is the rotation's gradient).
 inline void rotate(const float* in, float* out, const float* c, const float* s, int half) {

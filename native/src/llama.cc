@@ -10,16 +10,6 @@
 #include "thread-pool.h"
 
 namespace native {
-namespace {
-
-constexpr std::size_t kElementsPerTask = 1 << 14;
-
-std::size_t rowsPerTask(std::size_t cols) {
-  return std::max<std::size_t>(1, kElementsPerTask / std::max<std::size_t>(1, cols));
-}
-
-}  // namespace
-
 void rmsNorm(const float* x, const float* weight, float* y, float* rrms, std::size_t rows,
              std::size_t cols, float epsilon) {
   parallelFor(rows, rowsPerTask(cols), [&](std::size_t begin, std::size_t end) {

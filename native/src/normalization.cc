@@ -8,16 +8,6 @@
 #include "thread-pool.h"
 
 namespace native {
-namespace {
-
-constexpr std::size_t kElementsPerTask = 1 << 14;
-
-std::size_t rowsPerTask(std::size_t cols) {
-  return std::max<std::size_t>(1, kElementsPerTask / std::max<std::size_t>(1, cols));
-}
-
-}  // namespace
-
 void softmax(const float* x, float* out, std::size_t rows, std::size_t cols) {
   parallelFor(rows, rowsPerTask(cols), [&](std::size_t begin, std::size_t end) {
     for (std::size_t row = begin; row < end; ++row) {

@@ -17,6 +17,14 @@ void parallelFor(std::size_t count, std::size_t minChunk,
 void parallelForSerialBlas(std::size_t count, std::size_t minChunk,
                            const std::function<void(std::size_t, std::size_t)>& body);
 
+// Rows per parallelFor chunk for row-wise kernels (norms, softmax, rotary, attention rows): about
+// 16K elements a chunk, enough work to be worth handing to a worker, however wide a row is.
+inline std::size_t rowsPerTask(std::size_t cols) {
+  constexpr std::size_t kElementsPerChunk = std::size_t{1} << 14;
+  const std::size_t rows = kElementsPerChunk / (cols == 0 ? 1 : cols);
+  return rows == 0 ? 1 : rows;
+}
+
 // How many threads parallelFor uses (the calling one included).
 int poolThreads();
 void setPoolThreads(int threads);
