@@ -81,7 +81,7 @@ const MATH_STEPS_BINDINGS: readonly ConfigBinding[] = [
 
 const MATH_SAMPLE_BINDINGS: readonly ConfigBinding[] = [
   { flags: '--samples <k>', description: 'answers per problem (the k of Avg@k; default 1)', path: 'math.sample.samples', parse: integerAtLeast('--samples', 1) },
-  ...bindingsOf(POLICY_BINDINGS, ['--temperature', '--top-p', '--max-tokens', '--base-url', '--model', '--api-key', '--request-timeout', '--max-retries']),
+  ...bindingsOf(POLICY_BINDINGS, ['--policy', '--temperature', '--top-p', '--max-tokens', '--seed', '--base-url', '--model', '--api-key', '--request-timeout', '--max-retries']),
 ];
 
 /** `math steps` (and `traj steps --domain math`): reads the problems, writes the rows, reports on stderr. */
@@ -154,7 +154,7 @@ export function registerMathCommand(program: Command): Command {
   withConfigFlags(
     math
       .command('sample')
-      .description('ask an OpenAI-compatible endpoint (the policy section) for k answers per problem (the math evaluation prompt); appends as it goes and resumes')
+      .description('ask a policy (an OpenAI-compatible endpoint by default, or --policy local --model DIR) for k answers per problem (the math evaluation prompt); appends as it goes and resumes')
       .requiredOption('--problems <file>', 'JSONL of {"id", "problem", "answer", "dataset"?}')
       .requiredOption('-o, --output <file>', 'predictions JSONL for eval-math: {"id", "sample", "response", ...}'),
     MATH_SAMPLE_BINDINGS,
@@ -168,15 +168,22 @@ export function registerMathCommand(program: Command): Command {
       onRetry: (retry) => console.error(`swe-srl: retry ${retry.attempt} in ${retry.delayMs} ms: ${retry.reason}`),
     });
     const { sampling } = config;
-    const report = await sampleAnswers({
-      problems: flags.problems,
-      output: flags.output,
-      policy,
-      samples: config.math.sample.samples,
-      ...(sampling.temperature !== undefined ? { temperature: sampling.temperature } : {}),
-      ...(sampling.topP !== undefined ? { topP: sampling.topP } : {}),
-      ...(sampling.maxTokens !== undefined ? { maxTokens: sampling.maxTokens } : {}),
-    });
+    let report: Awaited<ReturnType<typeof sampleAnswers>>;
+    try {
+      report = await sampleAnswers({
+        problems: flags.problems,
+        output: flags.output,
+        policy,
+        samples: config.math.sample.samples,
+        ...(sampling.temperature !== undefined ? { temperature: sampling.temperature } : {}),
+        ...(sampling.topP !== undefined ? { topP: sampling.topP } : {}),
+        ...(sampling.maxTokens !== undefined ? { maxTokens: sampling.maxTokens } : {}),
+        ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
+      });
+    } finally {
+      // A local model holds its weights until disposed.
+      await (policy as { dispose?: () => unknown }).dispose?.();
+    }
     console.error(`sampled ${report.asked} answers for ${report.problems} problems into ${flags.output}${report.reused > 0 ? ` (${report.reused} kept from an earlier run)` : ''}`);
   });
   return math;

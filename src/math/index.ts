@@ -19,7 +19,9 @@ export {
 } from './solution/problems-file.js';
 export { mathStepRows, defaultMathStepOptions, DEFAULT_PREFIX_BUDGET, type MathStepOptions } from './steps/step-rows.js';
 export { mathStepRowSchema, isMathRow, MATH_DOMAIN, type MathStepRow } from './steps/step-row-schema.js';
-export { writeMathStepFile, type WriteMathStepsOptions, type WriteMathStepsReport } from './steps/write-step-file.js';
+export { writeMathStepFile, MATH_ROW_CHOICES, type MathRowChoice, type WriteMathStepsOptions, type WriteMathStepsReport } from './steps/write-step-file.js';
+export { mathSolutionRow, mathSolutionMessages, solutionTextOf } from './steps/solution-row.js';
+export { mathRlvrReward, type MathRlvrRewardResult } from './answer/rlvr-reward.js';
 export { mathSrlSystemPrompt, MATH_EVAL_SYSTEM_PROMPT } from './steps/system-prompt.js';
 export { approximateTokenCount, truncateToTokens, type TokenCounter } from './steps/token-budget.js';
 export { answerReward, type AnswerRewardResult } from './answer/answer-reward.js';

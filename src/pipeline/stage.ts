@@ -30,6 +30,7 @@ export const ARTIFACT_KINDS = {
   trajectories: 'expert trajectories: the JSONL store, SWE-smith chat form and SWE-agent .traj files (store, chatXml?, trajDir?)',
   predictions: 'SWE-bench predictions (predictions)',
   steps: 'SRL step instances (steps)',
+  problems: 'math problems with expert solutions and answers, JSONL {id, problem, solution, answer, dataset} (problems)',
   rewards: 'SRL rewards of responses to step instances (rewards)',
   evaluation: 'an evaluation run: the SWE-bench summary and per-instance reports (summary, logs)',
   report: 'the HTML report (html)',

@@ -21,6 +21,7 @@ export { parseTrainConfig, loadTrainConfig, mergeTrainConfig, trainConfigSchema,
 export { fitPrompt } from './data/prompt-fit.js';
 export { trainSft, type SftOptions, type SftResult, type SftSource } from './sft/sft-trainer.js';
 export { trainSrl, type SrlOptions, type SrlResult, type SrlSource } from './srl/srl-trainer.js';
+export { trainMathRlvr, mathAnswerReward, mathRlvrGrpoSettings, type MathRlvrOptions } from './rlvr/math-rlvr.js';
 export { trainRlvr, rlvrAgentConfig, type RlvrOptions, type RlvrResult } from './rlvr/rlvr-trainer.js';
 export { runEpisode, inParallel, EpisodeInfrastructureError, type EpisodeEnvironment, type EpisodeOutcome, type EpisodeSettings } from './rlvr/episode-runner.js';
 export { episodeSequences, type TurnTokens, type EpisodeSequence } from './rlvr/episode-sequences.js';

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { InputError } from '../../errors.js';
 import { writeFileAtomically } from '../../io/atomic-write.js';
 import type { Policy } from '../../policy/types.js';
-import { MATH_EVAL_SYSTEM_PROMPT } from '../steps/system-prompt.js';
+import { mathSolutionMessages } from '../steps/solution-row.js';
 import { loadEvalProblems } from './eval-problems.js';
 
 export interface SampleAnswersOptions {
@@ -23,7 +23,11 @@ export interface SampleAnswersOptions {
   temperature?: number;
   topP?: number;
   maxTokens?: number;
+  /** Seeds each problem's request (`seed + index`), for policies that take one (the local policy). */
+  seed?: number;
   systemPrompt?: string;
+  /** Stops between (and, for policies that honour it, during) requests. */
+  signal?: AbortSignal;
   onProblem?: (event: { id: string; index: number; total: number; asked: number; had: number }) => void;
 }
 
@@ -74,15 +78,15 @@ export async function sampleAnswers(options: SampleAnswersOptions): Promise<Samp
     const missing = options.samples - had;
     options.onProblem?.({ id: problem.id, index, total: problems.length, asked: missing, had });
     if (missing === 0) continue;
+    options.signal?.throwIfAborted();
     const response = await options.policy.complete({
-      messages: [
-        { role: 'system', content: options.systemPrompt ?? MATH_EVAL_SYSTEM_PROMPT },
-        { role: 'user', content: problem.problem },
-      ],
+      messages: mathSolutionMessages(problem.problem, options.systemPrompt),
       n: missing,
       ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
       ...(options.topP !== undefined ? { topP: options.topP } : {}),
       ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed + index } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const lines = response.samples.slice(0, missing).map((sample, i) =>
       JSON.stringify({ id: problem.id, sample: had + i, response: sample.text, finish_reason: sample.finishReason, model: response.model }),

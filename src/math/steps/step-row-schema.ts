@@ -15,7 +15,8 @@ const mathMessageSchema = z.strictObject({ role: z.enum(['system', 'user', 'assi
 export const mathStepRowSchema = z.looseObject({
   step_id: z.string().min(1),
   instance_id: z.string(),
-  step_index: z.int().positive(),
+  /** The target's step number minus one (step 1 is never a target); 0 for a whole-solution row. */
+  step_index: z.int().nonnegative(),
   domain: z.literal(MATH_DOMAIN),
   messages: z.array(mathMessageSchema).min(1),
   /** The expert's step as the policy should write it after </think>. */
@@ -33,6 +34,11 @@ export const mathStepRowSchema = z.looseObject({
   truncated: z.boolean(),
   /** `3. **Title**`, when the prompt gives the next step's title (the target is then the rest of the step). */
   next_title: z.string().optional(),
+  /**
+   * `solution`: a whole-solution row (the problem alone, as the evaluation asks it, and the whole
+   * expert solution as target), what SFT on solutions and math RLVR learn from; absent: a step row.
+   */
+  target_kind: z.enum(['step', 'solution']).optional(),
 });
 
 export type MathStepRow = z.infer<typeof mathStepRowSchema>;

@@ -8,14 +8,12 @@ import type { StageDefinition } from '../stage.js';
 import {
   CHECKPOINT_OUTPUT,
   HELDOUT_INPUT,
+  HELDOUT_PROBLEMS_INPUT,
   HELDOUT_STEPS_INPUT,
   INIT_INPUT,
   checkpointArtifact,
   episodeEnvironmentFor,
-  heldOutHeadline,
-  heldOutResolveRate,
-  heldOutStepReward,
-  heldOutSummary,
+  heldOutMeasurements,
   initOf,
   interruptedError,
   runOptions,
@@ -33,6 +31,7 @@ export const rlvrStage: StageDefinition<typeof trainerSettingsSchema> = {
     init: INIT_INPUT,
     heldout: HELDOUT_INPUT,
     heldoutSteps: HELDOUT_STEPS_INPUT,
+    heldoutProblems: HELDOUT_PROBLEMS_INPUT,
   },
   outputs: CHECKPOINT_OUTPUT,
   version: 1,
@@ -62,11 +61,10 @@ export const rlvrStage: StageDefinition<typeof trainerSettingsSchema> = {
     if (result.interrupted) throw interruptedError(context, result.steps);
     const checkpoint = checkpointArtifact(context.dir, result);
     // The validation at the last step measured the last model; the handed-on one may be the best.
-    const heldOut = await heldOutResolveRate(context, checkpoint.files.model!, result.steps);
-    const heldOutSteps = await heldOutStepReward(context, checkpoint.files.model!, result.steps);
+    const heldOut = await heldOutMeasurements(context, checkpoint.files.model!, result.steps);
     return {
       outputs: { checkpoint },
-      headline: `${result.steps} RLVR steps on ${result.backend}; ${(100 * result.keptFraction).toFixed(0)}% of groups kept, ${result.sampledTokens} tokens sampled${result.stalled ? '; stopped early: every group dropped' : ''}${heldOutHeadline(heldOut)}`,
+      headline: `${result.steps} RLVR steps on ${result.backend}; ${(100 * result.keptFraction).toFixed(0)}% of groups kept, ${result.sampledTokens} tokens sampled${result.stalled ? '; stopped early: every group dropped' : ''}${heldOut.headline}`,
       summary: {
         steps: result.steps,
         backend: result.backend,
@@ -74,7 +72,7 @@ export const rlvrStage: StageDefinition<typeof trainerSettingsSchema> = {
         sampled_tokens: result.sampledTokens,
         stalled: result.stalled ?? null,
         best_val_reward: result.bestValidationReward ?? null,
-        ...heldOutSummary(heldOut, heldOutSteps),
+        ...heldOut.summary,
       },
     };
   },

@@ -9,13 +9,11 @@ import type { StageDefinition } from '../stage.js';
 import {
   CHECKPOINT_OUTPUT,
   HELDOUT_INPUT,
+  HELDOUT_PROBLEMS_INPUT,
   HELDOUT_STEPS_INPUT,
   INIT_INPUT,
   checkpointArtifact,
-  heldOutHeadline,
-  heldOutResolveRate,
-  heldOutStepReward,
-  heldOutSummary,
+  heldOutMeasurements,
   initOf,
   interruptedError,
   runOptions,
@@ -38,6 +36,7 @@ export const sftStage: StageDefinition<typeof settingsSchema> = {
     init: INIT_INPUT,
     heldout: HELDOUT_INPUT,
     heldoutSteps: HELDOUT_STEPS_INPUT,
+    heldoutProblems: HELDOUT_PROBLEMS_INPUT,
   },
   outputs: CHECKPOINT_OUTPUT,
   version: 1,
@@ -56,12 +55,11 @@ export const sftStage: StageDefinition<typeof settingsSchema> = {
     const result = await trainSft({ ...runOptions(context, initOf(context)), data, onEvent: trainerProgress(context, 'sft', total) });
     if (result.interrupted) throw interruptedError(context, result.steps);
     const checkpoint = checkpointArtifact(context.dir, result);
-    const heldOut = await heldOutResolveRate(context, checkpoint.files.model!, result.steps);
-    const heldOutSteps = await heldOutStepReward(context, checkpoint.files.model!, result.steps);
+    const heldOut = await heldOutMeasurements(context, checkpoint.files.model!, result.steps);
     return {
       outputs: { checkpoint },
-      headline: `${result.steps} SFT steps on ${result.backend}; last loss ${result.lastLoss?.toFixed(4) ?? 'n/a'}${result.bestValidationLoss !== undefined ? `, best validation loss ${result.bestValidationLoss.toFixed(4)}` : ''}${heldOutHeadline(heldOut)}`,
-      summary: { steps: result.steps, backend: result.backend, last_loss: result.lastLoss ?? null, best_val_loss: result.bestValidationLoss ?? null, ...heldOutSummary(heldOut, heldOutSteps) },
+      headline: `${result.steps} SFT steps on ${result.backend}; last loss ${result.lastLoss?.toFixed(4) ?? 'n/a'}${result.bestValidationLoss !== undefined ? `, best validation loss ${result.bestValidationLoss.toFixed(4)}` : ''}${heldOut.headline}`,
+      summary: { steps: result.steps, backend: result.backend, last_loss: result.lastLoss ?? null, best_val_loss: result.bestValidationLoss ?? null, ...heldOut.summary },
     };
   },
 };

@@ -7,13 +7,11 @@ import type { StageDefinition } from '../stage.js';
 import {
   CHECKPOINT_OUTPUT,
   HELDOUT_INPUT,
+  HELDOUT_PROBLEMS_INPUT,
   HELDOUT_STEPS_INPUT,
   INIT_INPUT,
   checkpointArtifact,
-  heldOutHeadline,
-  heldOutResolveRate,
-  heldOutStepReward,
-  heldOutSummary,
+  heldOutMeasurements,
   initOf,
   interruptedError,
   runOptions,
@@ -30,6 +28,7 @@ export const srlStage: StageDefinition<typeof trainerSettingsSchema> = {
     init: INIT_INPUT,
     heldout: HELDOUT_INPUT,
     heldoutSteps: HELDOUT_STEPS_INPUT,
+    heldoutProblems: HELDOUT_PROBLEMS_INPUT,
   },
   outputs: CHECKPOINT_OUTPUT,
   version: 1,
@@ -41,12 +40,11 @@ export const srlStage: StageDefinition<typeof trainerSettingsSchema> = {
     const result = await trainSrl({ ...runOptions(context, initOf(context)), data: { kind: 'steps', path: inputs.steps!.files.steps! }, onEvent: trainerProgress(context, 'srl', total) });
     if (result.interrupted) throw interruptedError(context, result.steps);
     const checkpoint = checkpointArtifact(context.dir, result);
-    const heldOut = await heldOutResolveRate(context, checkpoint.files.model!, result.steps);
-    const heldOutSteps = await heldOutStepReward(context, checkpoint.files.model!, result.steps);
+    const heldOut = await heldOutMeasurements(context, checkpoint.files.model!, result.steps);
     return {
       outputs: { checkpoint },
-      headline: `${result.steps} SRL steps on ${result.backend}; ${(100 * result.keptFraction).toFixed(0)}% of groups kept${result.stalled ? '; stopped early: every group dropped' : ''}${result.bestValidationReward !== undefined ? `, best validation reward ${result.bestValidationReward.toFixed(3)}` : ''}${heldOutHeadline(heldOut)}`,
-      summary: { steps: result.steps, backend: result.backend, kept_fraction: result.keptFraction, stalled: result.stalled ?? null, best_val_reward: result.bestValidationReward ?? null, ...heldOutSummary(heldOut, heldOutSteps) },
+      headline: `${result.steps} SRL steps on ${result.backend}; ${(100 * result.keptFraction).toFixed(0)}% of groups kept${result.stalled ? '; stopped early: every group dropped' : ''}${result.bestValidationReward !== undefined ? `, best validation reward ${result.bestValidationReward.toFixed(3)}` : ''}${heldOut.headline}`,
+      summary: { steps: result.steps, backend: result.backend, kept_fraction: result.keptFraction, stalled: result.stalled ?? null, best_val_reward: result.bestValidationReward ?? null, ...heldOut.summary },
     };
   },
 };

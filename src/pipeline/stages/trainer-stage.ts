@@ -38,12 +38,26 @@ export const trainerSettingsSchema = z.strictObject({
   maxSteps: z.number().int().min(1).optional(),
   /** Held-out tasks (when wired) are run at this temperature, one episode each, to measure the resolve rate. */
   heldoutTemperature: z.number().min(0).default(0),
+  /**
+   * Held-out math problems (when wired) are answered by the handed-on model through the local
+   * policy with the math evaluation prompt: once greedily (accuracy) and `samples` times at
+   * `temperature` (Avg@k, as the paper reports Avg@32 at 1.0), graded as `eval-math` grades.
+   */
+  // Optional, its defaults applied where it is used, so stages written before it keep their fingerprint.
+  heldoutMath: z
+    .strictObject({
+      samples: z.number().int().min(1).optional(),
+      temperature: z.number().min(0).optional(),
+      maxNewTokens: z.number().int().min(1).optional(),
+    })
+    .optional(),
 });
 export type TrainerSettings = z.output<typeof trainerSettingsSchema>;
 
 export const INIT_INPUT: InputSlot = { kind: 'checkpoint', description: 'the model to start from (an earlier training stage)', optional: true };
 export const HELDOUT_INPUT: InputSlot = { kind: 'tasks', description: 'held-out tasks: the resolve rate of the trained model', optional: true };
 export const HELDOUT_STEPS_INPUT: InputSlot = { kind: 'steps', description: 'held-out step instances: the mean SRL step reward of the trained model', optional: true };
+export const HELDOUT_PROBLEMS_INPUT: InputSlot = { kind: 'problems', description: 'held-out math problems: greedy accuracy and Avg@k of the trained model, graded as eval-math grades', optional: true };
 export const CHECKPOINT_OUTPUT = { checkpoint: { kind: 'checkpoint' as const, description: 'the trained model (best on validation, else the last): model/ or best/' } };
 
 /** Progress lines for the stage from the trainer's events. */
@@ -202,14 +216,104 @@ export async function heldOutStepReward(context: StageContext<TrainerSettings>, 
   }
 }
 
+export interface HeldOutMath {
+  problems: number;
+  /** Greedy (one answer per problem, temperature 0): the share answered correctly. */
+  greedy_accuracy: number;
+  /** Share of greedy answers in the `<think>…</think>` + solution format. */
+  greedy_format_ok: number;
+  /** Avg@k at `temperature`: the mean over problems of the share of the k samples that are correct. */
+  avg_at_k: number;
+  k: number;
+  temperature: number;
+  sampled_format_ok: number;
+  greedy_predictions: string;
+  sampled_predictions: string;
+}
+
+/** Share of the responses of a predictions file that keep the `<think>` format (the math rewards' check). */
+async function formatOkShare(path: string): Promise<number> {
+  const { readJsonLines } = await import('../../io/json-lines.js');
+  const { splitResponse } = await import('../../reward/srl/split-response.js');
+  let total = 0;
+  let ok = 0;
+  for await (const { value } of readJsonLines(path)) {
+    total += 1;
+    if (splitResponse(String((value as { response?: unknown }).response ?? '')).ok) ok += 1;
+  }
+  return total === 0 ? 0 : ok / total;
+}
+
+/**
+ * Greedy accuracy and Avg@k of `modelDir` on the wired held-out math problems: the `local` policy
+ * (createPolicy) answers through `sampleAnswers` (the math evaluation prompt, appending as it goes,
+ * so an interrupted measurement resumes) and `gradeMathPredictions` grades, the code `math sample`
+ * and `eval-math` run. Kept in heldout-math.json and appended to the metrics file.
+ */
+export async function heldOutMath(context: StageContext<TrainerSettings>, modelDir: string, step: number): Promise<HeldOutMath | undefined> {
+  const input = context.inputs.heldoutProblems;
+  if (!input) return undefined;
+  const path = join(context.dir, 'heldout-math.json');
+  if (existsSync(path)) return JSON.parse(await readFile(path, 'utf8')) as HeldOutMath;
+  const { createPolicy } = await import('../../policy/factory.js');
+  const { sampleAnswers, gradeMathPredictions } = await import('../../math/index.js');
+  const settings = { samples: 4, temperature: 1.0, maxNewTokens: 256, ...context.settings.heldoutMath };
+  const problems = input.files.problems!;
+  const dir = join(context.dir, 'heldout-math');
+  const seed = context.settings.train.seed;
+  const policy = createPolicy({ type: 'local', model: modelDir, seed, ...(context.settings.train.backend ? { backend: context.settings.train.backend } : {}) });
+  const runs = [
+    { output: join(dir, 'greedy.jsonl'), samples: 1, temperature: 0, seed: 0 },
+    { output: join(dir, 'sampled.jsonl'), samples: settings.samples, temperature: settings.temperature, seed: 1_000_000 },
+  ];
+  try {
+    for (const run of runs) {
+      context.progress.log(`held-out math: ${run.samples} answer(s) per problem at temperature ${run.temperature}`);
+      await sampleAnswers({ problems, output: run.output, policy, samples: run.samples, temperature: run.temperature, topP: 1, maxTokens: settings.maxNewTokens, seed: seed * 10_000_000 + run.seed, signal: context.signal });
+    }
+  } catch (error) {
+    if (context.signal.aborted) throw interruptedError(context, step);
+    throw error;
+  } finally {
+    await (policy as { dispose?: () => unknown }).dispose?.();
+  }
+  const greedy = await gradeMathPredictions({ problems, predictions: runs[0]!.output });
+  const sampled = await gradeMathPredictions({ problems, predictions: runs[1]!.output });
+  const result: HeldOutMath = {
+    problems: greedy.problems,
+    greedy_accuracy: greedy.accuracy,
+    greedy_format_ok: await formatOkShare(runs[0]!.output),
+    avg_at_k: sampled.avg_at_k,
+    k: settings.samples,
+    temperature: settings.temperature,
+    sampled_format_ok: await formatOkShare(runs[1]!.output),
+    greedy_predictions: runs[0]!.output,
+    sampled_predictions: runs[1]!.output,
+  };
+  await writeFileAtomically(path, `${JSON.stringify(result, null, 2)}\n`);
+  await context.metrics.write({ step, stage: 'heldout', heldout_math_greedy_accuracy: result.greedy_accuracy, heldout_math_avg_at_k: result.avg_at_k, heldout_math_k: result.k, heldout_math_format_ok: result.greedy_format_ok });
+  return result;
+}
+
 /** The summary fields every trainer stage reports. */
-export function heldOutSummary(result: HeldOutResult | undefined, steps?: HeldOutStepReward): Record<string, unknown> {
+export function heldOutSummary(result: HeldOutResult | undefined, steps?: HeldOutStepReward, math?: HeldOutMath): Record<string, unknown> {
   return {
+    ...(math
+      ? { heldout_math_problems: math.problems, heldout_math_greedy_accuracy: math.greedy_accuracy, heldout_math_avg_at_k: math.avg_at_k, heldout_math_k: math.k, heldout_math_temperature: math.temperature, heldout_math_greedy_format_ok: math.greedy_format_ok, heldout_math_sampled_format_ok: math.sampled_format_ok }
+      : {}),
     ...(result ? { heldout_tasks: result.tasks, heldout_resolved: result.resolved, heldout_resolve_rate: result.resolveRate, heldout_reward: result.rewardMean, heldout_exit_statuses: result.exitStatuses } : {}),
     ...(steps ? { heldout_steps: steps.steps, heldout_step_reward: steps.reward, heldout_format_ok: steps.formatOk } : {}),
   };
 }
 
-export function heldOutHeadline(result: HeldOutResult | undefined): string {
-  return result ? `; held-out ${result.resolved}/${result.tasks} resolved` : '';
+export function heldOutHeadline(result: HeldOutResult | undefined, math?: HeldOutMath): string {
+  return `${result ? `; held-out ${result.resolved}/${result.tasks} resolved` : ''}${math ? `; held-out math greedy ${(100 * math.greedy_accuracy).toFixed(1)}%, Avg@${math.k} ${(100 * math.avg_at_k).toFixed(1)}% (format ${(100 * math.greedy_format_ok).toFixed(0)}%)` : ''}`;
+}
+
+/** Every held-out measurement wired to a trainer stage, of the model it hands on. */
+export async function heldOutMeasurements(context: StageContext<TrainerSettings>, modelDir: string, step: number): Promise<{ summary: Record<string, unknown>; headline: string }> {
+  const tasks = await heldOutResolveRate(context, modelDir, step);
+  const steps = await heldOutStepReward(context, modelDir, step);
+  const math = await heldOutMath(context, modelDir, step);
+  return { summary: heldOutSummary(tasks, steps, math), headline: heldOutHeadline(tasks, math) };
 }

@@ -32,6 +32,8 @@ export interface StepExample {
   response: string;
   /** What the SRL reward compares a response with: a SWE expert action, or a math step's text. */
   expert: SrlTarget;
+  /** A math row's reference answer (what the math RLVR reward checks a whole solution against). */
+  answer?: string;
 }
 
 export interface ConversationExample {
@@ -60,7 +62,7 @@ function exampleOfRow(value: unknown, where: string): StepExample {
     const parsed = mathStepRowSchema.safeParse(value);
     if (!parsed.success) throw new InputError(`${where}: not a math step row: ${formatIssues(parsed.error)}`);
     const row = parsed.data;
-    return { id: row.step_id, messages: row.messages, response: expertResponse('', row.target), expert: { kind: 'text', text: row.target } };
+    return { id: row.step_id, messages: row.messages, response: expertResponse('', row.target), expert: { kind: 'text', text: row.target }, answer: row.answer };
   }
   if (typeof value !== 'object' || value === null || !('messages' in value)) {
     throw new InputError(`${where}: a raw step row; the trainer needs chat-form rows (with messages), as \`traj steps --form chat\` writes them`);

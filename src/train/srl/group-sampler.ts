@@ -24,6 +24,18 @@ export interface SampledGroup {
   advantages: number[];
 }
 
+/**
+ * What a sampled response scores, given the prompt's example: the SRL step reward by default
+ * (`srlResponseReward`), or the math answer reward for RLVR on whole solutions. −1 marks a broken
+ * format (counted as a format violation).
+ */
+export type ResponseReward = (text: string, example: StepExample) => number;
+
+/** The SRL step reward against the example's expert step. */
+export function srlResponseReward(mode: SrlRewardMode): ResponseReward {
+  return (text, example) => srlStepReward(text, example.expert, { mode }).reward;
+}
+
 export interface GroupSamplingSettings {
   batchSize: number;
   groupSize: number;
@@ -34,7 +46,7 @@ export interface GroupSamplingSettings {
   epsilon: number;
   maxDroppedGroups: number;
   normalization: AdvantageNormalization;
-  rewardMode: SrlRewardMode;
+  reward: ResponseReward;
 }
 
 export interface GroupBatch {
@@ -89,7 +101,7 @@ export function sampleGroupBatch(
     });
     batch.sampleSeconds += (performance.now() - started) / 1000;
     const texts = samples.map((sample) => responseText(template, sample));
-    const rewards = texts.map((text) => srlStepReward(text, example.expert, { mode: settings.rewardMode }).reward);
+    const rewards = texts.map((text) => settings.reward(text, example));
     batch.sampledGroups += 1;
     batch.rewards.push(...rewards);
     batch.formatViolations += rewards.filter((reward) => reward === -1).length;

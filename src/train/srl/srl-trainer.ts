@@ -7,9 +7,8 @@
  * held-out step and reports the mean SRL reward; the best model on it is kept as `best/`.
  */
 import { groupStatistics } from '../../reward/group-stats.js';
-import { srlStepReward } from '../../reward/srl.js';
 import { loadModelDir } from '../checkpoint/model-dir.js';
-import { tokenBudgetOf } from '../config.js';
+import { tokenBudgetOf, type SrlConfig } from '../config.js';
 import { readStepRows, readTrajectorySteps, type StepExample } from '../data/examples.js';
 import { fitPrompt } from '../data/prompt-fit.js';
 import { holdOut } from '../data/sequences.js';
@@ -21,13 +20,30 @@ import type { ChatTemplate } from '../tokenizer/chat-template.js';
 import { learningRateAt } from '../optim/schedule.js';
 import { omitBookkeeping, resumeSettings, TrainingSession, type TrainRunOptions } from '../run/training-session.js';
 import { grpoUpdate } from '../run/grpo-update.js';
-import { responseText, sampleGroupBatch } from './group-sampler.js';
+import type { TrainStage } from '../events.js';
+import { responseText, sampleGroupBatch, srlResponseReward, type ResponseReward } from './group-sampler.js';
 
 export type SrlSource = { kind: 'steps'; path: string } | { kind: 'trajectory-steps'; path: string };
+
+/**
+ * The reward the GRPO loop optimises. SRL's is the step reward; math RLVR runs the same loop on
+ * whole-solution rows with the answer reward (src/train/rlvr/math-rlvr.ts). `name` is part of the
+ * run's settings, so a run is never resumed under another reward.
+ */
+export interface GroupObjective {
+  name: string;
+  /** The trainer stage the run records (metrics lines, checkpoints). */
+  stage: TrainStage;
+  reward: ResponseReward;
+  /** The GRPO hyper-parameters; default the config's `srl` section. */
+  settings?: SrlConfig;
+}
 
 export interface SrlOptions extends TrainRunOptions {
   data: SrlSource;
   validation?: SrlSource;
+  /** Default: SRL, the step reward with `srl.rewardMode`. */
+  objective?: GroupObjective;
 }
 
 export interface SrlResult {
@@ -49,7 +65,8 @@ async function readSource(source: SrlSource, observationBudget: number): Promise
 
 export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
   const { config } = options;
-  const srl = config.srl;
+  const srl = options.objective?.settings ?? config.srl;
+  const objective: GroupObjective = options.objective ?? { name: 'srl-step', stage: 'srl', reward: srlResponseReward(srl.rewardMode) };
   const source = options.configSource ?? 'config';
   let train = await readSource(options.data, config.data.observationBudget);
   let validation = options.validation ? await readSource(options.validation, config.data.observationBudget) : [];
@@ -57,8 +74,9 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
   validation = validation.slice(0, config.data.validationMax);
   if (train.length === 0) throw new NoTrainingDataError(`${options.data.path}: no step examples to train on`);
 
-  const session = await TrainingSession.open('srl', options, {
-    settings: resumeSettings(config, { srl: omitBookkeeping(srl), init: options.init ?? null, source: options.data.kind }),
+  const session = await TrainingSession.open(objective.stage, options, {
+    // The SRL run's settings as they always were; another objective adds its name.
+    settings: resumeSettings(config, { srl: omitBookkeeping(srl), init: options.init ?? null, source: options.data.kind, ...(options.objective ? { objective: objective.name } : {}) }),
     tokenizerTexts: function* () {
       for (const example of train) yield* [...example.messages.map((m) => m.content), example.response];
     },
@@ -112,7 +130,7 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
           epsilon: srl.epsilon,
           maxDroppedGroups: srl.maxDroppedGroups,
           normalization: srl.advantageNormalization,
-          rewardMode: srl.rewardMode,
+          reward: objective.reward,
         },
         new Rng(deriveSeed(config.seed, 2, step)),
         dropped,
@@ -166,7 +184,7 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
         step_s: seconds,
       });
       if (validation.length > 0 && (step % srl.evalEvery === 0 || step === target || session.budgetSpent(counters.sampled_tokens))) {
-        const { reward, formatOk } = validationReward(session, validation, budget.maxPromptTokens, srl.maxNewTokens, srl.evalTemperature, srl.rewardMode, deriveSeed(config.seed, 4, step));
+        const { reward, formatOk } = validationReward(session, validation, budget.maxPromptTokens, srl.maxNewTokens, srl.evalTemperature, objective.reward, deriveSeed(config.seed, 4, step));
         const best = await session.offerBest('val_reward', reward, true);
         session.record({ val_reward: reward, val_format_ok_fraction: formatOk }, 'validation', best);
       }
@@ -200,24 +218,25 @@ export function validationReward(
   maxPromptTokens: number,
   maxNewTokens: number,
   temperature: number,
-  mode: 'canonical' | 'raw',
+  reward: ResponseReward,
   seed: number,
 ): { reward: number; formatOk: number } {
-  return meanStepReward(session.model, session.template, examples, { maxPromptTokens, maxNewTokens, temperature, mode, seed });
+  return meanStepReward(session.model, session.template, examples, { maxPromptTokens, maxNewTokens, temperature, reward, seed });
 }
 
-/** Mean SRL step reward of a model over step instances, one sample each (temperature 0: greedy), and the share of well-formed answers. */
+/** Mean reward (the SRL step reward unless another is given) of a model over step instances, one sample each (temperature 0: greedy), and the share of well-formed answers. */
 export function meanStepReward(
   model: Transformer,
   template: ChatTemplate,
   examples: readonly StepExample[],
-  settings: { maxPromptTokens: number; maxNewTokens: number; temperature: number; mode: 'canonical' | 'raw'; seed: number },
+  settings: { maxPromptTokens: number; maxNewTokens: number; temperature: number; seed: number } & ({ mode: 'canonical' | 'raw' } | { reward: ResponseReward }),
 ): { reward: number; formatOk: number } {
   const rng = new Rng(settings.seed);
+  const score = 'reward' in settings ? settings.reward : srlResponseReward(settings.mode);
   const rewards = examples.map((example) => {
     const prompt = fitPrompt(template, example.messages, settings.maxPromptTokens).ids;
     const [sample] = generate(model, prompt, { n: 1, maxNewTokens: settings.maxNewTokens, temperature: settings.temperature, topP: 1, stopTokenIds: template.stopTokenIds, rng });
-    return srlStepReward(responseText(template, sample!), example.expert, { mode: settings.mode }).reward;
+    return score(responseText(template, sample!), example);
   });
   return { reward: groupStatistics(rewards).mean, formatOk: rewards.filter((r) => r !== -1).length / rewards.length };
 }
