@@ -1,12 +1,14 @@
 /**
  * The table of experiments/srl-vs-baselines.yaml from its run folder, as Markdown: per arm the
  * held-out resolve rate and held-out SRL step reward (mean ± population std over the seeds that
- * finished, and the number of runs), the tokens each arm counted against its budget, its training
+ * finished, and the number of runs); with `--math`, of experiments/math-srl-vs-baselines.yaml: the
+ * held-out greedy accuracy, Avg@k at temperature 1.0 and the greedy answers' format rate; the tokens each arm counted against its budget, its training
  * steps and its wall time (the base model's cost is shared and shown on its own line). It reads the
  * stage records (stage.json) and the trainers' metrics as they are, so it can be run while the
  * experiment is still going: arms not finished yet are counted as missing.
  *
  *     npx tsx scripts/experiment-table.ts runs/srl-vs-baselines
+ *     npx tsx scripts/experiment-table.ts --math runs/math-srl-vs-baselines
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +21,9 @@ interface StageRecord {
   attempts: Array<{ durationMs?: number }>;
 }
 
-const runDir = process.argv[2] ?? 'runs/srl-vs-baselines';
+const args = process.argv.slice(2);
+const math = args.includes('--math');
+const runDir = args.find((arg) => !arg.startsWith('--')) ?? (math ? 'runs/math-srl-vs-baselines' : 'runs/srl-vs-baselines');
 const ARMS: Array<{ arm: string; stages: (seed: number) => string[] }> = [
   { arm: 'base (SFT on easy)', stages: () => ['base'] },
   { arm: 'SFT', stages: (s) => [`sft-s${s}`] },
@@ -48,21 +52,34 @@ function lastMetric(name: string, field: string): number {
   return value;
 }
 
+/** Mean ± population std; math figures in percent, as the paper gives them. */
 function stats(values: number[]): string {
   if (values.length === 0) return 'n/a';
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
-  return `${mean.toFixed(3)} ± ${std.toFixed(3)}`;
+  const scaled = math ? values.map((v) => 100 * v) : values;
+  const mean = scaled.reduce((a, b) => a + b, 0) / scaled.length;
+  const std = Math.sqrt(scaled.reduce((a, b) => a + (b - mean) ** 2, 0) / scaled.length);
+  const digits = math ? 1 : 3;
+  return `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
 }
 
+/** The held-out figures of the arm's last stage, by column. */
+const FIGURES: Array<{ title: string; field: string }> = math
+  ? [
+      { title: 'held-out greedy accuracy %', field: 'heldout_math_greedy_accuracy' },
+      { title: 'held-out Avg@4 % (T = 1.0)', field: 'heldout_math_avg_at_k' },
+      { title: 'greedy format rate %', field: 'heldout_math_greedy_format_ok' },
+    ]
+  : [
+      { title: 'held-out resolve rate', field: 'heldout_resolve_rate' },
+      { title: 'held-out SRL step reward', field: 'heldout_step_reward' },
+    ];
 const rows: string[] = [
-  '| arm | runs | held-out resolve rate | held-out SRL step reward | tokens (learned / sampled) | steps | wall time (min) | stopped early |',
-  '|---|---|---|---|---|---|---|---|',
+  `| arm | runs | ${FIGURES.map((f) => f.title).join(' | ')} | tokens (learned / sampled) | steps | wall time (min) | stopped early |`,
+  `|---|---|${FIGURES.map(() => '---|').join('')}---|---|---|---|`,
 ];
 for (const { arm, stages } of ARMS) {
   const seeds = arm.startsWith('base') ? [0] : SEEDS;
-  const resolve: number[] = [];
-  const stepReward: number[] = [];
+  const figures: number[][] = FIGURES.map(() => []);
   let tokens = 0;
   let steps = 0;
   let minutes = 0;
@@ -74,8 +91,9 @@ for (const { arm, stages } of ARMS) {
     if (records.some((r) => r?.status !== 'done')) continue;
     runs += 1;
     const last = records.at(-1)!;
-    if (typeof last.summary.heldout_resolve_rate === 'number') resolve.push(last.summary.heldout_resolve_rate);
-    if (typeof last.summary.heldout_step_reward === 'number') stepReward.push(last.summary.heldout_step_reward);
+    FIGURES.forEach(({ field }, i) => {
+      if (typeof last.summary[field] === 'number') figures[i]!.push(last.summary[field] as number);
+    });
     for (const [i, r] of records.entries()) {
       // A stage that stalled sampled tokens in steps it never finished: RLVR's summary counts them.
       tokens += r!.type === 'sft' ? lastMetric(names[i]!, 'learned_tokens_total') : typeof r!.summary.sampled_tokens === 'number' ? r!.summary.sampled_tokens : lastMetric(names[i]!, 'sampled_tokens_total');
@@ -85,6 +103,6 @@ for (const { arm, stages } of ARMS) {
     }
   }
   const per = runs > 0 ? runs : 1;
-  rows.push(`| ${arm} | ${runs} | ${stats(resolve)} | ${stats(stepReward)} | ${Math.round(tokens / per)} | ${(steps / per).toFixed(1)} | ${(minutes / per).toFixed(1)} | ${stalls} of ${runs} |`);
+  rows.push(`| ${arm} | ${runs} | ${figures.map(stats).join(' | ')} | ${Math.round(tokens / per)} | ${(steps / per).toFixed(1)} | ${(minutes / per).toFixed(1)} | ${stalls} of ${runs} |`);
 }
 process.stdout.write(`${rows.join('\n')}\n\nPer run: tokens, steps and wall time are means over the runs of an arm (chained arms add both stages); "stopped early": stages that ended because dynamic sampling dropped every group.\n`);
