@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { registerMathCommand } from '../../src/cli/math.js';
+import { gradeMathPredictions } from '../../src/math/index.js';
 import { parsePipeline, runPipeline } from '../../src/pipeline/index.js';
+import { runInProcess } from '../helpers/cli.js';
 import { readJsonlFile } from '../helpers/jsonl-files.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
@@ -34,7 +37,7 @@ function pipelineText(dir: string): string {
   ].join('\n');
 }
 
-test('math problems, rows, SFT and math RLVR chain in a pipeline, each trainer measured on held-out problems', { timeout: 300_000 }, async () => {
+test('math problems, rows, SFT and math RLVR chain in a pipeline, each trainer measured on held-out problems', { timeout: 300_000 }, async (t) => {
   await withTempDir(async (dir) => {
     const file = join(dir, 'p.yaml');
     const { stages } = await runPipeline(parsePipeline(pipelineText(dir), file));
@@ -74,5 +77,16 @@ test('math problems, rows, SFT and math RLVR chain in a pipeline, each trainer m
     const trainConfig = JSON.parse(await readFile(join(rlvr.dir, 'train-config.json'), 'utf8')) as { stage: string; init: string };
     assert.equal(trainConfig.stage, 'rlvr');
     assert.equal(trainConfig.init, byName.get('sft')!.outputs.checkpoint!.files.model, 'math RLVR starts from the SFT checkpoint');
+
+    // The trained model answers through `math sample --policy local`, and eval-math grades the file.
+    const predictions = join(dir, 'preds.jsonl');
+    const heldoutFile = byName.get('heldout')!.outputs.problems!.files.problems!;
+    const model = rlvr.outputs.checkpoint!.files.model!;
+    const messages = await runInProcess(t, [registerMathCommand], ['math', 'sample', '--policy', 'local', '--model', model, '--problems', heldoutFile, '--samples', '3', '--max-tokens', '8', '--seed', '5', '-o', predictions]);
+    assert.ok(messages.some((m) => m.includes('sampled 3 answers for 1 problems')), messages.join('\n'));
+    const lines = await readJsonlFile(predictions);
+    assert.deepEqual(lines.map((line) => [line.id, line.sample, line.model]), [0, 1, 2].map((i) => [heldout[0]!.id, i, `local:${model}`]));
+    const summary = await gradeMathPredictions({ problems: heldoutFile, predictions });
+    assert.equal(summary.datasets[heldout[0]!.dataset as string]!.k, 3);
   }, 'math-pipeline');
 });
