@@ -23,7 +23,7 @@ function refusal(text: string): string {
 test('an unknown stage type is named with its line and the known types', () => {
   const message = refusal(['runDir: out', 'stages:', '  - stage: test-items', '    items: 2', '  - stage: tarin', ''].join('\n'));
   assert.match(message, /^p\.yaml:5: stages\[1\]\.stage: unknown stage "tarin" \(known: .*test-items.*\)$/);
-  assert.match(message, /steps, reward-check, sft, srl, rlvr, evaluate, report/);
+  assert.match(message, /steps, reward-check, sft, srl, rlvr, math-tasks, math-steps, math-rlvr, evaluate, report/);
 });
 
 test('a missing required setting is named at its stage, and a misspelt one where it is written', () => {
