@@ -72,9 +72,10 @@ const FIGURES: Array<{ title: string; field: string }> = math
   : [
       { title: 'held-out resolve rate', field: 'heldout_resolve_rate' },
       { title: 'held-out SRL step reward', field: 'heldout_step_reward' },
+      { title: 'held-out well-formed share', field: 'heldout_format_ok' },
     ];
 const rows: string[] = [
-  `| arm | runs | ${FIGURES.map((f) => f.title).join(' | ')} | tokens (learned / sampled) | steps | wall time (min) | stopped early |`,
+  `| arm | runs | ${FIGURES.map((f) => f.title).join(' | ')} | tokens (learned / sampled) | steps | wall time (min) | runs stopped early |`,
   `|---|---|${FIGURES.map(() => '---|').join('')}---|---|---|---|`,
 ];
 for (const { arm, stages } of ARMS) {
@@ -94,15 +95,18 @@ for (const { arm, stages } of ARMS) {
     FIGURES.forEach(({ field }, i) => {
       if (typeof last.summary[field] === 'number') figures[i]!.push(last.summary[field] as number);
     });
+    if (records.some((r) => r!.summary.stalled)) stalls += 1;
     for (const [i, r] of records.entries()) {
       // A stage that stalled sampled tokens in steps it never finished: RLVR's summary counts them.
       tokens += r!.type === 'sft' ? lastMetric(names[i]!, 'learned_tokens_total') : typeof r!.summary.sampled_tokens === 'number' ? r!.summary.sampled_tokens : lastMetric(names[i]!, 'sampled_tokens_total');
       steps += typeof r!.summary.steps === 'number' ? r!.summary.steps : 0;
       minutes += r!.attempts.reduce((sum, a) => sum + (a.durationMs ?? 0), 0) / 60_000;
-      if (r!.summary.stalled) stalls += 1;
     }
   }
   const per = runs > 0 ? runs : 1;
   rows.push(`| ${arm} | ${runs} | ${figures.map(stats).join(' | ')} | ${Math.round(tokens / per)} | ${(steps / per).toFixed(1)} | ${(minutes / per).toFixed(1)} | ${stalls} of ${runs} |`);
 }
-process.stdout.write(`${rows.join('\n')}\n\nPer run: tokens, steps and wall time are means over the runs of an arm (chained arms add both stages); "stopped early": stages that ended because dynamic sampling dropped every group.\n`);
+const wellFormed = math
+  ? '"greedy format rate": held-out greedy answers that are `<think>` + a solution (the rest score −1 as RLVR rewards)'
+  : '"well-formed share": held-out step answers that are `<think>` + one action (the rest score −1)';
+process.stdout.write(`${rows.join('\n')}\n\nPer run: tokens, steps and wall time are means over the runs of an arm (chained arms add both stages); ${wellFormed}; "runs stopped early": runs with a stage that ended because dynamic sampling dropped every group.\n`);
