@@ -3,6 +3,7 @@
  * test patch, runs the spec's test command under a timeout, and collects the runner's own
  * structured report from a directory only the harness knows.
  */
+import { posix } from 'node:path';
 import { isSandboxGone, ReadBackLimitError } from '../errors.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { buildTestCommand } from '../sandbox/images/environment-spec.js';
@@ -130,11 +131,16 @@ export async function runTests(sandbox: Sandbox, environment: TestEnvironment, i
   const guard = runnerGuardFor(environment, privateDir, sandbox.workdir, options.untrustedFiles);
   // The directory and every file the run needs in it, in one session round trip where they fit.
   const files = [...(guard?.files ?? []), ...(setup?.files ?? [])];
+  const subdirectories = [...new Set(files.map((file) => posix.dirname(file.path)).filter((dir) => dir !== privateDir))];
   const writes = sessionWriteCommand(files);
-  await sandbox.run(`mkdir -m 700 ${shellQuote(privateDir)}${writes ? ` && ${writes}` : ''}`, { timeoutMs: 30_000 });
+  const made = await sandbox.run(
+    [`mkdir -m 700 ${shellQuote(privateDir)}`, ...(subdirectories.length > 0 ? [`mkdir -p -- ${subdirectories.map(shellQuote).join(' ')}`] : []), ...(writes ? [writes] : [])].join(' && '),
+    { timeoutMs: 30_000 },
+  );
   let removed = false;
   try {
-    if (writes === undefined) for (const file of files) await sandbox.writeFile(file.path, file.content);
+    // A write the shell refused (or one that cannot travel in a command) goes through the file API.
+    if (writes === undefined || made.exitCode !== 0) for (const file of files) await sandbox.writeFile(file.path, file.content);
     const prelude = [setup?.shell, guard?.shell].filter((part) => part !== undefined).map((part) => `${part}; `).join('');
     // A subshell keeps the session's state (cwd, variables) out of reach of the command, and
     // stdin from /dev/null stops a test that reads input from waiting forever.
