@@ -83,6 +83,10 @@ export async function changedPaths(sandbox: Sandbox, base: string, marker?: stri
  * fresh token).
  */
 async function changesAndTopLevelNames(sandbox: Sandbox, base: string, marker: string | undefined): Promise<{ changed: string[]; topLevel: Set<string> }> {
+  // A commit's tree never changes: its names are asked once per process (an RL run grades the same
+  // instances again and again).
+  const known = /^[0-9a-f]{40,64}$/.test(base) ? topLevelNamesByCommit.get(base) : undefined;
+  if (known) return { changed: await changedPaths(sandbox, base, marker), topLevel: known };
   const separator = `swe-srl-${unguessableSuffix()}`;
   const result = await sandbox.run(
     `cd ${shellQuote(sandbox.workdir)} && ${changedPathsCommand(base, marker)}; builtin printf '\\0%s\\0' ${separator}; ${topLevelNamesCommand(base)}`,
@@ -91,8 +95,16 @@ async function changesAndTopLevelNames(sandbox: Sandbox, base: string, marker: s
   const at = result.output.indexOf(`\0${separator}\0`);
   const changedOutput = at === -1 ? result.output : result.output.slice(0, at);
   const namesOutput = at === -1 ? '' : result.output.slice(at + separator.length + 2);
-  return { changed: changedPathsOf(changedOutput), topLevel: new Set(nulSeparated(namesOutput).map((name) => name.replace(/\.py$/, ''))) };
+  const topLevel = new Set(nulSeparated(namesOutput).map((name) => name.replace(/\.py$/, '')));
+  if (at !== -1 && topLevel.size > 0 && /^[0-9a-f]{40,64}$/.test(base)) {
+    if (topLevelNamesByCommit.size >= MAX_CACHED_COMMITS) topLevelNamesByCommit.delete(topLevelNamesByCommit.keys().next().value!);
+    topLevelNamesByCommit.set(base, topLevel);
+  }
+  return { changed: changedPathsOf(changedOutput), topLevel };
 }
+
+const MAX_CACHED_COMMITS = 1_000;
+const topLevelNamesByCommit = new Map<string, Set<string>>();
 
 /**
  * Resets the runner files among what changed to `base`. `extraPaths`: what the patch's headers name,
