@@ -56,13 +56,14 @@ function stats(values: number[]): string {
 }
 
 const rows: string[] = [
-  '| arm | runs | held-out resolve rate | held-out SRL step reward | tokens (learned / sampled) | steps | wall time (min) | stopped early |',
-  '|---|---|---|---|---|---|---|---|',
+  '| arm | runs | held-out resolve rate | held-out SRL step reward | held-out well-formed share | tokens (learned / sampled) | steps | wall time (min) | runs stopped early |',
+  '|---|---|---|---|---|---|---|---|---|',
 ];
 for (const { arm, stages } of ARMS) {
   const seeds = arm.startsWith('base') ? [0] : SEEDS;
   const resolve: number[] = [];
   const stepReward: number[] = [];
+  const formatOk: number[] = [];
   let tokens = 0;
   let steps = 0;
   let minutes = 0;
@@ -76,15 +77,16 @@ for (const { arm, stages } of ARMS) {
     const last = records.at(-1)!;
     if (typeof last.summary.heldout_resolve_rate === 'number') resolve.push(last.summary.heldout_resolve_rate);
     if (typeof last.summary.heldout_step_reward === 'number') stepReward.push(last.summary.heldout_step_reward);
+    if (typeof last.summary.heldout_format_ok === 'number') formatOk.push(last.summary.heldout_format_ok);
+    if (records.some((r) => r!.summary.stalled)) stalls += 1;
     for (const [i, r] of records.entries()) {
       // A stage that stalled sampled tokens in steps it never finished: RLVR's summary counts them.
       tokens += r!.type === 'sft' ? lastMetric(names[i]!, 'learned_tokens_total') : typeof r!.summary.sampled_tokens === 'number' ? r!.summary.sampled_tokens : lastMetric(names[i]!, 'sampled_tokens_total');
       steps += typeof r!.summary.steps === 'number' ? r!.summary.steps : 0;
       minutes += r!.attempts.reduce((sum, a) => sum + (a.durationMs ?? 0), 0) / 60_000;
-      if (r!.summary.stalled) stalls += 1;
     }
   }
   const per = runs > 0 ? runs : 1;
-  rows.push(`| ${arm} | ${runs} | ${stats(resolve)} | ${stats(stepReward)} | ${Math.round(tokens / per)} | ${(steps / per).toFixed(1)} | ${(minutes / per).toFixed(1)} | ${stalls} of ${runs} |`);
+  rows.push(`| ${arm} | ${runs} | ${stats(resolve)} | ${stats(stepReward)} | ${stats(formatOk)} | ${Math.round(tokens / per)} | ${(steps / per).toFixed(1)} | ${(minutes / per).toFixed(1)} | ${stalls} of ${runs} |`);
 }
-process.stdout.write(`${rows.join('\n')}\n\nPer run: tokens, steps and wall time are means over the runs of an arm (chained arms add both stages); "stopped early": stages that ended because dynamic sampling dropped every group.\n`);
+process.stdout.write(`${rows.join('\n')}\n\nPer run: tokens, steps and wall time are means over the runs of an arm (chained arms add both stages); "well-formed share": held-out step answers that are \`<think>\` + one action (the rest score −1); "runs stopped early": runs with a stage that ended because dynamic sampling dropped every group.\n`);

@@ -45,6 +45,11 @@ const envelopeSchema = z.strictObject({
   description: z.string().optional(),
   runDir: z.string({ error: 'missing: the folder the run writes to (relative to this file)' }).min(1),
   sandbox: sandboxSettingsSchema.default(sandboxSettingsSchema.parse({})),
+  /**
+   * Not read by any stage: a place to define YAML anchors (`defaults: &arm {...}`) that stages
+   * merge with `<<: *arm`, so the settings many stages share are written once.
+   */
+  defaults: z.unknown().optional(),
   stages: z
     .array(
       z.looseObject({

@@ -26,7 +26,8 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter });
+  // Merge keys (`<<: *defaults`) let an experiment file state the settings its arms share once.
+  const document = parseDocument(text, { lineCounter, merge: true });
   const syntaxError = document.errors[0];
   if (syntaxError) {
     const line = syntaxError.linePos?.[0]?.line;

@@ -81,3 +81,11 @@ test('an optional input is wired only when named, and a stage may say what its s
 test('YAML that does not parse names its line', () => {
   assert.match(refusal(['runDir: out', 'stages:', '  - stage: [unclosed', ''].join('\n')), /^p\.yaml:\d+: not valid YAML: /);
 });
+
+test('settings shared through a YAML merge key reach every stage that merges them, and a stage may override one', () => {
+  const plan = parsePipeline(
+    ['runDir: out', 'defaults: &shared {items: 3, label: common}', 'stages:', '  - {stage: test-items, name: a, <<: *shared}', '  - {stage: test-items, name: b, <<: *shared, label: own}', ''].join('\n'),
+    '/x/p.yaml',
+  );
+  assert.deepEqual(plan.stages.map((stage) => stage.settings), [{ items: 3, label: 'common' }, { items: 3, label: 'own' }]);
+});
