@@ -5,11 +5,12 @@
  * where one session round trip costs a few. The evaluator moves half a dozen files per instance
  * (the patches, a restore list, the runner's reports), so this is most of its overhead.
  *
- * Only bash builtins touch the files (`printf`, `read`, `[`), so what the code under test did to
- * the container's binaries (a replaced `cat` or `base64`) cannot change what is read or written;
- * the session's shell itself only forks, never executes anything from the disk. What does not fit
- * (a NUL byte, which no bash string holds; a file larger than a session answer should carry; not
- * a regular file) goes through the file API as before, so the results and errors are the same.
+ * Only bash builtins touch the files (`printf`, `read`, `test`, called through `builtin`, so a
+ * function of that name the agent defined cannot stand in), so what the code under test did to
+ * the container's binaries (a replaced `cat` or `base64`) cannot change what is read or written:
+ * the session's shell only forks for them, it executes nothing from the disk. What does not fit (a
+ * write holding a NUL byte, which no bash string holds; a file larger than a session answer should
+ * carry; not a regular file) goes through the file API as before, with the same results and errors.
  */
 import { SandboxFileError } from '../errors.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
@@ -86,12 +87,12 @@ export async function readTextFiles(sandbox: Sandbox, paths: readonly string[], 
       const quoted = shellQuote(path);
       const other = `builtin printf '%s other\\n' ${token}; __swe_srl_all=0`;
       return (
-        `if [ -f ${quoted} ] && [ -r ${quoted} ]; then __swe_srl_x=; IFS= builtin read -r -d '' -N ${maxBytes + 1} __swe_srl_x < ${quoted}; ` +
-        `if [ "\${#__swe_srl_x}" -gt ${maxBytes} ]; then ${other}; else builtin printf '%s read\\n%s' ${token} "$__swe_srl_x"; fi; ` +
-        `elif [ -e ${quoted} ] || [ -L ${quoted} ]; then ${other}; else builtin printf '%s missing\\n' ${token}; fi`
+        `if builtin test -f ${quoted} -a -r ${quoted}; then __swe_srl_x=; IFS= builtin read -r -d '' -N ${maxBytes + 1} __swe_srl_x < ${quoted}; ` +
+        `if builtin test "\${#__swe_srl_x}" -gt ${maxBytes}; then ${other}; else builtin printf '%s read\\n%s' ${token} "$__swe_srl_x"; fi; ` +
+        `elif builtin test -e ${quoted} -o -L ${quoted}; then ${other}; else builtin printf '%s missing\\n' ${token}; fi`
       );
     }),
-    ...(cleanup ? [`if [ "$__swe_srl_all" = 1 ]; then ${cleanup}; builtin printf '\\n%s cleaned\\n' ${token}; fi`] : []),
+    ...(cleanup ? [`if builtin test "$__swe_srl_all" = 1; then ${cleanup}; builtin printf '\\n%s cleaned\\n' ${token}; fi`] : []),
     `builtin printf '\\n%s end\\n' ${token} )`,
   ].join('\n');
   const reads = new Map<string, SessionRead>();
