@@ -73,22 +73,23 @@ export interface TextFileReads {
  * (shell) in the same command. The reader gives the content as read, `no such file` for a missing
  * one, and sends what the batch could not answer (too large for a session answer, not a regular
  * file, the answer cut off) to the file API with `limits`, so a report inflated past the limits is
- * refused exactly as before. For text files: NUL bytes are dropped and the bytes are read as UTF-8
- * (neither runner report may hold anything else).
+ * refused exactly as before. For text files: what comes back through the session is read as UTF-8
+ * (neither runner report may hold anything else); a file holding a NUL goes to the file API.
  */
 export async function readTextFiles(sandbox: Sandbox, paths: readonly string[], limits: ReadBackOptions & { timeoutMs: number }, cleanup?: string): Promise<TextFileReads> {
   const token = `__swe_srl_file_${unguessableSuffix()}__`;
   const maxBytes = Math.min(limits.maxBytes ?? SESSION_FILE_MAX_BYTES, SESSION_FILE_MAX_BYTES);
-  // `read -N` counts bytes under LC_ALL=C and stops one past the cap, so an oversized file is seen
-  // without reading all of it.
+  // `read -d '' -n N` (bytes under LC_ALL=C) fails only at the end of the file: it succeeds, so the
+  // file goes to the file API, when it meets a NUL (which no bash string holds: a sparse file
+  // inflated past the cap starts with one) or reads one byte past the cap, never reading further.
   const script = [
     '( LC_ALL=C; __swe_srl_all=1',
     ...paths.map((path) => {
       const quoted = shellQuote(path);
       const other = `builtin printf '%s other\\n' ${token}; __swe_srl_all=0`;
       return (
-        `if builtin test -f ${quoted} -a -r ${quoted}; then __swe_srl_x=; IFS= builtin read -r -d '' -N ${maxBytes + 1} __swe_srl_x < ${quoted}; ` +
-        `if builtin test "\${#__swe_srl_x}" -gt ${maxBytes}; then ${other}; else builtin printf '%s read\\n%s' ${token} "$__swe_srl_x"; fi; ` +
+        `if builtin test -f ${quoted} -a -r ${quoted}; then __swe_srl_x=; ` +
+        `if IFS= builtin read -r -d '' -n ${maxBytes + 1} __swe_srl_x < ${quoted}; then ${other}; else builtin printf '%s read\\n%s' ${token} "$__swe_srl_x"; fi; ` +
         `elif builtin test -e ${quoted} -o -L ${quoted}; then ${other}; else builtin printf '%s missing\\n' ${token}; fi`
       );
     }),
