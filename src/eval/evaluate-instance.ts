@@ -28,7 +28,7 @@ import { writeTestRunRecord } from './test-run-record.js';
 import { evidenceOf, judgeTestLog, type GradingPolicy, type TestVerdict } from './test-verdict.js';
 import { touchedPaths } from './patch-files.js';
 import { MODEL_PATCH_MAX_BYTES } from './read-back-limits.js';
-import { keepSourceChangesOnly, markWorkTree, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
+import { keepSourceChangesOnly, newWorkTreeMark, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
 import { baseRef } from './test-run.js';
 
 /** A failure of the evaluation itself, not of the prediction. */
@@ -64,6 +64,11 @@ export interface InstanceEvaluationContext {
    * no report, retried by a later run) or `unresolved` (a report saying so; swe-srl before v5).
    */
   modelFailures?: 'error' | 'unresolved';
+  /**
+   * Takes a used sandbox's removal off the instance's path: the removal runs in the background and
+   * whoever passed this waits for it (before counting leftovers). Default: the instance waits.
+   */
+  removeLater?: (sandbox: Sandbox) => void;
 }
 
 /** One test run with what ran before it, as test_output.txt will hold it. */
@@ -88,7 +93,8 @@ async function withSandbox<T>(
   try {
     return await use(sandbox);
   } finally {
-    await sandbox.close().catch((error: unknown) => log.write(`closing sandbox ${sandbox.id} failed: ${String(error)}`));
+    if (context.removeLater) context.removeLater(sandbox);
+    else await sandbox.close().catch((error: unknown) => log.write(`closing sandbox ${sandbox.id} failed: ${String(error)}`));
   }
 }
 
@@ -236,8 +242,9 @@ async function evaluate(
   }
 
   return withSandbox(context, instance, environment, log, async (sandbox) => {
-    const marker = await markWorkTree(sandbox);
-    const application = await applyPatch(sandbox, patch!, { label: 'model-patch', resetBetweenAttempts: 'worktree' });
+    // The work tree's time mark is taken in the round trip that writes the patch, right before it applies.
+    const { marker, command: mark } = newWorkTreeMark();
+    const application = await applyPatch(sandbox, patch!, { label: 'model-patch', resetBetweenAttempts: 'worktree', before: mark });
     for (const attempt of application.attempts) {
       await log.write(`${attempt.method}: exit ${attempt.exitCode ?? 'none'}\n${attempt.output.trim()}`);
     }

@@ -16,6 +16,7 @@ import { shellQuote } from '../util/shell-quote.js';
 import { normalizePatch, touchedPaths } from './patch-files.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restorePaths } from './work-tree-restore.js';
+import { writeTextFiles } from './session-files.js';
 
 export const PATCH_METHODS = ['git apply', 'git apply --3way', 'git apply --reject', 'patch --fuzz=5'] as const;
 export type PatchMethod = (typeof PATCH_METHODS)[number] | 'already applied';
@@ -49,6 +50,8 @@ export interface ApplyPatchOptions {
    * (the model's, under a test patch) survive.
    */
   resetBetweenAttempts?: 'worktree' | 'touched-paths';
+  /** Shell run in the same round trip as the patch files are written, before them (e.g. the work tree's time mark). */
+  before?: string;
 }
 
 function commandFor(method: Exclude<PatchMethod, 'already applied'>, patchPath: string): string {
@@ -78,10 +81,9 @@ export async function applyPatch(sandbox: Sandbox, patch: string, options: Apply
   const suffix = unguessableSuffix();
   const base = `/tmp/swe-srl-${options.label ?? 'patch'}-${suffix}`;
   const asGivenPath = `${base}.diff`;
-  await sandbox.writeFile(asGivenPath, patch);
   const normalized = normalizePatch(patch);
   const lfPath = normalized !== patch ? `${base}-lf.diff` : undefined;
-  if (lfPath) await sandbox.writeFile(lfPath, normalized);
+  await writeTextFiles(sandbox, [{ path: asGivenPath, content: patch }, ...(lfPath ? [{ path: lfPath, content: normalized }] : [])], { ...(options.before ? { before: options.before } : {}) });
   const forms: Array<{ form: PatchAttempt['form']; path: string }> = [
     { form: 'as given', path: asGivenPath },
     ...(lfPath ? [{ form: 'LF line endings' as const, path: lfPath }] : []),
@@ -97,14 +99,20 @@ export async function applyPatch(sandbox: Sandbox, patch: string, options: Apply
     else if (paths.length > 0) await restorePaths(sandbox, paths, { withPatchLeftovers: true, timeoutMs: 60_000 });
   };
   const attempts: PatchAttempt[] = [];
+  const removeFiles = `rm -f ${forms.map(({ path }) => shellQuote(path)).join(' ')}`;
+  let removed = false;
   try {
     for (const method of PATCH_METHODS) {
       for (const { form, path } of forms) {
         if (attempts.length > 0) await restore();
         const command = commandFor(method, path);
-        const result = await sandbox.run(`${cd} && ${command} < /dev/null`, { timeoutMs });
+        // A patch that applies takes its files away in the same round trip; the status is the attempt's.
+        const result = await sandbox.run(`${cd} && ${command} < /dev/null; __swe_srl_s=$?; if [ $__swe_srl_s = 0 ]; then ${removeFiles}; fi; (exit $__swe_srl_s)`, { timeoutMs });
         attempts.push({ method, form, command, exitCode: result.exitCode, output: result.output });
-        if (result.exitCode === 0) return { applied: true, method, attempts };
+        if (result.exitCode === 0) {
+          removed = true;
+          return { applied: true, method, attempts };
+        }
       }
     }
     // As SWE-bench: the last attempt's tree is checked as it is, since a chain of failures can
@@ -121,7 +129,7 @@ export async function applyPatch(sandbox: Sandbox, patch: string, options: Apply
     }
     await restore();
   } finally {
-    await sandbox.run(`rm -f ${forms.map(({ path }) => shellQuote(path)).join(' ')}`, { timeoutMs: 30_000 });
+    if (!removed) await sandbox.run(removeFiles, { timeoutMs: 30_000 });
   }
   const last = [...attempts].reverse().find((attempt) => attempt.method !== 'already applied') ?? attempts[attempts.length - 1];
   const failureReason = last ? `${last.method} failed (exit ${last.exitCode ?? 'timeout'}): ${lastLines(last.output, 5)}` : 'no attempt ran';

@@ -11,6 +11,7 @@ import type { BatchEvent, EventSink } from '../events.js';
 import { checkRunId, planResume } from '../batch/resume.js';
 import { findEnvironmentSpec, type EnvironmentSpec, type EnvironmentSpecFile } from '../sandbox/images/environment-spec.js';
 import { evaluateInstance, type InstanceEvaluationContext, type InstanceResult } from './evaluate-instance.js';
+import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
 import { goldPredictions, type Prediction } from './predictions.js';
 import { renderEvaluationEvents, type ProgressStream } from './progress.js';
@@ -126,7 +127,18 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
   const resumedIds = plan.finishedIds;
   emit({ kind: 'plan', runId: options.runId, total: units.length, alreadyFinished: resumedIds.length, toRun: toEvaluate.length, leftoversRemoved: plan.leftoversRemoved });
 
+  // Used sandboxes are removed behind the workers (a container removal is a few hundred ms of the
+  // engine's time that no instance needs to wait for); all of them are gone before leftovers are counted.
+  const removals = new Set<Promise<void>>();
+  const removeLater = (sandbox: Sandbox): void => {
+    const removal = sandbox
+      .close()
+      .catch((error: unknown) => warn(`closing sandbox ${sandbox.id} failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => removals.delete(removal));
+    removals.add(removal);
+  };
   const context: InstanceEvaluationContext = {
+    removeLater,
     layout,
     environments: options.environments,
     provider: options.provider,
@@ -166,6 +178,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
       options.signal,
     );
   } finally {
+    await Promise.allSettled([...removals]);
     // The sandboxes started ahead and never asked for (an interrupted run) go before leftovers are counted.
     await options.provider.close?.();
   }

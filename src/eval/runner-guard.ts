@@ -31,9 +31,7 @@
  * the test runner (pytest's own), where the guard stands aside and says so.
  */
 import { ReadBackLimitError, SandboxFileError } from '../errors.js';
-import type { Sandbox } from '../sandbox/types.js';
 import { singleQuote } from '../util/shell-quote.js';
-import { RUNNER_REPORT_LIMITS } from './read-back-limits.js';
 
 const GUARD_MODULE = String.raw`"""swe-srl's runner guard, written by its evaluator (src/eval/runner-guard.ts).
 
@@ -369,10 +367,10 @@ export function parseGuardReport(text: string): GuardFindings {
 }
 
 /** Reads the guard's report back (bounded: the code under test may have inflated it too); none written is nothing seen. */
-export async function readGuardFindings(sandbox: Sandbox, setup: RunnerGuardSetup): Promise<GuardFindings> {
+export async function readGuardFindings(readFile: (path: string) => Promise<Buffer>, setup: RunnerGuardSetup): Promise<GuardFindings> {
   let content: Buffer;
   try {
-    content = await sandbox.readFile(setup.reportPath, RUNNER_REPORT_LIMITS);
+    content = await readFile(setup.reportPath);
   } catch (error) {
     if (error instanceof SandboxFileError && !(error instanceof ReadBackLimitError) && error.reason === 'no such file') return { tampering: [], notes: [] };
     throw error;

@@ -28,10 +28,16 @@ export interface SourceOnlyResult {
   skipped: Array<{ path: string; reason: string }>;
 }
 
-/** A marker file whose time stamp tells what was written after it; take it right before applying. */
-export async function markWorkTree(sandbox: Sandbox): Promise<string> {
+/** A marker file whose time stamp tells what was written after it, and the shell that makes it. */
+export function newWorkTreeMark(): { marker: string; command: string } {
   const marker = `/tmp/swe-srl-mark-${unguessableSuffix()}`;
-  await sandbox.run(`touch ${shellQuote(marker)}`, { timeoutMs: 30_000 });
+  return { marker, command: `touch ${shellQuote(marker)}` };
+}
+
+/** Takes the mark (its own round trip); take it right before applying. */
+export async function markWorkTree(sandbox: Sandbox): Promise<string> {
+  const { marker, command } = newWorkTreeMark();
+  await sandbox.run(command, { timeoutMs: 30_000 });
   return marker;
 }
 
@@ -40,36 +46,65 @@ function nulSeparated(output: string): string[] {
   return output.split('\0').filter((entry) => entry !== '');
 }
 
-/**
- * Every path (relative to the work tree) that differs from `base` or was written since `marker`:
- * tracked changes and deletions, new files git sees, and files git ignores but the patch wrote.
- */
-export async function changedPaths(sandbox: Sandbox, base: string, marker?: string): Promise<string[]> {
-  const cd = `cd ${shellQuote(sandbox.workdir)}`;
+/** Shell listing, NUL-terminated, what differs from `base` or was written since `marker` (see changedPaths). */
+function changedPathsCommand(base: string, marker: string | undefined): string {
   const git = 'git -c core.quotepath=off';
   const commands = [
     `${git} diff --name-only -z --no-renames ${shellQuote(base)} --`,
     `${git} ls-files -z --others --exclude-standard`,
     ...(marker ? [`find . -path ./.git -prune -o ! -type d -cnewer ${shellQuote(marker)} -printf '%P\\0'`] : []),
   ];
-  const paths = new Set<string>();
-  for (const command of commands) {
-    const result = await sandbox.run(`${cd} && ${command} 2>/dev/null`, { timeoutMs: 120_000 });
-    for (const path of nulSeparated(result.output)) paths.add(path.replace(/^\.\//, ''));
-  }
-  return [...paths].sort();
+  // Every command ends each path with a NUL and the lists are merged anyway: one list.
+  return `{ ${commands.map((command) => `${command} 2>/dev/null;`).join(' ')} }`;
 }
 
-/** Names at the top of the tree and under src/ and lib/ at `base`: the repository's own modules. */
-async function baseTopLevelNames(sandbox: Sandbox, base: string): Promise<Set<string>> {
-  const cd = `cd ${shellQuote(sandbox.workdir)}`;
-  const names = new Set<string>();
-  for (const tree of [base, `${base}:src`, `${base}:lib`]) {
-    const result = await sandbox.run(`${cd} && git ls-tree -z --name-only ${shellQuote(tree)} 2>/dev/null`, { timeoutMs: 30_000 });
-    for (const name of nulSeparated(result.output)) names.add(name.replace(/\.py$/, ''));
-  }
-  return names;
+function changedPathsOf(output: string): string[] {
+  return [...new Set(nulSeparated(output).map((path) => path.replace(/^\.\//, '')))].sort();
 }
+
+/** Shell listing, NUL-terminated, the names at the top of the tree and under src/ and lib/ at `base`. */
+function topLevelNamesCommand(base: string): string {
+  // A missing src/ or lib/ lists nothing.
+  return `{ ${[base, `${base}:src`, `${base}:lib`].map((tree) => `git ls-tree -z --name-only ${shellQuote(tree)} 2>/dev/null;`).join(' ')} }`;
+}
+
+/**
+ * Every path (relative to the work tree) that differs from `base` or was written since `marker`:
+ * tracked changes and deletions, new files git sees, and files git ignores but the patch wrote.
+ */
+export async function changedPaths(sandbox: Sandbox, base: string, marker?: string): Promise<string[]> {
+  const result = await sandbox.run(`cd ${shellQuote(sandbox.workdir)} && ${changedPathsCommand(base, marker)}`, { timeoutMs: 120_000 });
+  return changedPathsOf(result.output);
+}
+
+/**
+ * What changed, and the names at the top of the tree at `base` (the repository's own modules), in
+ * one round trip: the two lists are told apart by a separator no path can hold (a NUL around a
+ * fresh token).
+ */
+async function changesAndTopLevelNames(sandbox: Sandbox, base: string, marker: string | undefined): Promise<{ changed: string[]; topLevel: Set<string> }> {
+  // A commit's tree never changes: its names are asked once per process (an RL run grades the same
+  // instances again and again).
+  const known = /^[0-9a-f]{40,64}$/.test(base) ? topLevelNamesByCommit.get(base) : undefined;
+  if (known) return { changed: await changedPaths(sandbox, base, marker), topLevel: known };
+  const separator = `swe-srl-${unguessableSuffix()}`;
+  const result = await sandbox.run(
+    `cd ${shellQuote(sandbox.workdir)} && ${changedPathsCommand(base, marker)}; builtin printf '\\0%s\\0' ${separator}; ${topLevelNamesCommand(base)}`,
+    { timeoutMs: 120_000 },
+  );
+  const at = result.output.indexOf(`\0${separator}\0`);
+  const changedOutput = at === -1 ? result.output : result.output.slice(0, at);
+  const namesOutput = at === -1 ? '' : result.output.slice(at + separator.length + 2);
+  const topLevel = new Set(nulSeparated(namesOutput).map((name) => name.replace(/\.py$/, '')));
+  if (at !== -1 && topLevel.size > 0 && /^[0-9a-f]{40,64}$/.test(base)) {
+    if (topLevelNamesByCommit.size >= MAX_CACHED_COMMITS) topLevelNamesByCommit.delete(topLevelNamesByCommit.keys().next().value!);
+    topLevelNamesByCommit.set(base, topLevel);
+  }
+  return { changed: changedPathsOf(changedOutput), topLevel };
+}
+
+const MAX_CACHED_COMMITS = 1_000;
+const topLevelNamesByCommit = new Map<string, Set<string>>();
 
 /**
  * Resets the runner files among what changed to `base`. `extraPaths`: what the patch's headers name,
@@ -80,9 +115,10 @@ export async function keepSourceChangesOnly(
   base: string,
   options: { marker?: string; extraPaths?: readonly string[] } = {},
 ): Promise<SourceOnlyResult> {
-  const changed = new Set(await changedPaths(sandbox, base, options.marker));
+  const found = await changesAndTopLevelNames(sandbox, base, options.marker);
+  const changed = new Set(found.changed);
   for (const path of options.extraPaths ?? []) changed.add(path);
-  const topLevel = await baseTopLevelNames(sandbox, base);
+  const topLevel = found.topLevel;
   const flagged: ResetRunnerFile[] = [];
   const resetTests: string[] = [];
   const sourceFiles: string[] = [];

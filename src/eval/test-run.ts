@@ -3,6 +3,7 @@
  * test patch, runs the spec's test command under a timeout, and collects the runner's own
  * structured report from a directory only the harness knows.
  */
+import { posix } from 'node:path';
 import { isSandboxGone, ReadBackLimitError } from '../errors.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { buildTestCommand } from '../sandbox/images/environment-spec.js';
@@ -14,7 +15,7 @@ import { testDirectives, touchedPaths } from './patch-files.js';
 import type { TestEnvironment } from './test-environment.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restorePaths } from './work-tree-restore.js';
-import { quoteAnsiC } from '../sandbox/session/command-line.js';
+import { readTextFiles, sessionWriteCommand } from './session-files.js';
 import { RUNNER_REPORT_LIMITS } from './read-back-limits.js';
 import { prepareRunnerGuard, readGuardFindings, type GuardFindings, type RunnerGuardSetup } from './runner-guard.js';
 
@@ -66,6 +67,22 @@ export async function applyTestPatch(sandbox: Sandbox, instance: Instance): Prom
 
 /** base_commit, or HEAD when the sandbox does not know it (a repository rebuilt under another id). */
 export async function baseRef(sandbox: Sandbox, instance: Instance): Promise<string> {
+  // Asked twice per evaluation (before the patch is confined, before the test patch); the answer
+  // cannot change in between (commits are not removed), so it costs one round trip per sandbox.
+  // A sandbox that started at base_commit has it: no question to ask (the usual case).
+  if (sandbox.baseCommit === instance.base_commit) return instance.base_commit;
+  const known = baseRefs.get(sandbox)?.get(instance.base_commit);
+  if (known !== undefined) return known;
+  const ref = await checkBaseRef(sandbox, instance);
+  const refs = baseRefs.get(sandbox) ?? new Map<string, string>();
+  refs.set(instance.base_commit, ref);
+  baseRefs.set(sandbox, refs);
+  return ref;
+}
+
+const baseRefs = new WeakMap<Sandbox, Map<string, string>>();
+
+async function checkBaseRef(sandbox: Sandbox, instance: Instance): Promise<string> {
   const check = await sandbox.run(
     `cd ${shellQuote(sandbox.workdir)} && git cat-file -e ${shellQuote(`${instance.base_commit}^{commit}`)} 2>/dev/null`,
     { timeoutMs: 30_000 },
@@ -84,13 +101,13 @@ export function testCommandFor(environment: TestEnvironment, instance: Instance,
  * instance becomes an infrastructure error instead of an unresolved verdict.
  */
 async function readStructuredReport(
-  sandbox: Sandbox,
+  readFile: (path: string) => Promise<Buffer>,
   path: string,
   read: (content: Uint8Array) => StructuredResults,
 ): Promise<StructuredReportState> {
   let content: Buffer;
   try {
-    content = await sandbox.readFile(path, RUNNER_REPORT_LIMITS);
+    content = await readFile(path);
   } catch (error) {
     if (isSandboxGone(error)) throw error;
     if (error instanceof ReadBackLimitError) {
@@ -112,20 +129,33 @@ export async function runTests(sandbox: Sandbox, environment: TestEnvironment, i
   const privateDir = `/tmp/swe-srl-results-${unguessableSuffix()}`;
   const setup = format?.prepare(privateDir);
   const guard = runnerGuardFor(environment, privateDir, sandbox.workdir, options.untrustedFiles);
-  await sandbox.run(`mkdir -m 700 ${shellQuote(privateDir)}${guard ? ` && ${sessionWrites(guard.files)}` : ''}`, { timeoutMs: 30_000 });
+  // The directory and every file the run needs in it, in one session round trip where they fit.
+  const files = [...(guard?.files ?? []), ...(setup?.files ?? [])];
+  const subdirectories = [...new Set(files.map((file) => posix.dirname(file.path)).filter((dir) => dir !== privateDir))];
+  const writes = sessionWriteCommand(files);
+  const made = await sandbox.run(
+    [`mkdir -m 700 ${shellQuote(privateDir)}`, ...(subdirectories.length > 0 ? [`mkdir -p -- ${subdirectories.map(shellQuote).join(' ')}`] : []), ...(writes ? [writes] : [])].join(' && '),
+    { timeoutMs: 30_000 },
+  );
+  let removed = false;
   try {
-    for (const file of setup?.files ?? []) await sandbox.writeFile(file.path, file.content);
+    // A write the shell refused (or one that cannot travel in a command) goes through the file API.
+    if (writes === undefined || made.exitCode !== 0) for (const file of files) await sandbox.writeFile(file.path, file.content);
     const prelude = [setup?.shell, guard?.shell].filter((part) => part !== undefined).map((part) => `${part}; `).join('');
     // A subshell keeps the session's state (cwd, variables) out of reach of the command, and
     // stdin from /dev/null stops a test that reads input from waiting forever.
     const result = await sandbox.run(`( ${prelude}cd ${shellQuote(sandbox.workdir)} && ${command} ) < /dev/null`, {
       timeoutMs: options.timeoutMs,
     });
+    // Both reports come back in one session round trip, which also removes the directory.
+    const reportPaths = [...(format && setup && !result.timedOut ? [setup.reportPath] : []), ...(guard ? [guard.reportPath] : [])];
+    const reports = await readTextFiles(sandbox, reportPaths, RUNNER_REPORT_LIMITS, `rm -rf ${shellQuote(privateDir)}`);
+    removed = reports.cleanedUp;
     let structured: StructuredReportState = { state: 'not-supported' };
     if (format && setup) {
       structured = result.timedOut
         ? { state: 'missing', reason: 'the test command timed out' }
-        : await readStructuredReport(sandbox, setup.reportPath, (content) => format.read(content));
+        : await readStructuredReport(reports.read, setup.reportPath, (content) => format.read(content));
     }
     return {
       command,
@@ -135,10 +165,10 @@ export async function runTests(sandbox: Sandbox, environment: TestEnvironment, i
       truncated: result.truncated,
       durationMs: result.durationMs,
       structured,
-      ...(guard ? { guard: await guardFindingsOf(sandbox, guard) } : {}),
+      ...(guard ? { guard: await guardFindingsOf(reports.read, guard) } : {}),
     };
   } finally {
-    await sandbox.run(`rm -rf ${shellQuote(privateDir)}`, { timeoutMs: 30_000 }).catch(() => undefined);
+    if (!removed) await sandbox.run(`rm -rf ${shellQuote(privateDir)}`, { timeoutMs: 30_000 }).catch(() => undefined);
   }
 }
 
@@ -156,19 +186,10 @@ function runnerGuardFor(
   return prepareRunnerGuard(privateDir, workdir, absolute, runner);
 }
 
-/**
- * Shell that writes `files` in the same command as the private directory is made: one session round
- * trip instead of an archive upload per file. `builtin`: a printf function the agent defined in an
- * episode's session cannot stand in.
- */
-function sessionWrites(files: ReadonlyArray<{ path: string; content: string }>): string {
-  return files.map((file) => `builtin printf '%s' ${quoteAnsiC(file.content)} > ${shellQuote(file.path)}`).join(' && ');
-}
-
 /** The guard's findings; a report the code under test inflated past the cap is itself a finding. */
-async function guardFindingsOf(sandbox: Sandbox, guard: RunnerGuardSetup): Promise<GuardFindings> {
+async function guardFindingsOf(readFile: (path: string) => Promise<Buffer>, guard: RunnerGuardSetup): Promise<GuardFindings> {
   try {
-    return await readGuardFindings(sandbox, guard);
+    return await readGuardFindings(readFile, guard);
   } catch (error) {
     if (isSandboxGone(error)) throw error;
     const why = error instanceof Error ? error.message : String(error);

@@ -10,6 +10,7 @@
 import type { Sandbox } from '../sandbox/types.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
+import { sessionListWriteCommand } from './session-files.js';
 
 export interface RestoreResult {
   /** Put back as the commit has them. */
@@ -68,11 +69,14 @@ export async function restorePaths(sandbox: Sandbox, paths: readonly string[], o
   const listed = paths.filter((path) => path !== '' && !path.includes('\0'));
   if (listed.length === 0) return result;
   const listFile = `/tmp/swe-srl-restore-${unguessableSuffix()}.list`;
-  await sandbox.writeFile(listFile, `${listed.join('\0')}\0`);
-  const command = [
+  // The list travels in the same session command as the script that reads it, where it fits.
+  const writeList = sessionListWriteCommand(listFile, listed);
+  if (writeList === undefined) await sandbox.writeFile(listFile, `${listed.join('\0')}\0`);
+  const restore = [
     'bash', '--noprofile', '--norc', '-c', RESTORE_SCRIPT, 'swe-srl-restore',
     sandbox.workdir, options.ref ?? 'HEAD', listFile, options.leftoversOnly ? '2' : options.withPatchLeftovers ? '1' : '0',
   ].map(shellQuote).join(' ');
+  const command = writeList === undefined ? restore : `${writeList} && ${restore}`;
   const run = await sandbox.run(`${command} < /dev/null`, { timeoutMs: options.timeoutMs ?? 120_000 });
   for (const line of run.output.split('\n')) {
     const [outcome, reason, ...rest] = line.split('\t');

@@ -42,9 +42,27 @@ export const DEFAULT_SPLIT = 'train';
 export const DEFAULT_MATH_DATA_SOURCE = 'swe-srl-math';
 export const DEFAULT_MATH_ABILITY = 'math';
 
+/**
+ * A tool call in verl's prompt, in the shape chat templates read (`message.tool_calls[i].function`).
+ * `arguments` is the JSON text, as OpenAI sends it: parquet has no type for a mapping whose keys
+ * vary per call (a struct would be the union of every tool's parameters, each call carrying nulls
+ * for the ones it did not pass, which a template renders as `"path": null`).
+ */
+export interface VerlToolCall {
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** A prompt message: role, content, and the native tool calls of a function-calling turn (null for every other message). */
+export interface VerlMessage {
+  role: string;
+  content: string;
+  tool_calls: VerlToolCall[] | null;
+}
+
 interface VerlCommon {
   data_source: string;
-  prompt: Array<{ role: string; content: string }>;
+  prompt: VerlMessage[];
   ability: string;
 }
 
@@ -75,9 +93,20 @@ function promptMessages(messages: readonly RowMessage[]): PromptMessage[] {
   });
 }
 
-/** verl's parquet prompt column holds `{role, content}` only. */
-function verlPromptMessages(messages: readonly RowMessage[]): Array<{ role: string; content: string }> {
-  return messages.map((message) => ({ role: message.role, content: message.content ?? '' }));
+/** verl's prompt messages: a function-calling turn keeps its calls (its text may be empty). */
+function verlPromptMessages(messages: readonly RowMessage[]): VerlMessage[] {
+  return messages.map((message) => {
+    const calls = (message.tool_calls ?? []).map(verlToolCall);
+    return { role: message.role, content: message.content ?? '', tool_calls: calls.length > 0 ? calls : null };
+  });
+}
+
+/** An OpenAI tool call (or its bare `{name, arguments}`) as verl's prompt holds it. */
+function verlToolCall(call: unknown): VerlToolCall {
+  const record = (call ?? {}) as { function?: { name?: unknown; arguments?: unknown }; name?: unknown; arguments?: unknown };
+  const fn = record.function ?? record;
+  const args = fn.arguments ?? {};
+  return { type: 'function', function: { name: String(fn.name ?? ''), arguments: typeof args === 'string' ? args : JSON.stringify(args) } };
 }
 
 /**

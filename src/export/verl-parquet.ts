@@ -1,6 +1,6 @@
 /**
  * verl's dataset file: parquet, one row per step, with the nested columns verl's RLHFDataset reads
- * (a list of message structs, two structs). The rows become an Apache Arrow table, which
+ * (a list of message structs, each with its tool calls, two structs). The rows become an Apache Arrow table, which
  * parquet-wasm (the Rust parquet crate compiled to WebAssembly) writes with standard LIST and
  * struct encodings and the Arrow schema embedded, so pyarrow and HF datasets read the columns back
  * with their types.
@@ -11,7 +11,9 @@ import type { VerlRow } from './formats.js';
 
 const text = (name: string): Field => new Field(name, new Utf8(), false);
 
-const MESSAGE = new Struct([text('role'), text('content')]);
+/** `tool_calls: [{type: "function", function: {name, arguments}}]`, null on a message without calls. */
+const TOOL_CALL = new Struct([text('type'), new Field('function', new Struct([text('name'), text('arguments')]), false)]);
+const MESSAGE = new Struct([text('role'), text('content'), new Field('tool_calls', new List(new Field('element', TOOL_CALL, false)), true)]);
 
 function columns(groundTruth: Field[], extraInfo: Field[]) {
   return {

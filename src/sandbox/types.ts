@@ -33,6 +33,18 @@ export interface Sandbox {
   readonly backend: 'docker' | 'local';
   /** Where the repository lives as commands see it: `/testbed` on every backend. */
   readonly workdir: string;
+  /** The commit `workdir` was at (HEAD) when the sandbox started, when it holds a git repository; known without a round trip. */
+  readonly baseCommit?: string | undefined;
+  /**
+   * The session's working directory when it is known without a round trip: while no command has
+   * run, the shell is still where it started (`workdir`); undefined once one has (ask the shell).
+   */
+  knownWorkingDir?(): string | undefined;
+  /**
+   * True when the sandbox is known to be unusable without asking it: closed, or its shell's
+   * connection gone (its container removed, its engine lost). False says nothing either way.
+   */
+  isKnownLost?(): boolean;
   /** Runs one command in the persistent bash session (state carries over between calls). */
   run(command: string, options?: RunOptions): Promise<RunResult>;
   /**

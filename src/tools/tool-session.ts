@@ -116,7 +116,8 @@ export class ToolSession {
   async state(): Promise<ToolState> {
     return {
       openFile: this.windowed.openFile() ?? 'n/a',
-      workingDir: await currentDirectory(this.sandbox, this.config.helperTimeoutMs),
+      // A fresh sandbox knows where its shell is (a warm one from the pool: no round trip at all).
+      workingDir: this.sandbox.knownWorkingDir?.() ?? (await currentDirectory(this.sandbox, this.config.helperTimeoutMs)),
     };
   }
 

@@ -36,7 +36,8 @@ test('verl parquet of math rows: ground truth {target, domain: "math"}, the answ
       const step = stepRows[index]!;
       assert.deepEqual(row, {
         data_source: 'swe-srl-math',
-        prompt: step.messages,
+        // Math prompts have no tool calls: the column is there, null on each message.
+        prompt: (step.messages as Array<Record<string, unknown>>).map((message) => ({ ...message, tool_calls: null })),
         ability: 'math',
         reward_model: { style: 'rule', ground_truth: { target: step.target, domain: 'math' } },
         extra_info: { split: 'train', index: BigInt(index), instance_id: step.instance_id, step_index: BigInt(step.step_index as number), answer: step.answer },

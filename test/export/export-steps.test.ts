@@ -42,6 +42,13 @@ test('verl parquet has the columns verl reads, with nested types, and an indepen
         { name: 'prompt', converted: 'LIST', children: [{ name: 'list', children: [{ name: 'element', children: [
           { name: 'role', type: 'BYTE_ARRAY', converted: 'UTF8' },
           { name: 'content', type: 'BYTE_ARRAY', converted: 'UTF8' },
+          { name: 'tool_calls', converted: 'LIST', children: [{ name: 'list', children: [{ name: 'element', children: [
+            { name: 'type', type: 'BYTE_ARRAY', converted: 'UTF8' },
+            { name: 'function', children: [
+              { name: 'name', type: 'BYTE_ARRAY', converted: 'UTF8' },
+              { name: 'arguments', type: 'BYTE_ARRAY', converted: 'UTF8' },
+            ] },
+          ] }] }] },
         ] }] }] },
         { name: 'ability', type: 'BYTE_ARRAY', converted: 'UTF8' },
         { name: 'reward_model', children: [
@@ -60,12 +67,21 @@ test('verl parquet has the columns verl reads, with nested types, and an indepen
       ],
     });
     assert.equal(read.length, stepRows.length);
+    type RowMessage = { role: string; content: string | null; tool_calls?: Array<{ function: { name: string; arguments: string } }> };
+    // The shared trajectories hold function-calling steps: their tool calls must come back, not vanish.
+    const withCalls = stepRows.flatMap((step) => (step.messages as RowMessage[]).filter((message) => (message.tool_calls ?? []).length > 0));
+    assert.ok(sharedTrajectories().length === 0 || withCalls.length > 0, 'the inputs hold function-calling turns');
     read.forEach((row, index) => {
       const step = stepRows[index]!;
       assert.deepEqual(row, {
         data_source: 'swe-srl',
-        // verl's message struct is role and content: a function-calling turn's null content is ''.
-        prompt: (step.messages as Array<{ role: string; content: string | null }>).map(({ role, content }) => ({ role, content: content ?? '' })),
+        // A function-calling turn keeps its calls as chat templates read them (arguments as JSON
+        // text) and its null content becomes ''; every other message has tool_calls null.
+        prompt: (step.messages as RowMessage[]).map(({ role, content, tool_calls }) => ({
+          role,
+          content: content ?? '',
+          tool_calls: tool_calls && tool_calls.length > 0 ? tool_calls.map((call) => ({ type: 'function', function: { name: call.function.name, arguments: call.function.arguments } })) : null,
+        })),
         ability: 'swe',
         reward_model: { style: 'rule', ground_truth: { target: step.target, tool_format: step.tool_format } },
         extra_info: { split: 'train', index: BigInt(index), instance_id: step.instance_id, step_index: BigInt(step.step_index as number) },

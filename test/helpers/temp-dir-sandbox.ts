@@ -90,7 +90,7 @@ export class TempDirSandbox implements Sandbox {
   private constructor(
     readonly id: string,
     readonly workdir: string,
-    private readonly baseCommit: string,
+    readonly baseCommit: string,
     private readonly defaultTimeoutMs: number,
   ) {
     this.shell = new PersistentBash(workdir);

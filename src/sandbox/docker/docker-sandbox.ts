@@ -33,6 +33,8 @@ export class DockerSandbox implements Sandbox {
   readonly backend = 'docker' as const;
   readonly workdir = WORKDIR;
   private closing: Promise<void> | undefined;
+  /** Commands run through `run` (the harness's own start-up reads do not move the shell). */
+  private commandsRun = 0;
   /** Set when the disk watchdog stopped the container. */
   private stoppedBy: SandboxLimitError | undefined;
   private watchdog: DiskWatchdog | undefined;
@@ -91,7 +93,16 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
+  knownWorkingDir(): string | undefined {
+    return this.commandsRun === 0 && !this.isKnownLost() ? this.workdir : undefined;
+  }
+
+  isKnownLost(): boolean {
+    return this.closing !== undefined || this.stoppedBy !== undefined || !this.shell.connected;
+  }
+
   async run(command: string, options?: RunOptions): Promise<RunResult> {
+    this.commandsRun += 1;
     return this.guard(async () => {
       const result = await this.shell.run(command, options);
       // The shell died, or the command was killed: the container itself may be what went away.

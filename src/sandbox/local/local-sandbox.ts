@@ -45,6 +45,8 @@ interface LaunchResult {
 export class LocalSandbox implements Sandbox {
   readonly backend = 'local' as const;
   private closing: Promise<void> | undefined;
+  /** Commands run through `run` (the harness's own start-up reads do not move the shell). */
+  private commandsRun = 0;
 
   private constructor(
     readonly id: string,
@@ -135,7 +137,16 @@ export class LocalSandbox implements Sandbox {
     }
   }
 
+  knownWorkingDir(): string | undefined {
+    return this.commandsRun === 0 && !this.isKnownLost() ? this.workdir : undefined;
+  }
+
+  isKnownLost(): boolean {
+    return this.closing !== undefined || !this.shell.connected;
+  }
+
   async run(command: string, options?: RunOptions): Promise<RunResult> {
+    this.commandsRun += 1;
     this.assertOpen();
     try {
       const result = await this.shell.run(command, options);

@@ -83,7 +83,8 @@ export class WarmPool {
   /**
    * A sandbox for `config`: a warm one if the pool has it, else a cold start. Refills behind it.
    * A waiting sandbox is checked to still answer first (one round trip), unless `checkAlive` is
-   * false: for a borrower whose own first command tells it (and who then asks again).
+   * false: then only what the sandbox knows without a round trip counts (its shell's connection
+   * gone), for a borrower whose own first command tells it (and who then asks again).
    */
   async acquire(config: SandboxConfig, options: { checkAlive?: boolean } = {}): Promise<AcquiredSandbox> {
     if (this.closed) throw new PoolClosedError('the warm pool is closed');
@@ -92,8 +93,9 @@ export class WarmPool {
     try {
       while (slot.idle.length > 0) {
         const sandbox = slot.idle.shift()!;
-        // A container can die while it waits (removed by hand, the engine restarted): check first.
-        if (options.checkAlive === false || (await this.isAlive(sandbox))) {
+        // A container can die while it waits (removed by hand, the engine restarted): check first,
+        // by a round trip, or (checkAlive false) by what the sandbox knows without one.
+        if (options.checkAlive === false ? sandbox.isKnownLost?.() !== true : await this.isAlive(sandbox)) {
           this.counts.handedOut += 1;
           return { sandbox, warm: true };
         }

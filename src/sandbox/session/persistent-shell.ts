@@ -48,6 +48,8 @@ class LiveShell {
   /** The shell's `$$`, once its first marker reported it. */
   pid: number | undefined;
   exited = false;
+  /** The output stream closed or broke: the shell is gone even before its exit status is known. */
+  streamGone = false;
   exitCode: number | null = null;
 
   constructor(readonly channel: ShellChannel) {
@@ -55,6 +57,7 @@ class LiveShell {
     // A closed or broken stream means the shell is gone; its exit status may take a moment longer
     // (an engine round trip), so wait for it briefly before settling the command in flight.
     const streamGone = (): void => {
+      this.streamGone = true;
       if (!this.exited) setTimeout(() => this.onExit(null), EXIT_STATUS_WAIT_MS).unref();
     };
     channel.output.on('error', streamGone);
@@ -113,6 +116,15 @@ export class PersistentShell {
     const shell = new PersistentShell(host, options);
     await shell.startShell();
     return shell;
+  }
+
+  /**
+   * Whether the current shell is still connected, known without a round trip: false once the
+   * session is closed or the shell's stream ended (its container removed, its engine gone).
+   * True says only that nothing has said otherwise.
+   */
+  get connected(): boolean {
+    return !this.closed && this.live !== undefined && !this.live.exited && !this.live.streamGone;
   }
 
   /** Runs one command; concurrent calls run one after another, in call order. */

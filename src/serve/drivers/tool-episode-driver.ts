@@ -93,8 +93,10 @@ export class ToolEpisodeDriver implements EpisodeDriver {
     const { instance, environment } = await this.task(request.instanceId);
     const templates = await this.agentTemplates();
     const config = await this.sandboxConfig(request.instanceId);
-    // The episode's first command (the working directory) is the liveness check, so the pool's
-    // own round trip is skipped; a warm sandbox that died while waiting is replaced once.
+    // Handing out a warm sandbox costs no round trip: the pool checks what the sandbox knows (its
+    // shell's connection), and the episode's first state is known (the shell has run nothing, so it
+    // is in the work tree). A sandbox found dead at start is replaced once; one that dies unnoticed
+    // fails its first step as an infrastructure error (503), never as the model's failure.
     for (let attempt = 1; ; attempt += 1) {
       const { sandbox, warm } = await this.options.pool.acquire(config, { checkAlive: attempt > 1 });
       try {

@@ -64,6 +64,18 @@ test('the base commit is recorded at start, and cd and exports persist', { skip 
   }),
 );
 
+test('a fresh sandbox knows where its shell is without asking, stops claiming it once a command ran, and knows when its container is gone', { skip }, () =>
+  withSandbox({}, async (sandbox) => {
+    assert.equal(sandbox.knownWorkingDir(), '/testbed');
+    assert.equal(sandbox.isKnownLost(), false);
+    await sandbox.run('cd /tmp');
+    assert.equal(sandbox.knownWorkingDir(), undefined, 'a command may have moved the shell');
+    await docker.getContainer(sandbox.container.id).remove({ force: true });
+    for (let waited = 0; !sandbox.isKnownLost() && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(sandbox.isKnownLost(), true, "the shell's stream ended with the container");
+  }),
+);
+
 test('random bytes survive a writeFile/readFile round trip, into new directories too', { skip }, () =>
   withSandbox({}, async (sandbox) => {
     const bytes = randomBytes(300_000);

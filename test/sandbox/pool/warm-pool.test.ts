@@ -9,6 +9,8 @@ class CountingSandboxes {
   made = 0;
   readonly open = new Set<string>();
   readonly dead = new Set<string>();
+  readonly lost = new Set<string>();
+  runs = 0;
   failNext = 0;
   delayMs = 5;
   maxStartingAtOnce = 0;
@@ -31,9 +33,12 @@ class CountingSandboxes {
       backend: 'docker',
       workdir: '/testbed',
       async run(): Promise<RunResult> {
+        sandboxes.runs += 1;
         if (!sandboxes.open.has(id) || sandboxes.dead.has(id)) throw new Error(`${id} is closed`);
         return { output: '', exitCode: 0, timedOut: false, truncated: false, sessionRestarted: false, durationMs: 0 };
       },
+      // What the sandbox knows without a round trip: a lost connection (here: marked lost).
+      isKnownLost: () => sandboxes.lost.has(id),
       readFile: async () => Buffer.from(''),
       writeFile: async () => undefined,
       diff: async () => '',
@@ -75,6 +80,21 @@ test('a sandbox that died while waiting is removed, never handed out', async () 
   assert.equal(acquired.warm, false);
   assert.equal(sandboxes.dead.has(acquired.sandbox.id), false);
   assert.equal(pool.stats().removed, 2);
+  await pool.close();
+});
+
+test('without the liveness round trip, a hand-out runs nothing in the sandbox, and one known to be lost is removed, not handed out', async () => {
+  const sandboxes = new CountingSandboxes();
+  const pool = new WarmPool({ size: 2, create: sandboxes.create });
+  await pool.prewarm(image('a'));
+  const [lost] = [...sandboxes.open];
+  sandboxes.lost.add(lost!);
+  const acquired = await pool.acquire(image('a'), { checkAlive: false });
+  assert.equal(acquired.warm, true);
+  assert.notEqual(acquired.sandbox.id, lost);
+  assert.equal(sandboxes.open.has(lost!), false, 'the lost one was removed');
+  assert.equal(sandboxes.runs, 0, 'no command ran for the hand-out');
+  await acquired.sandbox.close();
   await pool.close();
 });
 
