@@ -7,8 +7,12 @@
  * stage records (stage.json) and the trainers' metrics as they are, so it can be run while the
  * experiment is still going: arms not finished yet are counted as missing.
  *
+ * With `--comparison SWE_RUN MATH_RUN`, one table of both settings' headline figures per arm beside
+ * the paper's (arXiv 2510.25992).
+ *
  *     npx tsx scripts/experiment-table.ts runs/srl-vs-baselines
  *     npx tsx scripts/experiment-table.ts --math runs/math-srl-vs-baselines
+ *     npx tsx scripts/experiment-table.ts --comparison runs/srl-vs-baselines runs/math-srl-vs-baselines
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,20 +26,23 @@ interface StageRecord {
 }
 
 const args = process.argv.slice(2);
+const comparison = args.includes('--comparison');
 const math = args.includes('--math');
-const runDir = args.find((arg) => !arg.startsWith('--')) ?? (math ? 'runs/math-srl-vs-baselines' : 'runs/srl-vs-baselines');
-const ARMS: Array<{ arm: string; stages: (seed: number) => string[] }> = [
-  { arm: 'base (SFT on easy)', stages: () => ['base'] },
-  { arm: 'SFT', stages: (s) => [`sft-s${s}`] },
-  { arm: 'RLVR', stages: (s) => [`rlvr-s${s}`] },
-  { arm: 'SRL', stages: (s) => [`srl-s${s}`] },
-  { arm: 'SRL → RLVR', stages: (s) => [`srl-half-s${s}`, `srl-rlvr-s${s}`] },
-  { arm: 'SFT → RLVR', stages: (s) => [`sft-half-s${s}`, `sft-rlvr-s${s}`] },
+const positional = args.filter((arg) => !arg.startsWith('--'));
+const runDir = positional[0] ?? (math ? 'runs/math-srl-vs-baselines' : 'runs/srl-vs-baselines');
+/** Each arm, with the paper's figures for it (SWE: oracle file edit resolve %; math: average accuracy %). */
+const ARMS: Array<{ arm: string; stages: (seed: number) => string[]; paper: { swe?: number; math?: number } }> = [
+  { arm: 'base (SFT on easy)', stages: () => ['base'], paper: { swe: 5.8, math: 24.6 } },
+  { arm: 'SFT', stages: (s) => [`sft-s${s}`], paper: { swe: 8.4, math: 16.6 } },
+  { arm: 'RLVR', stages: (s) => [`rlvr-s${s}`], paper: { math: 24.5 } },
+  { arm: 'SRL', stages: (s) => [`srl-s${s}`], paper: { swe: 14.8, math: 27.6 } },
+  { arm: 'SRL → RLVR', stages: (s) => [`srl-half-s${s}`, `srl-rlvr-s${s}`], paper: { math: 28.3 } },
+  { arm: 'SFT → RLVR', stages: (s) => [`sft-half-s${s}`, `sft-rlvr-s${s}`], paper: { math: 17.4 } },
 ];
 const SEEDS = [1, 2, 3];
 
-function record(name: string): StageRecord | undefined {
-  const path = join(runDir, name, 'stage.json');
+function record(name: string, dir = runDir): StageRecord | undefined {
+  const path = join(dir, name, 'stage.json');
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as StageRecord) : undefined;
 }
 
@@ -53,13 +60,43 @@ function lastMetric(name: string, field: string): number {
 }
 
 /** Mean ± population std; math figures in percent, as the paper gives them. */
-function stats(values: number[]): string {
+function stats(values: number[], percent = math): string {
   if (values.length === 0) return 'n/a';
-  const scaled = math ? values.map((v) => 100 * v) : values;
+  const scaled = percent ? values.map((v) => 100 * v) : values;
   const mean = scaled.reduce((a, b) => a + b, 0) / scaled.length;
   const std = Math.sqrt(scaled.reduce((a, b) => a + (b - mean) ** 2, 0) / scaled.length);
-  const digits = math ? 1 : 3;
+  const digits = percent ? 1 : 3;
   return `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
+}
+
+/** The values of one held-out figure over an arm's finished runs in `dir`. */
+function figureOf(dir: string, stages: (seed: number) => string[], seeds: number[], field: string): number[] {
+  const values: number[] = [];
+  for (const seed of seeds) {
+    const records = stages(seed).map((name) => record(name, dir));
+    if (records.some((r) => r?.status !== 'done')) continue;
+    const value = records.at(-1)!.summary[field];
+    if (typeof value === 'number') values.push(value);
+  }
+  return values;
+}
+
+if (comparison) {
+  const [sweDir, mathDir] = positional;
+  if (!sweDir || !mathDir) throw new Error('--comparison takes two run folders: the SWE experiment\'s and the math experiment\'s');
+  const paper = (value: number | undefined): string => (value === undefined ? '—' : value.toFixed(1));
+  const lines = [
+    '| arm | SWE: held-out resolve % | SWE: held-out SRL step reward | math: held-out greedy accuracy % | math: held-out Avg@4 % | paper SWE resolve % | paper math accuracy % |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const { arm, stages, paper: figures } of ARMS) {
+    const seeds = arm.startsWith('base') ? [0] : SEEDS;
+    lines.push(
+      `| ${arm} | ${stats(figureOf(sweDir, stages, seeds, 'heldout_resolve_rate'), true)} | ${stats(figureOf(sweDir, stages, seeds, 'heldout_step_reward'), false)} | ${stats(figureOf(mathDir, stages, seeds, 'heldout_math_greedy_accuracy'), true)} | ${stats(figureOf(mathDir, stages, seeds, 'heldout_math_avg_at_k'), true)} | ${paper(figures.swe)} | ${paper(figures.math)} |`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\nMean ± population std over seeds 1, 2, 3 (the base: one run). The paper's figures are Qwen2.5-7B-Instruct's: SWE on oracle file edit (it reports base, SFT and SRL), math averaged over AMC23, AIME24, AIME25 and Minerva.\n`);
+  process.exit(0);
 }
 
 /** The held-out figures of the arm's last stage, by column. */
@@ -88,7 +125,7 @@ for (const { arm, stages } of ARMS) {
   let stalls = 0;
   for (const seed of seeds) {
     const names = stages(seed);
-    const records = names.map(record);
+    const records = names.map((name) => record(name));
     if (records.some((r) => r?.status !== 'done')) continue;
     runs += 1;
     const last = records.at(-1)!;
@@ -104,7 +141,7 @@ for (const { arm, stages } of ARMS) {
     }
   }
   const per = runs > 0 ? runs : 1;
-  rows.push(`| ${arm} | ${runs} | ${figures.map(stats).join(' | ')} | ${Math.round(tokens / per)} | ${(steps / per).toFixed(1)} | ${(minutes / per).toFixed(1)} | ${stalls} of ${runs} |`);
+  rows.push(`| ${arm} | ${runs} | ${figures.map((values) => stats(values)).join(' | ')} | ${Math.round(tokens / per)} | ${(steps / per).toFixed(1)} | ${(minutes / per).toFixed(1)} | ${stalls} of ${runs} |`);
 }
 const wellFormed = math
   ? '"greedy format rate": held-out greedy answers that are `<think>` + a solution (the rest score −1 as RLVR rewards)'
