@@ -49,6 +49,8 @@ export class DockerSandbox implements Sandbox {
     private readonly shell: PersistentShell,
     private readonly supervisor: SessionSupervisor,
     private readonly release: () => void,
+    /** Aborted at close: a shell restart still starting (after its container died) is abandoned. */
+    private readonly closed: AbortController,
     /** How the disk limit is enforced: the driver's quota, or the watchdog. */
     readonly diskLimit: { bytes: number; enforcement: 'storage-quota' | 'watchdog' },
   ) {}
@@ -57,6 +59,7 @@ export class DockerSandbox implements Sandbox {
     const engine = await engines.acquire();
     let container: Docker.Container | undefined;
     let supervisor: SessionSupervisor | undefined;
+    const closed = new AbortController();
     try {
       const created = await createContainer(engine, config);
       container = created.container;
@@ -64,7 +67,7 @@ export class DockerSandbox implements Sandbox {
       // The supervisor and the session are independent execs: start them side by side.
       const supervisorStarted = SessionSupervisor.start(container);
       supervisorStarted.then((started) => (supervisor = started)).catch(() => undefined);
-      const host = new DockerShellHost(container, supervisorStarted, { workdir: WORKDIR, env: config.env });
+      const host = new DockerShellHost(container, supervisorStarted, { workdir: WORKDIR, env: config.env, signal: closed.signal });
       const shell = await PersistentShell.start(host, {
         workdir: WORKDIR,
         outputLimitBytes: config.outputLimitBytes ?? DOCKER_DEFAULTS.outputLimitBytes,
@@ -81,11 +84,13 @@ export class DockerSandbox implements Sandbox {
         shell,
         supervisor,
         () => engines.release(engine),
+        closed,
         { bytes: diskLimitBytes, enforcement: created.storageQuota ? 'storage-quota' : 'watchdog' },
       );
       if (!created.storageQuota) sandbox.watchDisk(config.diskCheckIntervalMs ?? DOCKER_DEFAULTS.diskCheckIntervalMs);
       return sandbox;
     } catch (error) {
+      closed.abort();
       supervisor?.close();
       if (container !== undefined) await removeContainer(container);
       engines.release(engine);
@@ -145,6 +150,7 @@ export class DockerSandbox implements Sandbox {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.watchdog?.stop();
+      this.closed.abort();
       try {
         await this.shell.close();
       } catch {

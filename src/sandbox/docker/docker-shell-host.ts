@@ -13,13 +13,15 @@ export class DockerShellHost implements ShellHost {
     private readonly container: Docker.Container,
     /** Only needed to interrupt or kill, so the session can start before the supervisor has. */
     private readonly supervisor: Promise<SessionSupervisor>,
-    private readonly options: { workdir: string; env?: Record<string, string> },
+    /** `signal`: the sandbox's close, which abandons a shell still starting. */
+    private readonly options: { workdir: string; env?: Record<string, string>; signal?: AbortSignal },
   ) {}
 
   async openShell(): Promise<ShellChannel> {
     const { exec, socket } = await startAttachedExec(this.container, ['bash', '--noprofile', '--norc'], {
       workdir: this.options.workdir,
       env: this.options.env,
+      signal: this.options.signal,
     });
     const output = mergedPayloads(socket);
     const exited = new Promise<number | null>((resolve) => {

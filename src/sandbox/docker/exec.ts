@@ -23,7 +23,13 @@ export interface AttachedExec {
 export async function startAttachedExec(
   container: Docker.Container,
   command: string[],
-  options: ExecOptions = {},
+  options: ExecOptions & {
+    /**
+     * Abandons the start. On a container dying while it starts, dockerd (20.10) can leave the
+     * hijacked connection open and unanswered for good, which would hold the process open.
+     */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<AttachedExec> {
   const exec = await container.exec({
     Cmd: command,
@@ -34,7 +40,8 @@ export async function startAttachedExec(
     Env: envList(options.env),
     WorkingDir: options.workdir,
   });
-  const socket = await exec.start({ hijack: true, stdin: true });
+  options.signal?.throwIfAborted();
+  const socket = await exec.start({ hijack: true, stdin: true, ...(options.signal ? { abortSignal: options.signal } : {}) });
   return { exec, socket };
 }
 
