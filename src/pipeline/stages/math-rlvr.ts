@@ -11,10 +11,8 @@ import {
   CHECKPOINT_OUTPUT,
   HELDOUT_PROBLEMS_INPUT,
   INIT_INPUT,
-  checkpointArtifact,
-  heldOutMeasurements,
+  groupTrainerOutcome,
   initOf,
-  interruptedError,
   runOptions,
   trainerProgress,
   trainerSettingsSchema,
@@ -37,13 +35,6 @@ export const mathRlvrStage: StageDefinition<typeof trainerSettingsSchema> = {
     const { trainMathRlvr } = await import('../../train/rlvr/math-rlvr.js');
     const total = Math.min(settings.train.rlvr.steps, settings.maxSteps ?? Infinity);
     const result = await trainMathRlvr({ ...runOptions(context, initOf(context)), data: { kind: 'steps', path: inputs.steps!.files.steps! }, onEvent: trainerProgress(context, 'rlvr', total) });
-    if (result.interrupted) throw interruptedError(context, result.steps);
-    const checkpoint = checkpointArtifact(context.dir, result);
-    const heldOut = await heldOutMeasurements(context, checkpoint.files.model!, result.steps);
-    return {
-      outputs: { checkpoint },
-      headline: `${result.steps} math RLVR steps on ${result.backend}; ${(100 * result.keptFraction).toFixed(0)}% of groups kept${result.stalled ? '; stopped early: every group dropped' : ''}${heldOut.headline}`,
-      summary: { steps: result.steps, backend: result.backend, kept_fraction: result.keptFraction, stalled: result.stalled ?? null, best_val_reward: result.bestValidationReward ?? null, ...heldOut.summary },
-    };
+    return groupTrainerOutcome(context, result, 'math RLVR');
   },
 };

@@ -10,10 +10,8 @@ import {
   HELDOUT_PROBLEMS_INPUT,
   HELDOUT_STEPS_INPUT,
   INIT_INPUT,
-  checkpointArtifact,
-  heldOutMeasurements,
+  groupTrainerOutcome,
   initOf,
-  interruptedError,
   runOptions,
   trainerProgress,
   trainerSettingsSchema,
@@ -38,13 +36,7 @@ export const srlStage: StageDefinition<typeof trainerSettingsSchema> = {
     const { trainSrl } = await import('../../train/srl/srl-trainer.js');
     const total = Math.min(settings.train.srl.steps, settings.maxSteps ?? Infinity);
     const result = await trainSrl({ ...runOptions(context, initOf(context)), data: { kind: 'steps', path: inputs.steps!.files.steps! }, onEvent: trainerProgress(context, 'srl', total) });
-    if (result.interrupted) throw interruptedError(context, result.steps);
-    const checkpoint = checkpointArtifact(context.dir, result);
-    const heldOut = await heldOutMeasurements(context, checkpoint.files.model!, result.steps);
-    return {
-      outputs: { checkpoint },
-      headline: `${result.steps} SRL steps on ${result.backend}; ${(100 * result.keptFraction).toFixed(0)}% of groups kept${result.stalled ? '; stopped early: every group dropped' : ''}${result.bestValidationReward !== undefined ? `, best validation reward ${result.bestValidationReward.toFixed(3)}` : ''}${heldOut.headline}`,
-      summary: { steps: result.steps, backend: result.backend, kept_fraction: result.keptFraction, stalled: result.stalled ?? null, best_val_reward: result.bestValidationReward ?? null, ...heldOut.summary },
-    };
+    const best = result.bestValidationReward !== undefined ? `, best validation reward ${result.bestValidationReward.toFixed(3)}` : '';
+    return groupTrainerOutcome(context, result, 'SRL', best);
   },
 };

@@ -22,6 +22,7 @@ import { trainConfigSchema, type TrainConfig } from '../../train/config.js';
 import type { TrainEvent } from '../../train/events.js';
 import type { EpisodeEnvironment } from '../../train/rlvr/episode-runner.js';
 import type { HeldOutResult } from '../../train/rlvr/heldout-eval.js';
+import type { SrlResult } from '../../train/srl/srl-trainer.js';
 import { PipelineInterruptedError } from '../run-pipeline.js';
 import type { Artifact, InputSlot, StageContext } from '../stage.js';
 import { readTaskFiles } from './task-files.js';
@@ -316,4 +317,20 @@ export async function heldOutMeasurements(context: StageContext<TrainerSettings>
   const steps = await heldOutStepReward(context, modelDir, step);
   const math = await heldOutMath(context, modelDir, step);
   return { summary: heldOutSummary(tasks, steps, math), headline: heldOutHeadline(tasks, math) };
+}
+
+/**
+ * What a GRPO stage over rows (`srl`, `math-rlvr`: both run the SRL trainer) hands on and reports:
+ * its checkpoint, the held-out measurements of it, and a headline led by `steps` (e.g. "12 SRL
+ * steps") and ended by `extra` (what only that stage reports).
+ */
+export async function groupTrainerOutcome(context: StageContext<TrainerSettings>, result: SrlResult, label: string, extra = ''): Promise<{ outputs: { checkpoint: Artifact }; headline: string; summary: Record<string, unknown> }> {
+  if (result.interrupted) throw interruptedError(context, result.steps);
+  const checkpoint = checkpointArtifact(context.dir, result);
+  const heldOut = await heldOutMeasurements(context, checkpoint.files.model!, result.steps);
+  return {
+    outputs: { checkpoint },
+    headline: `${result.steps} ${label} steps on ${result.backend}; ${(100 * result.keptFraction).toFixed(0)}% of groups kept${result.stalled ? '; stopped early: every group dropped' : ''}${extra}${heldOut.headline}`,
+    summary: { steps: result.steps, backend: result.backend, kept_fraction: result.keptFraction, stalled: result.stalled ?? null, best_val_reward: result.bestValidationReward ?? null, ...heldOut.summary },
+  };
 }
