@@ -69,16 +69,24 @@ function stats(values: number[], percent = math): string {
   return `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
 }
 
-/** The values of one held-out figure over an arm's finished runs in `dir`. */
-function figureOf(dir: string, stages: (seed: number) => string[], seeds: number[], field: string): number[] {
-  const values: number[] = [];
+/** An arm's finished runs in `dir`: per seed whose stages are all done, their names and records. */
+function finishedRuns(dir: string, stages: (seed: number) => string[], seeds: number[]): Array<{ names: string[]; records: StageRecord[] }> {
+  const runs: Array<{ names: string[]; records: StageRecord[] }> = [];
   for (const seed of seeds) {
-    const records = stages(seed).map((name) => record(name, dir));
-    if (records.some((r) => r?.status !== 'done')) continue;
-    const value = records.at(-1)!.summary[field];
-    if (typeof value === 'number') values.push(value);
+    const names = stages(seed);
+    const records = names.map((name) => record(name, dir));
+    if (records.every((r): r is StageRecord => r?.status === 'done')) runs.push({ names, records });
   }
-  return values;
+  return runs;
+}
+
+/** The values of one held-out figure (the last stage's summary field) over finished runs. */
+function figureIn(runs: Array<{ records: StageRecord[] }>, field: string): number[] {
+  return runs.map(({ records }) => records.at(-1)!.summary[field]).filter((value): value is number => typeof value === 'number');
+}
+
+function figureOf(dir: string, stages: (seed: number) => string[], seeds: number[], field: string): number[] {
+  return figureIn(finishedRuns(dir, stages, seeds), field);
 }
 
 if (comparison) {
@@ -117,27 +125,20 @@ const rows: string[] = [
 ];
 for (const { arm, stages } of ARMS) {
   const seeds = arm.startsWith('base') ? [0] : SEEDS;
-  const figures: number[][] = FIGURES.map(() => []);
+  const finished = finishedRuns(runDir, stages, seeds);
+  const figures = FIGURES.map(({ field }) => figureIn(finished, field));
+  const runs = finished.length;
   let tokens = 0;
   let steps = 0;
   let minutes = 0;
-  let runs = 0;
   let stalls = 0;
-  for (const seed of seeds) {
-    const names = stages(seed);
-    const records = names.map((name) => record(name));
-    if (records.some((r) => r?.status !== 'done')) continue;
-    runs += 1;
-    const last = records.at(-1)!;
-    FIGURES.forEach(({ field }, i) => {
-      if (typeof last.summary[field] === 'number') figures[i]!.push(last.summary[field] as number);
-    });
-    if (records.some((r) => r!.summary.stalled)) stalls += 1;
+  for (const { names, records } of finished) {
+    if (records.some((r) => r.summary.stalled)) stalls += 1;
     for (const [i, r] of records.entries()) {
       // A stage that stalled sampled tokens in steps it never finished: RLVR's summary counts them.
-      tokens += r!.type === 'sft' ? lastMetric(names[i]!, 'learned_tokens_total') : typeof r!.summary.sampled_tokens === 'number' ? r!.summary.sampled_tokens : lastMetric(names[i]!, 'sampled_tokens_total');
-      steps += typeof r!.summary.steps === 'number' ? r!.summary.steps : 0;
-      minutes += r!.attempts.reduce((sum, a) => sum + (a.durationMs ?? 0), 0) / 60_000;
+      tokens += r.type === 'sft' ? lastMetric(names[i]!, 'learned_tokens_total') : typeof r.summary.sampled_tokens === 'number' ? r.summary.sampled_tokens : lastMetric(names[i]!, 'sampled_tokens_total');
+      steps += typeof r.summary.steps === 'number' ? r.summary.steps : 0;
+      minutes += r.attempts.reduce((sum, a) => sum + (a.durationMs ?? 0), 0) / 60_000;
     }
   }
   const per = runs > 0 ? runs : 1;
