@@ -11,12 +11,12 @@
  * when that fails does the same method get the patch with CRLF turned into LF and a final newline
  * added (a patch recorded from a terminal); SWE-bench only ever tries it as given.
  */
-import type { Sandbox } from '../sandbox/types.js';
+import type { RunResult, Sandbox } from '../sandbox/types.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { normalizePatch, touchedPaths } from './patch-files.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restorePaths } from './work-tree-restore.js';
-import { writeTextFiles } from './session-files.js';
+import { sessionWriteCommand, type TextFile } from './session-files.js';
 
 export const PATCH_METHODS = ['git apply', 'git apply --3way', 'git apply --reject', 'patch --fuzz=5'] as const;
 export type PatchMethod = (typeof PATCH_METHODS)[number] | 'already applied';
@@ -77,13 +77,37 @@ function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
 }
 
+/**
+ * Writes the patch files and runs the first attempt in one session round trip, after `before`;
+ * returns that attempt's result, or undefined when the files went through the file API instead (a
+ * file that cannot travel in a command, or a write the shell refused), with `before` already run.
+ */
+async function writeAndTryFirst(
+  sandbox: Sandbox,
+  files: TextFile[],
+  firstAttempt: string,
+  options: { before?: string; timeoutMs: number },
+): Promise<RunResult | undefined> {
+  const writes = sessionWriteCommand(files);
+  if (writes !== undefined) {
+    // The attempt runs only when the writes succeeded; otherwise the token says so.
+    const token = `__swe_srl_unwritten_${unguessableSuffix()}__`;
+    const prepare = [options.before, writes].filter((part) => part !== undefined).join(' && ');
+    const result = await sandbox.run(`if ${prepare}; then ${firstAttempt}; else builtin printf '%s\n' ${token}; (exit 1); fi`, { timeoutMs: options.timeoutMs });
+    if (!result.output.includes(token)) return result;
+  } else if (options.before !== undefined) {
+    await sandbox.run(options.before, { timeoutMs: 30_000 });
+  }
+  for (const file of files) await sandbox.writeFile(file.path, file.content);
+  return undefined;
+}
+
 export async function applyPatch(sandbox: Sandbox, patch: string, options: ApplyPatchOptions = {}): Promise<PatchApplication> {
   const suffix = unguessableSuffix();
   const base = `/tmp/swe-srl-${options.label ?? 'patch'}-${suffix}`;
   const asGivenPath = `${base}.diff`;
   const normalized = normalizePatch(patch);
   const lfPath = normalized !== patch ? `${base}-lf.diff` : undefined;
-  await writeTextFiles(sandbox, [{ path: asGivenPath, content: patch }, ...(lfPath ? [{ path: lfPath, content: normalized }] : [])], { ...(options.before ? { before: options.before } : {}) });
   const forms: Array<{ form: PatchAttempt['form']; path: string }> = [
     { form: 'as given', path: asGivenPath },
     ...(lfPath ? [{ form: 'LF line endings' as const, path: lfPath }] : []),
@@ -100,14 +124,22 @@ export async function applyPatch(sandbox: Sandbox, patch: string, options: Apply
   };
   const attempts: PatchAttempt[] = [];
   const removeFiles = `rm -f ${forms.map(({ path }) => shellQuote(path)).join(' ')}`;
+  // A patch that applies takes its files away in the same round trip; the status is the attempt's.
+  const attemptShell = (command: string) => `${cd} && ${command} < /dev/null; __swe_srl_s=$?; if [ $__swe_srl_s = 0 ]; then ${removeFiles}; fi; (exit $__swe_srl_s)`;
+  const files = [{ path: asGivenPath, content: patch }, ...(lfPath ? [{ path: lfPath, content: normalized }] : [])];
+  // The first attempt (the one that nearly always applies) shares the round trip that writes the files.
+  let firstResult: RunResult | undefined = await writeAndTryFirst(sandbox, files, attemptShell(commandFor(PATCH_METHODS[0], asGivenPath)), {
+    ...(options.before !== undefined ? { before: options.before } : {}),
+    timeoutMs,
+  });
   let removed = false;
   try {
     for (const method of PATCH_METHODS) {
       for (const { form, path } of forms) {
         if (attempts.length > 0) await restore();
         const command = commandFor(method, path);
-        // A patch that applies takes its files away in the same round trip; the status is the attempt's.
-        const result = await sandbox.run(`${cd} && ${command} < /dev/null; __swe_srl_s=$?; if [ $__swe_srl_s = 0 ]; then ${removeFiles}; fi; (exit $__swe_srl_s)`, { timeoutMs });
+        const result = firstResult ?? (await sandbox.run(attemptShell(command), { timeoutMs }));
+        firstResult = undefined;
         attempts.push({ method, form, command, exitCode: result.exitCode, output: result.output });
         if (result.exitCode === 0) {
           removed = true;

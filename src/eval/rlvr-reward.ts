@@ -23,7 +23,7 @@ import { tamperingIssues } from './cross-check.js';
 import { applyPatch } from './patch-apply.js';
 import { touchedPaths } from './patch-files.js';
 import { runPreTestSteps } from './pre-test.js';
-import { keepSourceChangesOnly, markWorkTree, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
+import { keepSourceChangesOnly, newWorkTreeMark, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
 import type { TestEnvironment } from './test-environment.js';
 import { applyTestPatch, baseRef, runTests, type TestSelection } from './test-run.js';
 import { judgeTestRun, type GradingPolicy } from './test-verdict.js';
@@ -106,8 +106,9 @@ export async function rlvrReward(
   const grading = await options.freshSandbox();
   try {
     if (patch.trim() === '') return noTests('fresh-sandbox', 'the episode changed nothing');
-    const marker = await markWorkTree(grading);
-    const application = await applyPatch(grading, patch, { label: 'episode-patch', resetBetweenAttempts: 'worktree' });
+    // The work tree's time mark is taken in the round trip that writes the patch, right before it applies.
+    const { marker, command: mark } = newWorkTreeMark();
+    const application = await applyPatch(grading, patch, { label: 'episode-patch', resetBetweenAttempts: 'worktree', before: mark });
     if (!application.applied) return noTests('fresh-sandbox', `the episode's patch does not apply to the base commit: ${application.failureReason ?? ''}`);
     const confined = await keepSourceChangesOnly(grading, await baseRef(grading, instance), { marker, extraPaths: touchedPaths(patch) });
     return await gradeConfined(grading, instance, environment, options, confined, 'fresh-sandbox');

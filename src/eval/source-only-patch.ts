@@ -31,7 +31,8 @@ export interface SourceOnlyResult {
 /** A marker file whose time stamp tells what was written after it, and the shell that makes it. */
 export function newWorkTreeMark(): { marker: string; command: string } {
   const marker = `/tmp/swe-srl-mark-${unguessableSuffix()}`;
-  return { marker, command: `touch ${shellQuote(marker)}` };
+  // A redirection of the shell's own printf creates it: no process to start (touch would be one).
+  return { marker, command: `builtin printf '' > ${shellQuote(marker)}` };
 }
 
 /** Takes the mark (its own round trip); take it right before applying. */

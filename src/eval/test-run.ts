@@ -14,7 +14,7 @@ import { applyPatch, type PatchApplication } from './patch-apply.js';
 import { testDirectives, touchedPaths } from './patch-files.js';
 import type { TestEnvironment } from './test-environment.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
-import { restorePaths } from './work-tree-restore.js';
+import { restoreCommand, restorePaths } from './work-tree-restore.js';
 import { readTextFiles, sessionWriteCommand } from './session-files.js';
 import { RUNNER_REPORT_LIMITS } from './read-back-limits.js';
 import { prepareRunnerGuard, readGuardFindings, type GuardFindings, type RunnerGuardSetup } from './runner-guard.js';
@@ -61,8 +61,15 @@ export interface TestRun {
 export async function applyTestPatch(sandbox: Sandbox, instance: Instance): Promise<PatchApplication> {
   const paths = touchedPaths(instance.test_patch);
   if (paths.length === 0) return { applied: true, attempts: [] };
-  await restorePaths(sandbox, paths, { ref: await baseRef(sandbox, instance) });
-  return applyPatch(sandbox, instance.test_patch, { label: 'test-patch' });
+  const ref = await baseRef(sandbox, instance);
+  // The restore shares the round trip that writes the test patch and first tries it; what it
+  // restored is not reported, so its lines are dropped rather than mixed into the attempt's output.
+  const restore = restoreCommand(sandbox, paths, { ref });
+  if (restore === undefined) {
+    await restorePaths(sandbox, paths, { ref });
+    return applyPatch(sandbox, instance.test_patch, { label: 'test-patch' });
+  }
+  return applyPatch(sandbox, instance.test_patch, { label: 'test-patch', before: `{ ${restore.command} < /dev/null; } > /dev/null` });
 }
 
 /** base_commit, or HEAD when the sandbox does not know it (a repository rebuilt under another id). */

@@ -51,8 +51,12 @@ while IFS= read -r -d '' path; do
   esac
   relative=\${real#"$top"/}
   if [ "$4" = 2 ]; then git clean -fqx -- "$relative.rej" "$relative.orig" >/dev/null 2>&1; continue; fi
-  if git cat-file -e "$ref:$relative" 2>/dev/null; then
-    git checkout -q "$ref" -- "$relative" && printf 'restored\\t\\t%s\\n' "$path"
+  # Checking out is tried first (it fails for a path the commit lacks): one git run in the usual
+  # case. A path the commit has but git would not write (beyond a symlink) is left alone, unreported.
+  if git checkout -q "$ref" -- "$relative" 2>/dev/null; then
+    printf 'restored\\t\\t%s\\n' "$path"
+  elif git cat-file -e "$ref:$relative" 2>/dev/null; then
+    :
   else
     # Tracked in the index but not at the commit (committed since): untrack it first, then clean.
     git rm -q -r --cached --ignore-unmatch -- "$relative" >/dev/null 2>&1
@@ -64,21 +68,47 @@ rm -f -- "$3"
 exit 0
 `;
 
-export async function restorePaths(sandbox: Sandbox, paths: readonly string[], options: RestoreOptions = {}): Promise<RestoreResult> {
-  const result: RestoreResult = { restored: [], removed: [], skipped: [] };
-  const listed = paths.filter((path) => path !== '' && !path.includes('\0'));
-  if (listed.length === 0) return result;
+/**
+ * The shell that restores `paths` in one session command (the list travels inside it), with the
+ * reader of its output; undefined when the list cannot travel in a command (a path too long for it).
+ */
+export function restoreCommand(sandbox: Sandbox, paths: readonly string[], options: RestoreOptions = {}): { command: string; parse: (output: string) => RestoreResult } | undefined {
+  const listed = listedPaths(paths);
   const listFile = `/tmp/swe-srl-restore-${unguessableSuffix()}.list`;
-  // The list travels in the same session command as the script that reads it, where it fits.
   const writeList = sessionListWriteCommand(listFile, listed);
-  if (writeList === undefined) await sandbox.writeFile(listFile, `${listed.join('\0')}\0`);
-  const restore = [
+  if (writeList === undefined) return undefined;
+  return { command: listed.length === 0 ? ':' : `${writeList} && ${restoreScriptCommand(sandbox, listFile, options)}`, parse: parseRestoreOutput };
+}
+
+export async function restorePaths(sandbox: Sandbox, paths: readonly string[], options: RestoreOptions = {}): Promise<RestoreResult> {
+  const listed = listedPaths(paths);
+  if (listed.length === 0) return { restored: [], removed: [], skipped: [] };
+  // The list travels in the same session command as the script that reads it, where it fits.
+  const inline = restoreCommand(sandbox, listed, options);
+  let command = inline?.command;
+  if (command === undefined) {
+    const listFile = `/tmp/swe-srl-restore-${unguessableSuffix()}.list`;
+    await sandbox.writeFile(listFile, `${listed.join('\0')}\0`);
+    command = restoreScriptCommand(sandbox, listFile, options);
+  }
+  const run = await sandbox.run(`${command} < /dev/null`, { timeoutMs: options.timeoutMs ?? 120_000 });
+  return parseRestoreOutput(run.output);
+}
+
+function listedPaths(paths: readonly string[]): string[] {
+  return paths.filter((path) => path !== '' && !path.includes('\0'));
+}
+
+function restoreScriptCommand(sandbox: Sandbox, listFile: string, options: RestoreOptions): string {
+  return [
     'bash', '--noprofile', '--norc', '-c', RESTORE_SCRIPT, 'swe-srl-restore',
     sandbox.workdir, options.ref ?? 'HEAD', listFile, options.leftoversOnly ? '2' : options.withPatchLeftovers ? '1' : '0',
   ].map(shellQuote).join(' ');
-  const command = writeList === undefined ? restore : `${writeList} && ${restore}`;
-  const run = await sandbox.run(`${command} < /dev/null`, { timeoutMs: options.timeoutMs ?? 120_000 });
-  for (const line of run.output.split('\n')) {
+}
+
+function parseRestoreOutput(output: string): RestoreResult {
+  const result: RestoreResult = { restored: [], removed: [], skipped: [] };
+  for (const line of output.split('\n')) {
     const [outcome, reason, ...rest] = line.split('\t');
     const path = rest.join('\t');
     if (outcome === 'restored') result.restored.push(path);

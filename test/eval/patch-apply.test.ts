@@ -154,6 +154,38 @@ test('the patch file itself does not stay behind in the sandbox', async () => {
   });
 });
 
+test('a patch that applies at once costs one session command: what runs before it, its file and git apply together', async () => {
+  await withRepository(async (sandbox, path) => {
+    const patch = await patchFor(path, { 'README.md': 'changed\n' });
+    const marker = join(path, '.before-ran');
+    const result = await applyPatch(sandbox, patch, { before: `builtin printf '' > '${marker}'` });
+    assert.equal(result.method, 'git apply');
+    assert.equal(sandbox.commands.length, 1, sandbox.commands.join('\n---\n'));
+    assert.ok(existsSync(marker));
+    assert.equal(await readFile(join(path, 'README.md'), 'utf8'), 'changed\n');
+  });
+});
+
+test('when the shell cannot write the patch file, it goes through the file API and the attempt still runs once', async () => {
+  await withRepository(async (sandbox, path) => {
+    const patch = await patchFor(path, { 'README.md': 'changed\n' });
+    const written: string[] = [];
+    const writeFile = sandbox.writeFile.bind(sandbox);
+    sandbox.writeFile = async (file, data) => {
+      written.push(file);
+      await writeFile(file, data);
+    };
+    // A failing `before` stands for a write the shell refused: the files must not be taken as written.
+    const result = await applyPatch(sandbox, patch, { label: 'refused', before: 'false' });
+    assert.equal(result.applied, true, JSON.stringify(result.attempts, null, 2));
+    assert.deepEqual(result.attempts.map((attempt) => attempt.method), ['git apply']);
+    assert.equal(written.length, 1);
+    assert.match(written[0]!, /^\/tmp\/swe-srl-refused-/);
+    assert.equal(await readFile(join(path, 'README.md'), 'utf8'), 'changed\n');
+    assert.deepEqual((await readdir('/tmp')).filter((name) => name.startsWith('swe-srl-refused-')), []);
+  });
+});
+
 test('a file whose path has spaces (git leaves its header unquoted) does not swallow the file before it', () => {
   const testPatch = [
     'diff --git a/tests/test_a.py b/tests/test_a.py',
