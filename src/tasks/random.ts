@@ -4,46 +4,21 @@
  * place, so the same seed gives the same tasks on every machine and Node version: Math.random and
  * anything depending on the host (time, locale, hash order) are never used.
  */
+import { hashString, SeededRandom } from '../util/seeded-random.js';
 
-/** 32-bit FNV-1a of a string, to turn a labelled seed into generator state. */
-function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
-}
+// Generator state 0 is avoided: labels that hash to it start from this state instead.
+const ZERO_HASH_STATE = 0x9e3779b9;
 
-export class Random {
-  private state: number;
-
+export class Random extends SeededRandom {
   /** `parts` label the stream: ('tasks', seed, split, tier, index) gives one candidate's choices. */
   constructor(...parts: ReadonlyArray<string | number>) {
-    this.state = hashString(parts.map(String).join('\u0000')) || 0x9e3779b9;
+    super(hashString(parts.map(String).join('\u0000')) || ZERO_HASH_STATE);
   }
 
-  /** mulberry32: small, fast and well mixed enough for picking names and sites. */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** A whole number in [min, max]. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
-  pick<T>(items: readonly T[]): T {
+  /** Task generation never means to pick from nothing, so an empty list is a bug to report at once. */
+  override pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new Error('Random.pick: nothing to pick from');
-    return items[Math.floor(this.next() * items.length)]!;
+    return super.pick(items);
   }
 
   /** A pick that avoids `taken` (names already used in a scope); falls back to a numbered variant. */
@@ -52,20 +27,6 @@ export class Random {
     if (free.length > 0) return this.pick(free);
     const base = this.pick(items);
     for (let suffix = 2; ; suffix++) if (!taken.has(`${base}${suffix}`)) return `${base}${suffix}`;
-  }
-
-  shuffle<T>(items: readonly T[]): T[] {
-    const copy = [...items];
-    for (let index = copy.length - 1; index > 0; index--) {
-      const other = Math.floor(this.next() * (index + 1));
-      [copy[index], copy[other]] = [copy[other]!, copy[index]!];
-    }
-    return copy;
-  }
-
-  /** `count` distinct items in random order (all of them when there are fewer). */
-  sample<T>(items: readonly T[], count: number): T[] {
-    return this.shuffle(items).slice(0, count);
   }
 
   /** A child stream for one concern, so adding a choice in one place does not shift all others. */

@@ -11,13 +11,13 @@
  *   and each split keeps drawing until it gets problems of its own. The seed picks which problems.
  */
 import { InputError } from '../../errors.js';
+import { hashString, SeededRandom } from '../../util/seeded-random.js';
 import { arithmeticKind } from './kinds/arithmetic.js';
 import { combinatoricsKind } from './kinds/combinatorics.js';
 import { fractionsKind } from './kinds/fractions.js';
 import { linearKind } from './kinds/linear.js';
 import { modularKind } from './kinds/modular.js';
 import { MATH_TIERS, type GeneratedProblem, type MathTier, type ProblemKind } from './problem-kind.js';
-import { hashString, SeededRandom } from './random.js';
 
 export const MATH_KINDS: readonly ProblemKind[] = [arithmeticKind, linearKind, fractionsKind, combinatoricsKind, modularKind];
 export const MATH_KIND_NAMES = MATH_KINDS.map((kind) => kind.name);

@@ -4,7 +4,7 @@
  * mathematical content as data. The spec decides the split (see generate.ts), tells duplicates
  * apart, and lets tests recompute the answer independently of the solution text.
  */
-import type { SeededRandom } from './random.js';
+import type { SeededRandom } from '../../util/seeded-random.js';
 
 export const MATH_TIERS = ['easy', 'medium', 'hard'] as const;
 export type MathTier = (typeof MATH_TIERS)[number];

@@ -3,7 +3,7 @@
  * (buying packs, giving some away, losing a fraction, doubling), and for the hard tier an equal
  * share at the end. Every intermediate amount is a whole number.
  */
-import type { SeededRandom } from '../random.js';
+import type { SeededRandom } from '../../../util/seeded-random.js';
 import type { ExpertStep, GeneratedProblem, MathTier, ProblemKind } from '../problem-kind.js';
 
 const PEOPLE = [

@@ -3,7 +3,7 @@
  * offices (medium), arrangements of a word with repeated letters and "at least one" counts by the
  * complement (hard). Small enough that a test can count them by brute force.
  */
-import type { SeededRandom } from '../random.js';
+import type { SeededRandom } from '../../../util/seeded-random.js';
 import type { ExpertStep, GeneratedProblem, MathTier, ProblemKind } from '../problem-kind.js';
 
 function factorial(n: number): bigint {

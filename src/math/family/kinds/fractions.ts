@@ -3,9 +3,9 @@
  * difference of three (medium), and a quotient of a sum by a difference (hard). Answers are
  * reduced fractions (or whole numbers).
  */
+import type { SeededRandom } from '../../../util/seeded-random.js';
 import { Rational } from '../../answer/rational.js';
 import { gcd, lcm } from '../integers.js';
-import type { SeededRandom } from '../random.js';
 import type { ExpertStep, GeneratedProblem, MathTier, ProblemKind } from '../problem-kind.js';
 
 /** A proper-looking fraction with a denominator in [2, maxDen], not always in lowest terms' form. */

@@ -3,9 +3,9 @@
  * the root may be a fraction), and `a(x + b) - c = d(x - e) + f` (hard: expand both sides first).
  * Every step is exact rational arithmetic.
  */
+import type { SeededRandom } from '../../../util/seeded-random.js';
 import { Rational } from '../../answer/rational.js';
 import { coefficientTerm, linearExpression, plusConstant } from '../latex.js';
-import type { SeededRandom } from '../random.js';
 import type { ExpertStep, GeneratedProblem, MathTier, ProblemKind } from '../problem-kind.js';
 
 const VARIABLES = ['x', 'y', 'n', 't', 'k'];

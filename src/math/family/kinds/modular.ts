@@ -3,8 +3,8 @@
  * (medium), and the solution of a linear congruence or a pair of congruences by the Chinese
  * remainder theorem (hard). Answers are least non-negative (or least positive) residues.
  */
+import type { SeededRandom } from '../../../util/seeded-random.js';
 import { gcd, mod } from '../integers.js';
-import type { SeededRandom } from '../random.js';
 import type { ExpertStep, GeneratedProblem, MathTier, ProblemKind } from '../problem-kind.js';
 
 /** The inverse of a modulo m (gcd 1), with the extended-Euclid lines that find it. */
