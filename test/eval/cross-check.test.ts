@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crossCheck } from '../../src/eval/cross-check.js';
+import { crossCheck, type CheckedResults, type TestRunEvidence } from '../../src/eval/cross-check.js';
 import { getLogParser } from '../../src/eval/log-parsers/index.js';
+import type { LogParser } from '../../src/eval/log-parsers/log-parser.js';
 import { structuredReportFor } from '../../src/eval/log-parsers/structured-report.js';
 import type { TestStatus } from '../../src/eval/test-status.js';
 import type { StructuredReportState } from '../../src/eval/test-run.js';
@@ -10,8 +11,10 @@ function map(entries: Record<string, TestStatus>): Map<string, TestStatus> {
   return new Map(Object.entries(entries));
 }
 
+type JunitCase = [classname: string, name: string, body: string];
+
 /** A JUnit report as pytest writes it, for node ids and verdicts. */
-function junit(cases: Array<[classname: string, name: string, body: string]>): StructuredReportState {
+function junit(cases: JunitCase[]): StructuredReportState {
   const xml = `<?xml version="1.0"?><testsuites><testsuite>${cases
     .map(([classname, name, body]) => `<testcase classname="${classname}" name="${name}">${body}</testcase>`)
     .join('')}</testsuite></testsuites>`;
@@ -22,17 +25,22 @@ function junit(cases: Array<[classname: string, name: string, body: string]>): S
 const pytest = getLogParser('pytest');
 const sweBenchPytest = getLogParser('swebench-pytest');
 
+/** Cross-checks the log of a run that ended by itself (not timed out) against the runner's JUnit report of `cases`. */
+function checkAgainstJunit(
+  parser: LogParser,
+  log: Record<string, TestStatus>,
+  exitCode: number,
+  cases: JunitCase[],
+  more: Partial<TestRunEvidence> = {},
+): CheckedResults {
+  return crossCheck({ log: map(log), parser, exitCode, timedOut: false, structured: junit(cases), ...more });
+}
+
 test('a passed result the runner does not report is dropped, one it contradicts takes its verdict', () => {
-  const checked = crossCheck({
-    log: map({ 't.py::a': 'PASSED', 't.py::b': 'PASSED', 't.py::forged': 'PASSED' }),
-    parser: pytest,
-    exitCode: 1,
-    timedOut: false,
-    structured: junit([
-      ['t', 'a', ''],
-      ['t', 'b', '<failure message="x"/>'],
-    ]),
-  });
+  const checked = checkAgainstJunit(pytest, { 't.py::a': 'PASSED', 't.py::b': 'PASSED', 't.py::forged': 'PASSED' }, 1, [
+    ['t', 'a', ''],
+    ['t', 'b', '<failure message="x"/>'],
+  ]);
   assert.equal(checked.trusted, true);
   assert.deepEqual(Object.fromEntries(checked.statuses), { 't.py::a': 'PASSED', 't.py::b': 'FAILED' });
   assert.match(checked.issues.join('\n'), /does not list \(ignored\): t\.py::forged/);
@@ -40,59 +48,33 @@ test('a passed result the runner does not report is dropped, one it contradicts 
 });
 
 test("an id SWE-bench's parser cut at its first space is confirmed by the runner's full id", () => {
-  const checked = crossCheck({
-    // SWE-bench keys `test_x[a b]` and `test_x[a c]` both as `test_x[a`; the last line wins.
-    log: map({ 'tests/test_m.py::test_x[a': 'PASSED' }),
-    parser: sweBenchPytest,
-    exitCode: 0,
-    timedOut: false,
-    structured: junit([
-      ['tests.test_m', 'test_x[a b]', ''],
-      ['tests.test_m', 'test_x[a c]', ''],
-    ]),
-  });
+  // SWE-bench keys `test_x[a b]` and `test_x[a c]` both as `test_x[a`; the last line wins.
+  const checked = checkAgainstJunit(sweBenchPytest, { 'tests/test_m.py::test_x[a': 'PASSED' }, 0, [
+    ['tests.test_m', 'test_x[a b]', ''],
+    ['tests.test_m', 'test_x[a c]', ''],
+  ]);
   assert.deepEqual(Object.fromEntries(checked.statuses), { 'tests/test_m.py::test_x[a': 'PASSED' });
   assert.deepEqual(checked.issues, []);
 });
 
 test("a folded key keeps SWE-bench's reading when one of the runner's tests under it agrees", () => {
   // An xfail (a pass for SWE-bench) printed after a skip under the same cut key: SWE-bench says passed.
-  const checked = crossCheck({
-    log: map({ 'tests/test_m.py::test_x[a': 'PASSED' }),
-    parser: sweBenchPytest,
-    exitCode: 0,
-    timedOut: false,
-    structured: junit([
-      ['tests.test_m', 'test_x[a b]', '<skipped message="no"/>'],
-      ['tests.test_m', 'test_x[a c]', '<skipped type="pytest.xfail" message="known"/>'],
-    ]),
-  });
+  const checked = checkAgainstJunit(sweBenchPytest, { 'tests/test_m.py::test_x[a': 'PASSED' }, 0, [
+    ['tests.test_m', 'test_x[a b]', '<skipped message="no"/>'],
+    ['tests.test_m', 'test_x[a c]', '<skipped type="pytest.xfail" message="known"/>'],
+  ]);
   assert.equal(checked.statuses.get('tests/test_m.py::test_x[a'), 'PASSED');
 });
 
 test('failures in the log always stand, whatever the runner reported', () => {
-  const checked = crossCheck({
-    log: map({ 't.py::a': 'FAILED' }),
-    parser: pytest,
-    exitCode: 1,
-    timedOut: false,
-    structured: junit([['t', 'a', '']]),
-  });
+  const checked = checkAgainstJunit(pytest, { 't.py::a': 'FAILED' }, 1, [['t', 'a', '']]);
   assert.equal(checked.statuses.get('t.py::a'), 'FAILED');
 });
 
 test('a test missing from a capped log takes the verdict of the runner\'s report', () => {
-  const checked = crossCheck({
-    log: map({}),
-    parser: pytest,
-    exitCode: 0,
-    timedOut: false,
-    truncated: true,
-    structured: junit([['t', 'a', '']]),
-    namesOfInterest: ['t.py::a'],
-  });
+  const checked = checkAgainstJunit(pytest, {}, 0, [['t', 'a', '']], { truncated: true, namesOfInterest: ['t.py::a'] });
   assert.equal(checked.statuses.get('t.py::a'), 'PASSED');
-  const uncapped = crossCheck({ log: map({}), parser: pytest, exitCode: 0, timedOut: false, structured: junit([['t', 'a', '']]), namesOfInterest: ['t.py::a'] });
+  const uncapped = checkAgainstJunit(pytest, {}, 0, [['t', 'a', '']], { namesOfInterest: ['t.py::a'] });
   assert.equal(uncapped.statuses.has('t.py::a'), false, 'without capping, the log is what SWE-bench grades');
 });
 

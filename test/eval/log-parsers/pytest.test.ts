@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parsePytestLog } from '../../../src/eval/log-parsers/pytest.js';
 import { parseJunitXml, pytestNodeIdToJunitKey, junitKey } from '../../../src/eval/log-parsers/junit-xml.js';
+import { PYTEST_BASIC_OUTCOMES } from '../helpers/python-test-samples.js';
 import { hostPytestUnavailable, runShell, writeTree, type CapturedRun } from '../helpers/run-on-host.js';
 import { skipUnlessDocker } from '../../helpers/docker.js';
 import { baseImageForTests } from '../../helpers/images.js';
@@ -12,20 +13,7 @@ import { baseImageForTests } from '../../helpers/images.js';
 const TEST_FILE = `
 import pytest, sys
 
-def test_passes():
-    pass
-
-def test_fails():
-    assert 1 == 2
-
-@pytest.mark.skip(reason="not today")
-def test_skipped():
-    pass
-
-@pytest.mark.xfail(reason="known bug")
-def test_expected_failure():
-    assert 0
-
+${PYTEST_BASIC_OUTCOMES}
 @pytest.mark.parametrize("value", [1, "two words", "a/b::c"])
 def test_param(value):
     assert value != 1

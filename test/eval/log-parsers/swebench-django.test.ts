@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseSweBenchDjangoLog } from '../../../src/eval/log-parsers/index.js';
 import { structuredReportFor } from '../../../src/eval/log-parsers/structured-report.js';
 import { testDirectives } from '../../../src/eval/patch-files.js';
+import { UNITTEST_BASIC_OUTCOMES } from '../helpers/python-test-samples.js';
 import { runShell, writeTree, type CapturedRun } from '../helpers/run-on-host.js';
 import { evidenceFrom, gradeLog, instanceWith } from '../helpers/swebench-grading.js';
 
@@ -28,28 +29,12 @@ import sys, unittest
 from django.test import SimpleTestCase
 
 class Basics(SimpleTestCase):
-    def test_passes(self):
-        pass
-
+${UNITTEST_BASIC_OUTCOMES}
     def test_documented(self):
         """A docstring's first line is the key.
 
         Not this line.
         """
-
-    def test_fails(self):
-        self.assertEqual(1, 2)
-
-    def test_errors(self):
-        raise RuntimeError("boom")
-
-    @unittest.skip("not today")
-    def test_skipped(self):
-        pass
-
-    @unittest.expectedFailure
-    def test_expected_failure(self):
-        self.assertEqual(1, 2)
 
     def test_prints(self):
         print("some output", flush=True)
@@ -88,8 +73,8 @@ test("Django's keys: the docstring's first line, `name (module.Class…)`, the b
   assert.equal(statuses[spelled('test_passes')], 'PASSED');
   assert.equal(statuses[spelled('test_fails')], 'FAILED');
   assert.equal(statuses.test_fails, 'FAILED', 'from the FAIL: header');
-  assert.equal(statuses[spelled('test_errors')], 'ERROR');
-  assert.equal(statuses.test_errors, 'ERROR', 'from the ERROR: header');
+  assert.equal(statuses[spelled('test_raises')], 'ERROR');
+  assert.equal(statuses.test_raises, 'ERROR', 'from the ERROR: header');
   assert.equal(statuses[spelled('test_skipped')], 'SKIPPED');
   // Output between a test's line and its `ok`: the `ok` line passes it.
   assert.equal(statuses[spelled('test_prints')], 'PASSED');

@@ -14,6 +14,7 @@ import {
   parseSweBenchPytestV2Log,
   parseSweBenchSeabornLog,
 } from '../../../src/eval/log-parsers/index.js';
+import { PYTEST_BASIC_OUTCOMES } from '../helpers/python-test-samples.js';
 import { hostPytestUnavailable, runShell, writeTree, type CapturedRun } from '../helpers/run-on-host.js';
 import { evidenceFrom, gradeLog, instanceWith } from '../helpers/swebench-grading.js';
 
@@ -22,20 +23,7 @@ const skip = hostPytestUnavailable();
 const TEST_FILE = `
 import pytest
 
-def test_passes():
-    pass
-
-def test_fails():
-    assert 1 == 2
-
-@pytest.mark.skip(reason="not today")
-def test_skipped():
-    pass
-
-@pytest.mark.xfail(reason="known bug")
-def test_expected_failure():
-    assert 0
-
+${PYTEST_BASIC_OUTCOMES}
 @pytest.mark.xfail(reason="fixed already")
 def test_unexpected_pass():
     pass

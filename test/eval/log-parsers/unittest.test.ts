@@ -1,29 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeUnittestName, parseUnittestLog } from '../../../src/eval/log-parsers/unittest.js';
+import { UNITTEST_BASIC_OUTCOMES } from '../helpers/python-test-samples.js';
 import { runShell, writeTree, type CapturedRun } from '../helpers/run-on-host.js';
 
 const TEST_FILE = `
 import os, sys, unittest
 
 class Sample(unittest.TestCase):
-    def test_passes(self):
-        pass
-
-    def test_fails(self):
-        self.assertEqual(1, 2)
-
-    def test_raises(self):
-        raise RuntimeError("boom")
-
-    @unittest.skip("not today")
-    def test_skipped(self):
-        pass
-
-    @unittest.expectedFailure
-    def test_expected_failure(self):
-        self.assertEqual(1, 2)
-
+${UNITTEST_BASIC_OUTCOMES}
     @unittest.expectedFailure
     def test_unexpected_success(self):
         pass
