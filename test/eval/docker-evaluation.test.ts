@@ -1,4 +1,4 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,26 +7,13 @@ import { runEvaluation } from '../../src/eval/run-evaluation.js';
 import { loadEnvironmentSpecs } from '../../src/sandbox/images/environment-spec.js';
 import type { Instance } from '../../src/eval/instances.js';
 import type { Prediction } from '../../src/eval/predictions.js';
-import { skipUnlessDocker } from '../helpers/docker.js';
-import { baseImageForTests } from '../helpers/images.js';
 import type { Candidate, Flavour } from './helpers/clamp-project.js';
-import { containersOfRun, createDockerFixture, type DockerFixture } from './helpers/docker-fixture.js';
+import { containersOfRun, dockerFixtureForFile } from './helpers/docker-fixture.js';
 
-const skip = await skipUnlessDocker();
-let fixture: DockerFixture;
-
-before(async () => {
-  if (skip) return;
-  await baseImageForTests();
-  fixture = await createDockerFixture();
-});
-
-after(async () => {
-  await fixture?.cleanup();
-});
+const { skip, fixture } = await dockerFixtureForFile();
 
 function entry(flavour: Flavour, candidate: Candidate | 'empty' | 'unknown'): { instance: Instance; prediction: Prediction } {
-  const project = fixture.projects[flavour];
+  const project = fixture().projects[flavour];
   const id = `docker-${flavour}-${candidate}`;
   const patch = candidate === 'empty' ? '' : candidate === 'unknown' ? project.patches.gold : project.patches[candidate];
   return {
@@ -53,11 +40,11 @@ test('in Docker, every kind of prediction gets its true status and no container 
   const result = await runEvaluation({
     instances: entries.filter((e) => !e.prediction.instance_id.endsWith('-not-in-dataset')).map((e) => e.instance),
     predictions: entries.map((e) => e.prediction),
-    environments: await loadEnvironmentSpecs(fixture.environmentsDir),
-    provider: new DockerInstanceProvider({ runId, reposDir: fixture.reposDir }),
+    environments: await loadEnvironmentSpecs(fixture().environmentsDir),
+    provider: new DockerInstanceProvider({ runId, reposDir: fixture().reposDir }),
     runId,
-    logsDir: join(fixture.root, 'logs'),
-    reportDir: join(fixture.root, 'reports'),
+    logsDir: join(fixture().root, 'logs'),
+    reportDir: join(fixture().root, 'reports'),
     maxWorkers: 2,
     timeoutSeconds: 8,
     progress: null,
@@ -81,7 +68,7 @@ test('in Docker, every kind of prediction gets its true status and no container 
   assert.equal(summary.failure_reasons['docker-pytest-hangs'], 'tests_timed_out');
   assert.deepEqual(summary.unstopped_containers, []);
 
-  const instanceDir = (id: string) => join(fixture.root, 'logs', runId, 'docker-test', id);
+  const instanceDir = (id: string) => join(fixture().root, 'logs', runId, 'docker-test', id);
   // SWE-bench's markers and exit-code line, so its get_eval_report reads the log.
   const gold = await readFile(join(instanceDir('docker-pytest-gold'), 'test_output.txt'), 'utf8');
   assert.match(gold, /^>>>>> Start Test Output\n[\s\S]*\n>>>>> End Test Output\n>>>>> Test Exit Code: 0\n$/);
@@ -103,15 +90,15 @@ test('in Docker, every kind of prediction gets its true status and no container 
 test('in Docker, eval with a warm pool starts the next instances\' sandboxes ahead, gives the same verdicts, and leaves no container', { skip, timeout: 300_000 }, async () => {
   const entries = [entry('pytest', 'gold'), entry('pytest', 'wrong'), entry('unittest', 'gold'), entry('pytest', 'empty')];
   const runId = `eval-pool-${process.pid}`;
-  const provider = new DockerInstanceProvider({ runId, reposDir: fixture.reposDir, poolSize: 2 });
+  const provider = new DockerInstanceProvider({ runId, reposDir: fixture().reposDir, poolSize: 2 });
   const result = await runEvaluation({
     instances: entries.map((e) => e.instance),
     predictions: entries.map((e) => e.prediction),
-    environments: await loadEnvironmentSpecs(fixture.environmentsDir),
+    environments: await loadEnvironmentSpecs(fixture().environmentsDir),
     provider,
     runId,
-    logsDir: join(fixture.root, 'logs'),
-    reportDir: join(fixture.root, 'reports'),
+    logsDir: join(fixture().root, 'logs'),
+    reportDir: join(fixture().root, 'reports'),
     maxWorkers: 1,
     timeoutSeconds: 30,
     progress: null,

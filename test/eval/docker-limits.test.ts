@@ -2,14 +2,12 @@
  * Container limits for evaluation: the environment spec's, each overridden by the run's, the
  * sandbox defaults for the rest (1 CPU, 2 GiB, 512 pids, no network).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { DockerInstanceProvider, effectiveLimits } from '../../src/eval/docker-provider.js';
 import { parseEnvironmentSpec, resolveEnvironmentSpec } from '../../src/sandbox/images/environment-spec.js';
-import { skipUnlessDocker } from '../helpers/docker.js';
-import { baseImageForTests } from '../helpers/images.js';
-import { createDockerFixture, type DockerFixture } from './helpers/docker-fixture.js';
+import { dockerFixtureForFile } from './helpers/docker-fixture.js';
 
 const SPEC = `name: clamp-pytest
 repo: swe-srl/clamp-pytest
@@ -28,23 +26,12 @@ test('the run overrides the spec limit by limit; the spec parses sizes and merge
   assert.throws(() => parseEnvironmentSpec(SPEC.replace('memory: 1g', 'memory: lots'), 'limits.yaml'), /limits\.yaml:5: limits\.memory: must be a size/);
 });
 
-const skip = await skipUnlessDocker();
-let fixture: DockerFixture;
-
-before(async () => {
-  if (skip) return;
-  await baseImageForTests();
-  fixture = await createDockerFixture();
-});
-
-after(async () => {
-  await fixture?.cleanup();
-});
+const { skip, fixture } = await dockerFixtureForFile();
 
 test("an evaluation container gets the spec's limits, with the run's flags winning", { skip, timeout: 300_000 }, async () => {
-  const project = fixture.projects.pytest;
+  const project = fixture().projects.pytest;
   const environment = resolveEnvironmentSpec(parseEnvironmentSpec(SPEC, 'limits.yaml'));
-  const provider = new DockerInstanceProvider({ runId: `limits-${process.pid}`, reposDir: fixture.reposDir, limits: { pidsLimit: 128 } });
+  const provider = new DockerInstanceProvider({ runId: `limits-${process.pid}`, reposDir: fixture().reposDir, limits: { pidsLimit: 128 } });
   const sandbox = await provider.open(project.instance, environment, () => {});
   try {
     const info = await new Docker().getContainer(sandbox.id).inspect();

@@ -7,7 +7,7 @@
  * back. None may be graded resolved, each is named in report.json's integrity_issues, and in
  * training mode (rlvrReward) they earn nothing, with the reason.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,24 +20,11 @@ import { findEnvironmentSpec, loadEnvironmentSpecs } from '../../src/sandbox/ima
 import type { Instance } from '../../src/eval/instances.js';
 import type { Prediction } from '../../src/eval/predictions.js';
 import type { Flavour } from './helpers/clamp-project.js';
-import { containersOfRun, createDockerFixture, type DockerFixture } from './helpers/docker-fixture.js';
+import { containersOfRun, dockerFixtureForFile } from './helpers/docker-fixture.js';
 import { hostilePatch, type HostileCandidate } from './helpers/hostile-patches.js';
-import { skipUnlessDocker } from '../helpers/docker.js';
-import { baseImageForTests } from '../helpers/images.js';
 
-const skip = await skipUnlessDocker();
+const { skip, fixture } = await dockerFixtureForFile();
 const runId = `eval-reward-hacking-${process.pid}`;
-let fixture: DockerFixture;
-
-before(async () => {
-  if (skip) return;
-  await baseImageForTests();
-  fixture = await createDockerFixture();
-});
-
-after(async () => {
-  await fixture?.cleanup();
-});
 
 interface Entry {
   instance: Instance;
@@ -45,7 +32,7 @@ interface Entry {
 }
 
 async function entry(flavour: Flavour, candidate: HostileCandidate | 'gold'): Promise<Entry> {
-  const project = fixture.projects[flavour];
+  const project = fixture().projects[flavour];
   const id = `hack-${flavour}-${candidate}`;
   const patch = candidate === 'gold' ? project.patches.gold : await hostilePatch(project, candidate);
   return { instance: { ...project.instance, instance_id: id }, prediction: { instance_id: id, model_name_or_path: 'hacks', model_patch: patch } };
@@ -72,15 +59,15 @@ test('no patch that changes how the runner collects or reports is graded resolve
   // One at a time: each patch is computed with git in the project's repository.
   const entries: Entry[] = [];
   for (const [flavour, candidate] of wanted) entries.push(await entry(flavour, candidate));
-  const environments = await loadEnvironmentSpecs(fixture.environmentsDir);
+  const environments = await loadEnvironmentSpecs(fixture().environmentsDir);
   const result = await runEvaluation({
     instances: entries.map((e) => e.instance),
     predictions: entries.map((e) => e.prediction),
     environments,
-    provider: new DockerInstanceProvider({ runId, reposDir: fixture.reposDir }),
+    provider: new DockerInstanceProvider({ runId, reposDir: fixture().reposDir }),
     runId,
-    logsDir: join(fixture.root, 'logs'),
-    reportDir: join(fixture.root, 'reports'),
+    logsDir: join(fixture().root, 'logs'),
+    reportDir: join(fixture().root, 'reports'),
     maxWorkers: 2,
     // Far above what any of these needs (200 MB of log takes seconds): a loaded machine must not turn one into a timeout.
     timeoutSeconds: 300,
@@ -90,7 +77,7 @@ test('no patch that changes how the runner collects or reports is graded resolve
   // The fix still passes with the guard in place; the fix plus a forging conftest.py is graded on the base conftest.
   assert.deepEqual(result.summary.resolved_ids, ['hack-pytest-fixWithConftest', 'hack-pytest-gold', 'hack-unittest-gold']);
 
-  const instanceDir = (id: string) => join(fixture.root, 'logs', runId, 'hacks', id);
+  const instanceDir = (id: string) => join(fixture().root, 'logs', runId, 'hacks', id);
   const details = async (id: string) => JSON.parse(await readFile(join(instanceDir(id), 'report.json'), 'utf8'))[id].swe_srl;
   const issuesOf = async (id: string) => ((await details(id)).integrity_issues as string[]).join('\n');
   const expectations: Array<[string, RegExp]> = [
@@ -125,18 +112,18 @@ test('no patch that changes how the runner collects or reports is graded resolve
     predictions: entries.map((e) => e.prediction),
     environments,
     runId,
-    logsDir: join(fixture.root, 'logs'),
-    reportDir: join(fixture.root, 'reports'),
+    logsDir: join(fixture().root, 'logs'),
+    reportDir: join(fixture().root, 'reports'),
   });
   assert.deepEqual(regraded.summary.resolved_ids, result.summary.resolved_ids);
   for (const [id] of expectations) assert.equal(await issuesOf(id), issuesBefore[id], id);
 });
 
 test('in training, a patch that touched the runner or that the guard caught earns nothing, with the reason; the episode is graded in a fresh sandbox', { skip, timeout: 300_000 }, async () => {
-  const provider = new DockerInstanceProvider({ runId: `${runId}-rlvr`, reposDir: fixture.reposDir });
-  const environments = await loadEnvironmentSpecs(fixture.environmentsDir);
+  const provider = new DockerInstanceProvider({ runId: `${runId}-rlvr`, reposDir: fixture().reposDir });
+  const environments = await loadEnvironmentSpecs(fixture().environmentsDir);
   async function rewardAfter(flavour: Flavour, patch: string, episode?: string) {
-    const project = fixture.projects[flavour];
+    const project = fixture().projects[flavour];
     const environment = findEnvironmentSpec(environments, project.instance.repo);
     const sandbox = await provider.open(project.instance, environment, () => undefined);
     try {
@@ -149,15 +136,15 @@ test('in training, a patch that touched the runner or that the guard caught earn
       await sandbox.close();
     }
   }
-  const fixed = await rewardAfter('pytest', fixture.projects.pytest.patches.gold);
+  const fixed = await rewardAfter('pytest', fixture().projects.pytest.patches.gold);
   assert.deepEqual([fixed.reward, fixed.gradedIn, fixed.integrityIssues], [1, 'fresh-sandbox', []], fixed.testOutput);
 
-  const fixPlusConftest = await rewardAfter('pytest', await hostilePatch(fixture.projects.pytest, 'fixWithConftest'));
+  const fixPlusConftest = await rewardAfter('pytest', await hostilePatch(fixture().projects.pytest, 'fixWithConftest'));
   assert.equal(fixPlusConftest.resolved, true, 'the fix itself passes');
   assert.equal(fixPlusConftest.reward, 0);
   assert.match(fixPlusConftest.rewardWithheld ?? '', /the patch changes conftest\.py/);
 
-  const patchedAssert = await rewardAfter('unittest', await hostilePatch(fixture.projects.unittest, 'sourcePatchesAssertEqual'));
+  const patchedAssert = await rewardAfter('unittest', await hostilePatch(fixture().projects.unittest, 'sourcePatchesAssertEqual'));
   assert.equal(patchedAssert.reward, 0);
   assert.match(patchedAssert.rewardWithheld ?? '', /runner guard: .*unittest\.case\.TestCase\.assertEqual was replaced during the run/);
 
@@ -165,7 +152,7 @@ test('in training, a patch that touched the runner or that the guard caught earn
   // before any guard: the episode's sandbox is not where the grade is taken.
   const outside = await rewardAfter(
     'unittest',
-    fixture.projects.unittest.patches.wrong,
+    fixture().projects.unittest.patches.wrong,
     "echo 'import unittest; unittest.TestCase.assertEqual = lambda *a, **k: None' > \"$(python3 -c 'import site; print(site.getsitepackages()[0])')/zz_forge.pth\"",
   );
   assert.equal(outside.reward, 0);

@@ -5,7 +5,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { after, before } from 'node:test';
 import { createClampProject, type ClampProject, type Flavour } from './clamp-project.js';
+import { skipUnlessDocker } from '../../helpers/docker.js';
+import { baseImageForTests } from '../../helpers/images.js';
 import { removeTree, tempDir } from '../../helpers/temp-dir.js';
 
 export interface DockerFixture {
@@ -32,6 +35,29 @@ export async function createDockerFixture(): Promise<DockerFixture> {
     await writeFile(join(environmentsDir, `clamp-${flavour}.yaml`), SPECS[flavour]);
   }
   return { root, reposDir, environmentsDir, projects, cleanup: () => removeTree(root) };
+}
+
+/**
+ * One fixture for all the Docker tests of the calling file: registers the file's `before` (the base
+ * image built, then the fixture created; nothing without Docker) and `after` (the fixture removed).
+ * `skip` is for the tests' options; `fixture()` is the fixture, there once `before` has run.
+ */
+export async function dockerFixtureForFile(): Promise<{ skip: false | string; fixture: () => DockerFixture }> {
+  const skip = await skipUnlessDocker();
+  let created: DockerFixture | undefined;
+  before(async () => {
+    if (skip) return;
+    await baseImageForTests();
+    created = await createDockerFixture();
+  });
+  after(async () => {
+    await created?.cleanup();
+  });
+  const fixture = (): DockerFixture => {
+    if (!created) throw new Error('the Docker fixture is made in before(), and only when Docker is there');
+    return created;
+  };
+  return { skip, fixture };
 }
 
 /** Ids of containers carrying this run's label, running or not. */
