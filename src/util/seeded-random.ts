@@ -16,6 +16,20 @@ export function hashString(text: string): number {
   return hash >>> 0;
 }
 
+/** What each mulberry32 draw adds to its 32-bit state before mixing it into a float. */
+export const MULBERRY32_INCREMENT = 0x6d2b79f5;
+
+/**
+ * mulberry32's output for a state already advanced by MULBERRY32_INCREMENT: a float in [0, 1).
+ * The state stays with the caller, so a generator can save it (training checkpoints do) as one number.
+ */
+export function mulberry32Float(state: number): number {
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 export class SeededRandom {
   protected state: number;
 
@@ -26,11 +40,8 @@ export class SeededRandom {
 
   /** mulberry32: small, fast and well mixed enough for picking names, numbers and sites. A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.state = (this.state + MULBERRY32_INCREMENT) >>> 0;
+    return mulberry32Float(this.state);
   }
 
   /** A whole number in [min, max], both included. */

@@ -3,6 +3,8 @@
  * order, sampling. Its whole state is one 32-bit number, so a checkpoint can save it and a resumed
  * run continues the same sequence, on every backend.
  */
+import { MULBERRY32_INCREMENT, mulberry32Float } from '../../util/seeded-random.js';
+
 export class Rng {
   private state: number;
 
@@ -12,11 +14,8 @@ export class Rng {
 
   /** A uniform number in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.state = (this.state + MULBERRY32_INCREMENT) >>> 0;
+    return mulberry32Float(this.state);
   }
 
   /** A standard normal number (Box–Muller). */
