@@ -2,8 +2,8 @@
  * Seeded randomness for the generated families (math problems, synthetic tasks): the same seed gives
  * the same draws, byte for byte, on every machine and Node version, because nothing here reads
  * Math.random, the clock, the locale or hash order. FNV-1a turns strings into seeds; mulberry32 draws.
- * Both families' outputs depend on the exact sequence, so changing a draw here changes every
- * generated problem and task.
+ * Both families' outputs, and training's Rng (which shares the mulberry32 step), depend on the exact
+ * sequence: changing a draw here changes every generated problem and task, and every training run.
  */
 
 /** 32-bit FNV-1a of a string (UTF-16 units), as an unsigned integer. */
