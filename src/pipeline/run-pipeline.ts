@@ -7,11 +7,12 @@
  * is skipped, an unfinished one is resumed (its `run` keeps what it finished), and the others run.
  * A failure stops the run with the stage named; a full disk says to free space and run again.
  */
-import { appendFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, SweSrlError } from '../errors.js';
 import { writeFileAtomically } from '../io/atomic-write.js';
 import { DiskFullError, isDiskFull } from './disk-space.js';
+import { readMetricsFile } from './metrics-file.js';
 import type { PipelineEvent, PipelineEventSink, StagePlanState } from './events.js';
 import { outputSlots, type PipelinePlan, type PlannedStage } from './pipeline-file.js';
 import {
@@ -163,24 +164,8 @@ function metricsWriter(path: string): MetricsWriter {
     async write(record: MetricsRecord) {
       await appendFile(path, `${JSON.stringify(record)}\n`);
     },
-    async read() {
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch {
-        return [];
-      }
-      // A line cut short by a crash mid-append is dropped: the stage writes it again on resume.
-      const records: MetricsRecord[] = [];
-      for (const line of text.split('\n')) {
-        if (!line.trim()) continue;
-        try {
-          records.push(JSON.parse(line) as MetricsRecord);
-        } catch {
-          break;
-        }
-      }
-      return records;
+    read() {
+      return readMetricsFile(path, 'stop');
     },
   };
 }

@@ -3,8 +3,8 @@
  * stages' summaries by type, training metrics, and the trajectories with their SRL step rewards and
  * test verdicts. Pure data, so the renderer is a function of it alone (and tests can build one).
  */
-import { readFile } from 'node:fs/promises';
 import { readJsonLines } from '../io/json-lines.js';
+import { readMetricsFile } from '../pipeline/metrics-file.js';
 import type { MetricsRecord, StageRecordView } from '../pipeline/stage.js';
 import type { EvaluationSummary, ImagesSummary, RewardCheckSummary, StepsSummary, TasksSummary, TeacherSummary } from '../pipeline/summaries.js';
 import { readTrajectoryStore, StepIdAllocator } from '../trajectories/index.js';
@@ -84,25 +84,10 @@ export interface CollectOptions {
   maxTrajectories?: number;
 }
 
+/** The stage's step lines: any other JSON line (a `null` too) is no point of a curve. */
 async function readMetrics(path: string | undefined): Promise<MetricsRecord[]> {
   if (path === undefined) return [];
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return [];
-  }
-  const records: MetricsRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const value = JSON.parse(line) as MetricsRecord;
-      if (typeof value.step === 'number') records.push(value);
-    } catch {
-      // A line cut short by an interrupted stage: the stage rewrites it when it resumes.
-    }
-  }
-  return records;
+  return (await readMetricsFile(path, 'skip')).filter((record: MetricsRecord | null) => typeof record?.step === 'number');
 }
 
 /** Step rewards by step id, from a reward-check stage's rewards.jsonl. */

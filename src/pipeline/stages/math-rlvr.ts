@@ -7,16 +7,8 @@
  * Hands on its checkpoint (best on validation reward, one greedy solution per validation row).
  */
 import type { StageDefinition } from '../stage.js';
-import {
-  CHECKPOINT_OUTPUT,
-  HELDOUT_PROBLEMS_INPUT,
-  INIT_INPUT,
-  groupTrainerOutcome,
-  initOf,
-  runOptions,
-  trainerProgress,
-  trainerSettingsSchema,
-} from './trainer-stage.js';
+import { groupTrainerOutcome } from './trainer-outcome.js';
+import { CHECKPOINT_OUTPUT, HELDOUT_PROBLEMS_INPUT, INIT_INPUT, trainerRunOptions, trainerSettingsSchema } from './trainer-stage.js';
 
 export const mathRlvrStage: StageDefinition<typeof trainerSettingsSchema> = {
   type: 'math-rlvr',
@@ -31,10 +23,8 @@ export const mathRlvrStage: StageDefinition<typeof trainerSettingsSchema> = {
   version: 1,
   usesSandboxes: false,
   async run(context) {
-    const { inputs, settings } = context;
     const { trainMathRlvr } = await import('../../train/rlvr/math-rlvr.js');
-    const total = Math.min(settings.train.rlvr.steps, settings.maxSteps ?? Infinity);
-    const result = await trainMathRlvr({ ...runOptions(context, initOf(context)), data: { kind: 'steps', path: inputs.steps!.files.steps! }, onEvent: trainerProgress(context, 'rlvr', total) });
+    const result = await trainMathRlvr({ ...trainerRunOptions(context, 'rlvr'), data: { kind: 'steps', path: context.inputs.steps!.files.steps! } });
     return groupTrainerOutcome(context, result, 'math RLVR');
   },
 };

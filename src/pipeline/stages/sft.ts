@@ -6,20 +6,8 @@
 import { z } from 'zod';
 import type { SftSource } from '../../train/sft/sft-trainer.js';
 import type { StageDefinition } from '../stage.js';
-import {
-  CHECKPOINT_OUTPUT,
-  HELDOUT_INPUT,
-  HELDOUT_PROBLEMS_INPUT,
-  HELDOUT_STEPS_INPUT,
-  INIT_INPUT,
-  checkpointArtifact,
-  heldOutMeasurements,
-  initOf,
-  interruptedError,
-  runOptions,
-  trainerProgress,
-  trainerSettingsSchema,
-} from './trainer-stage.js';
+import { trainerOutcome } from './trainer-outcome.js';
+import { CHECKPOINT_OUTPUT, HELDOUT_INPUTS, INIT_INPUT, trainerRunOptions, trainerSettingsSchema } from './trainer-stage.js';
 
 const settingsSchema = trainerSettingsSchema.extend({
   /** From trajectories: each step with the expert's own thought (`steps`), or one example per trajectory (`whole`). */
@@ -34,9 +22,7 @@ export const sftStage: StageDefinition<typeof settingsSchema> = {
     steps: { kind: 'steps', description: 'SRL step instances in chat form', optional: true },
     trajectories: { kind: 'trajectories', description: 'expert trajectories (instead of steps)', optional: true },
     init: INIT_INPUT,
-    heldout: HELDOUT_INPUT,
-    heldoutSteps: HELDOUT_STEPS_INPUT,
-    heldoutProblems: HELDOUT_PROBLEMS_INPUT,
+    ...HELDOUT_INPUTS,
   },
   outputs: CHECKPOINT_OUTPUT,
   version: 1,
@@ -51,15 +37,10 @@ export const sftStage: StageDefinition<typeof settingsSchema> = {
       ? { kind: 'steps', path: inputs.steps.files.steps! }
       : { kind: settings.trajectories === 'whole' ? 'trajectories' : 'trajectory-steps', path: inputs.trajectories!.files.store! };
     const { trainSft } = await import('../../train/sft/sft-trainer.js');
-    const total = Math.min(settings.train.sft.steps, settings.maxSteps ?? Infinity);
-    const result = await trainSft({ ...runOptions(context, initOf(context)), data, onEvent: trainerProgress(context, 'sft', total) });
-    if (result.interrupted) throw interruptedError(context, result.steps);
-    const checkpoint = checkpointArtifact(context.dir, result);
-    const heldOut = await heldOutMeasurements(context, checkpoint.files.model!, result.steps);
-    return {
-      outputs: { checkpoint },
-      headline: `${result.steps} SFT steps on ${result.backend}; last loss ${result.lastLoss?.toFixed(4) ?? 'n/a'}${result.bestValidationLoss !== undefined ? `, best validation loss ${result.bestValidationLoss.toFixed(4)}` : ''}${heldOut.headline}`,
-      summary: { steps: result.steps, backend: result.backend, last_loss: result.lastLoss ?? null, best_val_loss: result.bestValidationLoss ?? null, ...heldOut.summary },
-    };
+    const result = await trainSft({ ...trainerRunOptions(context, 'sft'), data });
+    return trainerOutcome(context, result, {
+      headline: `${result.steps} SFT steps on ${result.backend}; last loss ${result.lastLoss?.toFixed(4) ?? 'n/a'}${result.bestValidationLoss !== undefined ? `, best validation loss ${result.bestValidationLoss.toFixed(4)}` : ''}`,
+      summary: { steps: result.steps, backend: result.backend, last_loss: result.lastLoss ?? null, best_val_loss: result.bestValidationLoss ?? null },
+    });
   },
 };

@@ -4,18 +4,8 @@
  * model. Hands on its checkpoint (best on validation reward).
  */
 import type { StageDefinition } from '../stage.js';
-import {
-  CHECKPOINT_OUTPUT,
-  HELDOUT_INPUT,
-  HELDOUT_PROBLEMS_INPUT,
-  HELDOUT_STEPS_INPUT,
-  INIT_INPUT,
-  groupTrainerOutcome,
-  initOf,
-  runOptions,
-  trainerProgress,
-  trainerSettingsSchema,
-} from './trainer-stage.js';
+import { groupTrainerOutcome } from './trainer-outcome.js';
+import { CHECKPOINT_OUTPUT, HELDOUT_INPUTS, INIT_INPUT, trainerRunOptions, trainerSettingsSchema } from './trainer-stage.js';
 
 export const srlStage: StageDefinition<typeof trainerSettingsSchema> = {
   type: 'srl',
@@ -24,18 +14,14 @@ export const srlStage: StageDefinition<typeof trainerSettingsSchema> = {
   inputs: {
     steps: { kind: 'steps', description: 'SRL step instances in chat form' },
     init: INIT_INPUT,
-    heldout: HELDOUT_INPUT,
-    heldoutSteps: HELDOUT_STEPS_INPUT,
-    heldoutProblems: HELDOUT_PROBLEMS_INPUT,
+    ...HELDOUT_INPUTS,
   },
   outputs: CHECKPOINT_OUTPUT,
   version: 1,
   usesSandboxes: false,
   async run(context) {
-    const { inputs, settings } = context;
     const { trainSrl } = await import('../../train/srl/srl-trainer.js');
-    const total = Math.min(settings.train.srl.steps, settings.maxSteps ?? Infinity);
-    const result = await trainSrl({ ...runOptions(context, initOf(context)), data: { kind: 'steps', path: inputs.steps!.files.steps! }, onEvent: trainerProgress(context, 'srl', total) });
+    const result = await trainSrl({ ...trainerRunOptions(context, 'srl'), data: { kind: 'steps', path: context.inputs.steps!.files.steps! } });
     const best = result.bestValidationReward !== undefined ? `, best validation reward ${result.bestValidationReward.toFixed(3)}` : '';
     return groupTrainerOutcome(context, result, 'SRL', best);
   },

@@ -17,3 +17,8 @@ export function learningRateAt(schedule: CosineSchedule, step: number): number {
   const progress = Math.min(1, Math.max(0, (step - warmupSteps) / decaySteps));
   return peak * (minRatio + (1 - minRatio) * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
+
+/** The schedule of a trainer config section (`sft`, `srl`, `rlvr`): its peak rate, warm-up and floor over its configured steps. */
+export function scheduleOf(section: { learningRate: number; warmupSteps: number; steps: number; minLearningRateRatio: number }): CosineSchedule {
+  return { peak: section.learningRate, warmupSteps: section.warmupSteps, totalSteps: section.steps, minRatio: section.minLearningRateRatio };
+}

@@ -16,11 +16,13 @@ import type { AgentConfigInput } from '../../agent/agent-config.js';
 import { loadModelDir } from '../checkpoint/model-dir.js';
 import { tokenBudgetOf, type RlvrConfig } from '../config.js';
 import { NoTrainingDataError, TrainingStalledError } from '../errors.js';
-import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
+import { drawInEpochOrder } from '../data/epoch-order.js';
+import { deriveSeed } from '../model/rng.js';
 import type { Transformer } from '../model/transformer.js';
-import { learningRateAt } from '../optim/schedule.js';
+import { learningRateAt, scheduleOf } from '../optim/schedule.js';
 import { LocalPolicy } from '../policy/local-policy.js';
 import { grpoUpdate, type GrpoItem } from '../run/grpo-update.js';
+import { countGroups, groupRunResult, groupStepMetrics, type GroupRunResult } from '../run/grpo-bookkeeping.js';
 import { omitBookkeeping, resumeSettings, TrainingSession, type TrainRunOptions } from '../run/training-session.js';
 import { inParallel, runEpisode, type EpisodeEnvironment, type EpisodeOutcome, type EpisodeSettings } from './episode-runner.js';
 import { episodeSequences } from './episode-sequences.js';
@@ -36,18 +38,9 @@ export interface RlvrOptions extends TrainRunOptions {
   tasksSource?: string;
 }
 
-export interface RlvrResult {
-  steps: number;
-  interrupted: boolean;
-  /** Set when dynamic sampling dropped every group for too long and `onStall` is `stop`. */
-  stalled?: string;
-  modelDir?: string;
-  bestDir?: string;
-  bestValidationReward?: number;
+export interface RlvrResult extends GroupRunResult {
   lastHeldOut?: HeldOutResult;
-  keptFraction: number;
   sampledTokens: number;
-  backend: string;
 }
 
 /** The agent settings of an RLVR episode: the config's limits; the local policy fits prompts itself, so the loop's own estimate never ends one. */
@@ -97,16 +90,8 @@ export async function trainRlvr(options: RlvrOptions): Promise<RlvrResult> {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const counters = session.state.counters;
-    const shuffles = new Map<number, number[]>();
-    const nextTask = (): Instance => {
-      const position = counters.tasks_drawn ?? 0;
-      counters.tasks_drawn = position + 1;
-      const epoch = Math.floor(position / tasks.length);
-      let order = shuffles.get(epoch);
-      if (!order) shuffles.set(epoch, (order = shuffledIndices(tasks.length, new Rng(deriveSeed(config.seed, 13, epoch)))));
-      return tasks[order[position % tasks.length]!]!;
-    };
-    const schedule = { peak: rlvr.learningRate, warmupSteps: rlvr.warmupSteps, totalSteps: rlvr.steps, minRatio: rlvr.minLearningRateRatio };
+    const nextTask = drawInEpochOrder(tasks, counters, 'tasks_drawn', config.seed, 13);
+    const schedule = scheduleOf(rlvr);
     const target = session.targetSteps(rlvr.steps);
     let lastHeldOut: HeldOutResult | undefined;
     let stalled: string | undefined;
@@ -120,8 +105,7 @@ export async function trainRlvr(options: RlvrOptions): Promise<RlvrResult> {
     };
 
     const interrupted = async (): Promise<RlvrResult> => {
-      const checkpoint = await session.checkpoint();
-      session.emit({ type: 'interrupted', step: session.state.step, checkpoint });
+      await session.interrupt();
       return resultOf(session, { interrupted: true, lastHeldOut });
     };
 
@@ -176,9 +160,8 @@ export async function trainRlvr(options: RlvrOptions): Promise<RlvrResult> {
         if (options.signal?.aborted) return await interrupted();
         throw error;
       }
-      counters.groups_sampled = (counters.groups_sampled ?? 0) + sampledGroups;
-      counters.groups_kept = (counters.groups_kept ?? 0) + kept.length;
-      counters.sampled_tokens = (counters.sampled_tokens ?? 0) + sampledTokens;
+      const totals = { sampledGroups, keptGroups: kept.length, sampledTokens };
+      countGroups(counters, totals);
       if (stalled !== undefined) {
         session.emit({ type: 'stalled', step, message: stalled });
         if (rlvr.onStall === 'error') throw new TrainingStalledError(`rlvr step ${step}: ${stalled}; ${session.lastCheckpoint ? `the last checkpoint is ${session.lastCheckpoint}` : 'no checkpoint was written'}`);
@@ -198,31 +181,15 @@ export async function trainRlvr(options: RlvrOptions): Promise<RlvrResult> {
       );
       session.state.step = step;
       const episodes = allRewards.length;
-      const sampled = groupStatistics(allRewards);
-      session.record({
-        loss: update.loss,
-        lr: learningRate,
-        grad_norm: update.gradNorm,
-        reward_mean: sampled.mean,
-        reward_std: sampled.std,
-        resolved_fraction: resolved / episodes,
-        groups_kept: kept.length,
-        groups_sampled: sampledGroups,
-        kept_fraction: kept.length / sampledGroups,
-        kept_fraction_total: counters.groups_kept / counters.groups_sampled,
-        clip_fraction: update.clipFraction,
-        kl: update.kl,
-        episodes,
-        episode_steps_mean: steps / episodes,
-        format_errors_mean: formatErrors / episodes,
-        learned_sequences: items.length,
-        sampled_tokens: sampledTokens,
-        sampled_tokens_total: counters.sampled_tokens,
-        sample_tokens_per_s: sampledTokens / Math.max(1e-9, sampleSeconds),
-        train_tokens_per_s: update.tokens / Math.max(1e-9, update.seconds),
-        step_s: (performance.now() - started) / 1000,
-      });
-      const last = step === target || session.budgetSpent(counters.sampled_tokens);
+      session.record(
+        groupStepMetrics(
+          counters,
+          { ...totals, rewards: allRewards, sampleSeconds, stepSeconds: (performance.now() - started) / 1000, learningRate, update },
+          { resolved_fraction: resolved / episodes },
+          { episodes, episode_steps_mean: steps / episodes, format_errors_mean: formatErrors / episodes, learned_sequences: items.length },
+        ),
+      );
+      const last = step === target || session.budgetSpent(counters.sampled_tokens!);
       if (step % rlvr.evalEvery === 0 || last) {
         try {
           await validate(step);
@@ -243,17 +210,10 @@ export async function trainRlvr(options: RlvrOptions): Promise<RlvrResult> {
 }
 
 function resultOf(session: TrainingSession, extra: { interrupted: boolean; stalled?: string; lastHeldOut: HeldOutResult | undefined }): RlvrResult {
-  const counters = session.state.counters;
-  const best = session.state.best;
   return {
-    steps: session.state.step,
-    interrupted: extra.interrupted,
+    ...groupRunResult(session, extra.interrupted),
     ...(extra.stalled !== undefined ? { stalled: extra.stalled } : {}),
-    ...(extra.interrupted ? {} : { modelDir: `${session.options.outDir}/model` }),
-    ...(best ? { bestDir: `${session.options.outDir}/best`, bestValidationReward: best.value } : {}),
     ...(extra.lastHeldOut ? { lastHeldOut: extra.lastHeldOut } : {}),
-    keptFraction: (counters.groups_kept ?? 0) / Math.max(1, counters.groups_sampled ?? 0),
-    sampledTokens: counters.sampled_tokens ?? 0,
-    backend: session.selection.backend,
+    sampledTokens: session.state.counters.sampled_tokens ?? 0,
   };
 }

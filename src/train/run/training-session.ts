@@ -204,6 +204,12 @@ export class TrainingSession {
     return saved.dir;
   }
 
+  /** Checkpoints the current step and reports that the run stopped there (the signal fired); the run resumes from it. */
+  async interrupt(): Promise<void> {
+    const checkpoint = await this.checkpoint();
+    this.emit({ type: 'interrupted', step: this.state.step, checkpoint });
+  }
+
   /** Keeps the current model as `best/` when `value` beats the best so far on `metric`. */
   async offerBest(metric: string, value: number, higherIsBetter: boolean): Promise<boolean> {
     const best = this.state.best;

@@ -10,11 +10,11 @@ import { InputError } from '../../errors.js';
 import { tf } from '../backends/tf.js';
 import { tokenBudgetOf, type TrainConfig } from '../config.js';
 import { readStepRows, readTrajectoryConversations, readTrajectorySteps, type ConversationExample, type StepExample } from '../data/examples.js';
+import { epochShuffles } from '../data/epoch-order.js';
 import { batchIndices, conversationSequence, emptyStats, holdOut, stepSequence, type TrainingSequence } from '../data/sequences.js';
 import { NoTrainingDataError } from '../errors.js';
 import { nextTokenLogprobs, padBatch } from '../model/logprobs.js';
-import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
-import { learningRateAt } from '../optim/schedule.js';
+import { learningRateAt, scheduleOf } from '../optim/schedule.js';
 import { omitBookkeeping, resumeSettings, TrainingSession, type TrainRunOptions } from '../run/training-session.js';
 
 /** Where SFT examples come from. */
@@ -95,19 +95,13 @@ export async function trainSft(options: SftOptions): Promise<SftResult> {
     session.emit({ type: 'data', train: train.length, validation: validation.length, ...stats });
 
     const target = session.targetSteps(sft.steps);
-    const schedule = { peak: sft.learningRate, warmupSteps: sft.warmupSteps, totalSteps: sft.steps, minRatio: sft.minLearningRateRatio };
-    const shuffles = new Map<number, number[]>();
-    const shuffle = (epoch: number): number[] => {
-      let order = shuffles.get(epoch);
-      if (!order) shuffles.set(epoch, (order = shuffledIndices(train.length, new Rng(deriveSeed(config.seed, 1, epoch)))));
-      return order;
-    };
+    const schedule = scheduleOf(sft);
+    const shuffle = epochShuffles(train.length, config.seed, 1);
     const padId = template.endOfText;
     let lastLoss: number | undefined;
     while (session.state.step < target && !session.budgetSpent(session.state.counters.learned_tokens ?? 0)) {
       if (options.signal?.aborted) {
-        const checkpoint = await session.checkpoint();
-        session.emit({ type: 'interrupted', step: session.state.step, checkpoint });
+        await session.interrupt();
         return { steps: session.state.step, interrupted: true, lastLoss, backend: session.selection.backend, ...bestOf(session) };
       }
       const step = session.state.step + 1;

@@ -11,15 +11,17 @@ import { loadModelDir } from '../checkpoint/model-dir.js';
 import { tokenBudgetOf, type SrlConfig } from '../config.js';
 import { readStepRows, readTrajectorySteps, type StepExample } from '../data/examples.js';
 import { fitPrompt } from '../data/prompt-fit.js';
+import { drawInEpochOrder } from '../data/epoch-order.js';
 import { holdOut } from '../data/sequences.js';
 import { NoTrainingDataError, TrainingStalledError } from '../errors.js';
 import { generate } from '../model/generate.js';
-import { deriveSeed, Rng, shuffledIndices } from '../model/rng.js';
+import { deriveSeed, Rng } from '../model/rng.js';
 import type { Transformer } from '../model/transformer.js';
 import type { ChatTemplate } from '../tokenizer/chat-template.js';
-import { learningRateAt } from '../optim/schedule.js';
+import { learningRateAt, scheduleOf } from '../optim/schedule.js';
 import { omitBookkeeping, resumeSettings, TrainingSession, type TrainRunOptions } from '../run/training-session.js';
 import { grpoUpdate } from '../run/grpo-update.js';
+import { countGroups, groupRunResult, groupStepMetrics, type GroupRunResult } from '../run/grpo-bookkeeping.js';
 import type { TrainStage } from '../events.js';
 import { responseText, sampleGroupBatch, srlResponseReward, type ResponseReward } from './group-sampler.js';
 
@@ -46,18 +48,7 @@ export interface SrlOptions extends TrainRunOptions {
   objective?: GroupObjective;
 }
 
-export interface SrlResult {
-  steps: number;
-  interrupted: boolean;
-  modelDir?: string;
-  bestDir?: string;
-  bestValidationReward?: number;
-  /** Kept groups over sampled groups, over the whole run so far. */
-  keptFraction: number;
-  /** Set when dynamic sampling dropped every group for too long and `onStall` is `stop`. */
-  stalled?: string;
-  backend: string;
-}
+export type SrlResult = GroupRunResult;
 
 async function readSource(source: SrlSource, observationBudget: number): Promise<StepExample[]> {
   return source.kind === 'steps' ? readStepRows(source.path) : readTrajectorySteps(source.path, { history: 2, observationBudget });
@@ -92,24 +83,15 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
     if (srl.klCoef > 0 && !reference) throw new NoTrainingDataError(`${source}: srl.klCoef > 0 needs a starting model (init) to serve as the KL reference`);
 
     const counters = session.state.counters;
-    const shuffles = new Map<number, number[]>();
-    const nextExample = (): StepExample => {
-      const position = counters.prompts_drawn ?? 0;
-      counters.prompts_drawn = position + 1;
-      const epoch = Math.floor(position / train.length);
-      let order = shuffles.get(epoch);
-      if (!order) shuffles.set(epoch, (order = shuffledIndices(train.length, new Rng(deriveSeed(config.seed, 3, epoch)))));
-      return train[order[position % train.length]!]!;
-    };
-    const schedule = { peak: srl.learningRate, warmupSteps: srl.warmupSteps, totalSteps: srl.steps, minRatio: srl.minLearningRateRatio };
+    const nextExample = drawInEpochOrder(train, counters, 'prompts_drawn', config.seed, 3);
+    const schedule = scheduleOf(srl);
     const target = session.targetSteps(srl.steps);
     let stalled: string | undefined;
 
     while (session.state.step < target && !session.budgetSpent(counters.sampled_tokens ?? 0)) {
       if (options.signal?.aborted) {
-        const checkpoint = await session.checkpoint();
-        session.emit({ type: 'interrupted', step: session.state.step, checkpoint });
-        return resultOf(session, true);
+        await session.interrupt();
+        return groupRunResult(session, true);
       }
       const step = session.state.step + 1;
       const started = performance.now();
@@ -143,9 +125,8 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
         break;
       }
       counters.consecutive_dropped = dropped.consecutive;
-      counters.groups_sampled = (counters.groups_sampled ?? 0) + batch.sampledGroups;
-      counters.groups_kept = (counters.groups_kept ?? 0) + batch.kept.length;
-      counters.sampled_tokens = (counters.sampled_tokens ?? 0) + batch.sampledTokens;
+      const totals = { sampledGroups: batch.sampledGroups, keptGroups: batch.kept.length, sampledTokens: batch.sampledTokens };
+      countGroups(counters, totals);
 
       const learningRate = learningRateAt(schedule, step);
       const items = batch.kept.flatMap((group) =>
@@ -158,32 +139,17 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
       );
       const update = grpoUpdate(session, items, { clipLow: srl.clipLow, clipHigh: srl.clipHigh, klCoef: srl.klCoef, aggregation: srl.lossAggregation, updateEpochs: srl.updateEpochs, microBatchSize: srl.microBatchSize, gradClip: srl.gradClip }, learningRate, reference);
       session.state.step = step;
-      const seconds = (performance.now() - started) / 1000;
-      // Mean and population std over every sampled response, kept or not, and over the kept ones.
-      const sampled = groupStatistics(batch.rewards);
+      const stepSeconds = (performance.now() - started) / 1000;
       const kept = groupStatistics(batch.kept.flatMap((group) => group.rewards));
-      session.record({
-        loss: update.loss,
-        lr: learningRate,
-        grad_norm: update.gradNorm,
-        reward_mean: sampled.mean,
-        reward_std: sampled.std,
-        kept_reward_mean: kept.mean,
-        format_ok_fraction: 1 - batch.formatViolations / batch.rewards.length,
-        groups_kept: batch.kept.length,
-        groups_sampled: batch.sampledGroups,
-        kept_fraction: batch.kept.length / batch.sampledGroups,
-        kept_fraction_total: counters.groups_kept / counters.groups_sampled,
-        clip_fraction: update.clipFraction,
-        kl: update.kl,
-        response_tokens_mean: batch.sampledTokens / batch.rewards.length,
-        sampled_tokens: batch.sampledTokens,
-        sampled_tokens_total: counters.sampled_tokens,
-        sample_tokens_per_s: batch.sampledTokens / Math.max(1e-9, batch.sampleSeconds),
-        train_tokens_per_s: update.tokens / Math.max(1e-9, update.seconds),
-        step_s: seconds,
-      });
-      if (validation.length > 0 && (step % srl.evalEvery === 0 || step === target || session.budgetSpent(counters.sampled_tokens))) {
+      session.record(
+        groupStepMetrics(
+          counters,
+          { ...totals, rewards: batch.rewards, sampleSeconds: batch.sampleSeconds, stepSeconds, learningRate, update },
+          { kept_reward_mean: kept.mean, format_ok_fraction: 1 - batch.formatViolations / batch.rewards.length },
+          { response_tokens_mean: batch.sampledTokens / batch.rewards.length },
+        ),
+      );
+      if (validation.length > 0 && (step % srl.evalEvery === 0 || step === target || session.budgetSpent(counters.sampled_tokens!))) {
         const { reward, formatOk } = validationReward(session, validation, budget.maxPromptTokens, srl.maxNewTokens, srl.evalTemperature, objective.reward, deriveSeed(config.seed, 4, step));
         const best = await session.offerBest('val_reward', reward, true);
         session.record({ val_reward: reward, val_format_ok_fraction: formatOk }, 'validation', best);
@@ -191,24 +157,11 @@ export async function trainSrl(options: SrlOptions): Promise<SrlResult> {
       if (step % srl.checkpointEvery === 0) await session.checkpoint();
     }
     await session.finish();
-    return { ...resultOf(session, false), ...(stalled !== undefined ? { stalled } : {}) };
+    return { ...groupRunResult(session, false), ...(stalled !== undefined ? { stalled } : {}) };
   } finally {
     reference?.dispose();
     session.dispose();
   }
-}
-
-function resultOf(session: TrainingSession, interrupted: boolean): SrlResult {
-  const counters = session.state.counters;
-  const best = session.state.best;
-  return {
-    steps: session.state.step,
-    interrupted,
-    ...(interrupted ? {} : { modelDir: `${session.options.outDir}/model` }),
-    ...(best ? { bestDir: `${session.options.outDir}/best`, bestValidationReward: best.value } : {}),
-    keptFraction: (counters.groups_kept ?? 0) / Math.max(1, counters.groups_sampled ?? 0),
-    backend: session.selection.backend,
-  };
 }
 
 /** Mean SRL reward (and the share of well-formed answers) of one sample per validation step. */
