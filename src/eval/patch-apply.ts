@@ -16,7 +16,7 @@ import { shellQuote } from '../util/shell-quote.js';
 import { normalizePatch, touchedPaths } from './patch-files.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restorePaths } from './work-tree-restore.js';
-import { sessionWriteCommand, type TextFile } from './session-files.js';
+import { writeTextFiles } from './session-files.js';
 
 export const PATCH_METHODS = ['git apply', 'git apply --3way', 'git apply --reject', 'patch --fuzz=5'] as const;
 export type PatchMethod = (typeof PATCH_METHODS)[number] | 'already applied';
@@ -77,31 +77,6 @@ function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
 }
 
-/**
- * Writes the patch files and runs the first attempt in one session round trip, after `before`;
- * returns that attempt's result, or undefined when the files went through the file API instead (a
- * file that cannot travel in a command, or a write the shell refused), with `before` already run.
- */
-async function writeAndTryFirst(
-  sandbox: Sandbox,
-  files: TextFile[],
-  firstAttempt: string,
-  options: { before?: string; timeoutMs: number },
-): Promise<RunResult | undefined> {
-  const writes = sessionWriteCommand(files);
-  if (writes !== undefined) {
-    // The attempt runs only when the writes succeeded; otherwise the token says so.
-    const token = `__swe_srl_unwritten_${unguessableSuffix()}__`;
-    const prepare = [options.before, writes].filter((part) => part !== undefined).join(' && ');
-    const result = await sandbox.run(`if ${prepare}; then ${firstAttempt}; else builtin printf '%s\n' ${token}; (exit 1); fi`, { timeoutMs: options.timeoutMs });
-    if (!result.output.includes(token)) return result;
-  } else if (options.before !== undefined) {
-    await sandbox.run(options.before, { timeoutMs: 30_000 });
-  }
-  for (const file of files) await sandbox.writeFile(file.path, file.content);
-  return undefined;
-}
-
 export async function applyPatch(sandbox: Sandbox, patch: string, options: ApplyPatchOptions = {}): Promise<PatchApplication> {
   const suffix = unguessableSuffix();
   const base = `/tmp/swe-srl-${options.label ?? 'patch'}-${suffix}`;
@@ -128,8 +103,9 @@ export async function applyPatch(sandbox: Sandbox, patch: string, options: Apply
   const attemptShell = (command: string) => `${cd} && ${command} < /dev/null; __swe_srl_s=$?; if [ $__swe_srl_s = 0 ]; then ${removeFiles}; fi; (exit $__swe_srl_s)`;
   const files = [{ path: asGivenPath, content: patch }, ...(lfPath ? [{ path: lfPath, content: normalized }] : [])];
   // The first attempt (the one that nearly always applies) shares the round trip that writes the files.
-  let firstResult: RunResult | undefined = await writeAndTryFirst(sandbox, files, attemptShell(commandFor(PATCH_METHODS[0], asGivenPath)), {
+  let firstResult: RunResult | undefined = await writeTextFiles(sandbox, files, {
     ...(options.before !== undefined ? { before: options.before } : {}),
+    then: attemptShell(commandFor(PATCH_METHODS[0], asGivenPath)),
     timeoutMs,
   });
   let removed = false;

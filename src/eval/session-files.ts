@@ -14,7 +14,7 @@
  */
 import { SandboxFileError } from '../errors.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
-import type { ReadBackOptions, Sandbox } from '../sandbox/types.js';
+import type { ReadBackOptions, RunResult, Sandbox } from '../sandbox/types.js';
 import { quoteAnsiC } from '../sandbox/session/command-line.js';
 import { shellQuote } from '../util/shell-quote.js';
 
@@ -47,15 +47,29 @@ export function sessionListWriteCommand(path: string, entries: readonly string[]
 }
 
 /**
- * Writes `files` in one session round trip, after `before` (shell) when given; a file that cannot
- * travel that way, or a write the shell refused, goes through `writeFile`.
+ * Writes `files` in one session round trip, after `before` (shell) when given, and runs `then`
+ * (shell) in the same round trip once they are written, returning its result. A file that cannot
+ * travel that way, or a write the shell refused, goes through `writeFile` instead; `then` has not
+ * run then, and the answer is undefined (as it is without a `then`).
  */
-export async function writeTextFiles(sandbox: Sandbox, files: readonly TextFile[], options: { before?: string; timeoutMs?: number } = {}): Promise<void> {
+export async function writeTextFiles(
+  sandbox: Sandbox,
+  files: readonly TextFile[],
+  options: { before?: string; then?: string; timeoutMs?: number } = {},
+): Promise<RunResult | undefined> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const writes = sessionWriteCommand(files);
-  const command = [options.before, writes].filter((part) => part !== undefined).join(' && ');
-  if (command !== '' && (await sandbox.run(command, { timeoutMs })).exitCode === 0 && writes !== undefined) return;
+  if (writes !== undefined) {
+    // `then` runs only when the writes succeeded; otherwise the token says they did not.
+    const token = `__swe_srl_unwritten_${unguessableSuffix()}__`;
+    const prepare = [options.before, writes].filter((part) => part !== undefined).join(' && ');
+    const result = await sandbox.run(`if ${prepare}; then ${options.then ?? ':'}; else builtin printf '%s\\n' ${token}; (exit 1); fi`, { timeoutMs });
+    if (!result.output.includes(token)) return options.then === undefined ? undefined : result;
+  } else if (options.before !== undefined) {
+    await sandbox.run(options.before, { timeoutMs });
+  }
   for (const file of files) await sandbox.writeFile(file.path, file.content);
+  return undefined;
 }
 
 /** How one file came back from the batch read. */

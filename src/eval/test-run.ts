@@ -69,7 +69,7 @@ export async function applyTestPatch(sandbox: Sandbox, instance: Instance): Prom
     await restorePaths(sandbox, paths, { ref });
     return applyPatch(sandbox, instance.test_patch, { label: 'test-patch' });
   }
-  return applyPatch(sandbox, instance.test_patch, { label: 'test-patch', before: `{ ${restore.command} < /dev/null; } > /dev/null` });
+  return applyPatch(sandbox, instance.test_patch, { label: 'test-patch', before: `{ ${restore} < /dev/null; } > /dev/null` });
 }
 
 /** base_commit, or HEAD when the sandbox does not know it (a repository rebuilt under another id). */

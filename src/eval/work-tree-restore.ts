@@ -69,23 +69,20 @@ exit 0
 `;
 
 /**
- * The shell that restores `paths` in one session command (the list travels inside it), with the
- * reader of its output; undefined when the list cannot travel in a command (a path too long for it).
+ * The shell that restores `paths` in one session command (the list travels inside it), for a
+ * caller that runs it in a command of its own; undefined when the list cannot travel in a command.
  */
-export function restoreCommand(sandbox: Sandbox, paths: readonly string[], options: RestoreOptions = {}): { command: string; parse: (output: string) => RestoreResult } | undefined {
-  const listed = listedPaths(paths);
+export function restoreCommand(sandbox: Sandbox, paths: readonly string[], options: RestoreOptions = {}): string | undefined {
   const listFile = `/tmp/swe-srl-restore-${unguessableSuffix()}.list`;
-  const writeList = sessionListWriteCommand(listFile, listed);
-  if (writeList === undefined) return undefined;
-  return { command: listed.length === 0 ? ':' : `${writeList} && ${restoreScriptCommand(sandbox, listFile, options)}`, parse: parseRestoreOutput };
+  const writeList = sessionListWriteCommand(listFile, listedPaths(paths));
+  return writeList === undefined ? undefined : `${writeList} && ${restoreScriptCommand(sandbox, listFile, options)}`;
 }
 
 export async function restorePaths(sandbox: Sandbox, paths: readonly string[], options: RestoreOptions = {}): Promise<RestoreResult> {
   const listed = listedPaths(paths);
   if (listed.length === 0) return { restored: [], removed: [], skipped: [] };
   // The list travels in the same session command as the script that reads it, where it fits.
-  const inline = restoreCommand(sandbox, listed, options);
-  let command = inline?.command;
+  let command = restoreCommand(sandbox, listed, options);
   if (command === undefined) {
     const listFile = `/tmp/swe-srl-restore-${unguessableSuffix()}.list`;
     await sandbox.writeFile(listFile, `${listed.join('\0')}\0`);
