@@ -16,7 +16,7 @@ import { shellQuote } from '../util/shell-quote.js';
 import { normalizePatch, touchedPaths } from './patch-files.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restorePaths } from './work-tree-restore.js';
-import { writeTextFiles } from './session-files.js';
+import { sessionPipeCommand, writeTextFiles } from './session-files.js';
 
 export const PATCH_METHODS = ['git apply', 'git apply --3way', 'git apply --reject', 'patch --fuzz=5'] as const;
 export type PatchMethod = (typeof PATCH_METHODS)[number] | 'already applied';
@@ -77,6 +77,28 @@ function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
 }
 
+/**
+ * `git apply --verbose` on the patch as given, piped from the shell's own `printf` (no file), after
+ * `before` in the same round trip. No `attempt` when it did not run: the patch cannot travel in a
+ * command (a NUL byte, past the size a command carries; `before` has not run then), or `before` failed.
+ */
+async function firstAttemptFromPipe(
+  sandbox: Sandbox,
+  patch: string,
+  cd: string,
+  before: string | undefined,
+  timeoutMs: number,
+): Promise<{ beforeRan: boolean; attempt?: { command: string; result: RunResult } }> {
+  const piped = sessionPipeCommand(patch);
+  if (piped === undefined) return { beforeRan: false };
+  const command = 'git apply --verbose -';
+  const attempt = `${cd} && ${piped} | ${command}`;
+  if (before === undefined) return { beforeRan: false, attempt: { command, result: await sandbox.run(attempt, { timeoutMs }) } };
+  const token = `__swe_srl_not_run_${unguessableSuffix()}__`;
+  const result = await sandbox.run(`if ${before}; then ${attempt}; else builtin printf '%s\\n' ${token}; (exit 1); fi`, { timeoutMs });
+  return result.output.includes(token) ? { beforeRan: true } : { beforeRan: true, attempt: { command, result } };
+}
+
 export async function applyPatch(sandbox: Sandbox, patch: string, options: ApplyPatchOptions = {}): Promise<PatchApplication> {
   const suffix = unguessableSuffix();
   const base = `/tmp/swe-srl-${options.label ?? 'patch'}-${suffix}`;
@@ -98,24 +120,27 @@ export async function applyPatch(sandbox: Sandbox, patch: string, options: Apply
     else if (paths.length > 0) await restorePaths(sandbox, paths, { withPatchLeftovers: true, timeoutMs: 60_000 });
   };
   const attempts: PatchAttempt[] = [];
+  // The first attempt (the one that nearly always applies) reads the patch from a pipe, in the
+  // round trip that runs `before`: nothing to write, nothing to take away afterwards.
+  const { beforeRan, attempt: first } = await firstAttemptFromPipe(sandbox, patch, cd, options.before, timeoutMs);
+  if (first !== undefined) {
+    attempts.push({ method: PATCH_METHODS[0], form: 'as given', command: first.command, exitCode: first.result.exitCode, output: first.result.output });
+    if (first.result.exitCode === 0) return { applied: true, method: PATCH_METHODS[0], attempts };
+  }
+  // Only after a failure: the other attempts take the patch from files, one per form, as SWE-bench's commands do.
+  const files = [{ path: asGivenPath, content: patch }, ...(lfPath ? [{ path: lfPath, content: normalized }] : [])];
+  await writeTextFiles(sandbox, files, { ...(!beforeRan && options.before !== undefined ? { before: options.before } : {}), timeoutMs });
   const removeFiles = `rm -f ${forms.map(({ path }) => shellQuote(path)).join(' ')}`;
   // A patch that applies takes its files away in the same round trip; the status is the attempt's.
   const attemptShell = (command: string) => `${cd} && ${command} < /dev/null; __swe_srl_s=$?; if [ $__swe_srl_s = 0 ]; then ${removeFiles}; fi; (exit $__swe_srl_s)`;
-  const files = [{ path: asGivenPath, content: patch }, ...(lfPath ? [{ path: lfPath, content: normalized }] : [])];
-  // The first attempt (the one that nearly always applies) shares the round trip that writes the files.
-  let firstResult: RunResult | undefined = await writeTextFiles(sandbox, files, {
-    ...(options.before !== undefined ? { before: options.before } : {}),
-    then: attemptShell(commandFor(PATCH_METHODS[0], asGivenPath)),
-    timeoutMs,
-  });
   let removed = false;
   try {
     for (const method of PATCH_METHODS) {
       for (const { form, path } of forms) {
+        if (first !== undefined && method === PATCH_METHODS[0] && form === 'as given') continue;
         if (attempts.length > 0) await restore();
         const command = commandFor(method, path);
-        const result = firstResult ?? (await sandbox.run(attemptShell(command), { timeoutMs }));
-        firstResult = undefined;
+        const result = await sandbox.run(attemptShell(command), { timeoutMs });
         attempts.push({ method, form, command, exitCode: result.exitCode, output: result.output });
         if (result.exitCode === 0) {
           removed = true;

@@ -32,44 +32,42 @@ function fitsSession(content: string): boolean {
 }
 
 /**
+ * Shell that prints `content` exactly, with the `printf` builtin (for a pipe or a redirection);
+ * undefined when it cannot travel in a command.
+ */
+export function sessionPipeCommand(content: string): string | undefined {
+  return fitsSession(content) ? `builtin printf '%s' ${quoteAnsiC(content)}` : undefined;
+}
+
+/**
  * Shell that writes `files` with the `printf` builtin (a function of that name the agent defined
  * cannot stand in), joined by `&&`; undefined when one of them cannot travel in a command.
  */
 export function sessionWriteCommand(files: readonly TextFile[]): string | undefined {
   if (!files.every((file) => fitsSession(file.content))) return undefined;
-  return files.map((file) => `builtin printf '%s' ${quoteAnsiC(file.content)} > ${shellQuote(file.path)}`).join(' && ');
+  return files.map((file) => `${sessionPipeCommand(file.content)!} > ${shellQuote(file.path)}`).join(' && ');
 }
 
-/** Shell that writes `entries` NUL-terminated (a `-z` list for git or `read -d ''`) to `path`. */
-export function sessionListWriteCommand(path: string, entries: readonly string[]): string | undefined {
+/** Shell that prints `entries` NUL-terminated (a `-z` list for git or `read -d ''`), for a pipe or a redirection. */
+export function sessionListPrintCommand(entries: readonly string[]): string | undefined {
   if (entries.some((entry) => entry.includes('\0')) || entries.reduce((sum, entry) => sum + Buffer.byteLength(entry) + 1, 0) > SESSION_FILE_MAX_BYTES) return undefined;
-  return `builtin printf '%s\\0' ${entries.map(shellQuote).join(' ')} > ${shellQuote(path)}`;
+  return `builtin printf '%s\\0' ${entries.map(shellQuote).join(' ')}`;
 }
 
 /**
- * Writes `files` in one session round trip, after `before` (shell) when given, and runs `then`
- * (shell) in the same round trip once they are written, returning its result. A file that cannot
- * travel that way, or a write the shell refused, goes through `writeFile` instead; `then` has not
- * run then, and the answer is undefined (as it is without a `then`).
+ * Writes `files` in one session round trip, after `before` (shell) when given. A file that cannot
+ * travel that way, or a write the shell refused, goes through `writeFile` instead.
  */
-export async function writeTextFiles(
-  sandbox: Sandbox,
-  files: readonly TextFile[],
-  options: { before?: string; then?: string; timeoutMs?: number } = {},
-): Promise<RunResult | undefined> {
+export async function writeTextFiles(sandbox: Sandbox, files: readonly TextFile[], options: { before?: string; timeoutMs?: number } = {}): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const writes = sessionWriteCommand(files);
   if (writes !== undefined) {
-    // `then` runs only when the writes succeeded; otherwise the token says they did not.
-    const token = `__swe_srl_unwritten_${unguessableSuffix()}__`;
-    const prepare = [options.before, writes].filter((part) => part !== undefined).join(' && ');
-    const result = await sandbox.run(`if ${prepare}; then ${options.then ?? ':'}; else builtin printf '%s\\n' ${token}; (exit 1); fi`, { timeoutMs });
-    if (!result.output.includes(token)) return options.then === undefined ? undefined : result;
+    const result = await sandbox.run([options.before, writes].filter((part) => part !== undefined).join(' && '), { timeoutMs });
+    if (result.exitCode === 0) return;
   } else if (options.before !== undefined) {
     await sandbox.run(options.before, { timeoutMs });
   }
   for (const file of files) await sandbox.writeFile(file.path, file.content);
-  return undefined;
 }
 
 /** How one file came back from the batch read. */

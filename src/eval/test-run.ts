@@ -62,14 +62,14 @@ export async function applyTestPatch(sandbox: Sandbox, instance: Instance): Prom
   const paths = touchedPaths(instance.test_patch);
   if (paths.length === 0) return { applied: true, attempts: [] };
   const ref = await baseRef(sandbox, instance);
-  // The restore shares the round trip that writes the test patch and first tries it; what it
-  // restored is not reported, so its lines are dropped rather than mixed into the attempt's output.
+  // The restore shares the round trip that pipes the test patch to its first try; what it restored
+  // is not reported, so its lines are dropped rather than mixed into the attempt's output.
   const restore = restoreCommand(sandbox, paths, { ref });
   if (restore === undefined) {
     await restorePaths(sandbox, paths, { ref });
     return applyPatch(sandbox, instance.test_patch, { label: 'test-patch' });
   }
-  return applyPatch(sandbox, instance.test_patch, { label: 'test-patch', before: `{ ${restore} < /dev/null; } > /dev/null` });
+  return applyPatch(sandbox, instance.test_patch, { label: 'test-patch', before: `${restore} > /dev/null` });
 }
 
 /** base_commit, or HEAD when the sandbox does not know it (a repository rebuilt under another id). */

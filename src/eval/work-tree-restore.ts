@@ -10,7 +10,7 @@
 import type { Sandbox } from '../sandbox/types.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
-import { sessionListWriteCommand } from './session-files.js';
+import { sessionListPrintCommand } from './session-files.js';
 
 export interface RestoreResult {
   /** Put back as the commit has them. */
@@ -32,16 +32,18 @@ export interface RestoreOptions {
 }
 
 /**
- * Arguments: the work tree, the ref, the NUL-separated list file, and what to do: 0 restore, 1
- * restore and clean patch leftovers, 2 only clean patch leftovers. One line per path on stdout:
+ * Arguments: the work tree, the ref, and what to do: 0 restore, 1 restore and clean patch
+ * leftovers, 2 only clean patch leftovers. The NUL-terminated list comes on stdin (moved to fd 3,
+ * so nothing the loop runs can read it). One line per path on stdout:
  * `restored|removed|skipped<TAB>reason<TAB>path`.
  */
 const RESTORE_SCRIPT = `set -u
+exec 3<&0 < /dev/null
 cd "$1" || exit 1
 top=$(pwd -P)
 ref=$2
 export GIT_LITERAL_PATHSPECS=1
-while IFS= read -r -d '' path; do
+while IFS= read -r -d '' -u 3 path; do
   [ -n "$path" ] || continue
   real=$(realpath -m -- "$path" 2>/dev/null) || { printf 'skipped\\tunresolvable\\t%s\\n' "$path"; continue; }
   case $real in
@@ -50,7 +52,7 @@ while IFS= read -r -d '' path; do
     *) printf 'skipped\\toutside the work tree\\t%s\\n' "$path"; continue ;;
   esac
   relative=\${real#"$top"/}
-  if [ "$4" = 2 ]; then git clean -fqx -- "$relative.rej" "$relative.orig" >/dev/null 2>&1; continue; fi
+  if [ "$3" = 2 ]; then git clean -fqx -- "$relative.rej" "$relative.orig" >/dev/null 2>&1; continue; fi
   # Checking out is tried first (it fails for a path the commit lacks): one git run in the usual
   # case. A path the commit has but git would not write (beyond a symlink) is left alone, unreported.
   if git checkout -q "$ref" -- "$relative" 2>/dev/null; then
@@ -62,33 +64,32 @@ while IFS= read -r -d '' path; do
     git rm -q -r --cached --ignore-unmatch -- "$relative" >/dev/null 2>&1
     git clean -fdqx -- "$relative" >/dev/null && printf 'removed\\t\\t%s\\n' "$path"
   fi
-  if [ "$4" = 1 ]; then git clean -fqx -- "$relative.rej" "$relative.orig" >/dev/null 2>&1; fi
-done < "$3"
-rm -f -- "$3"
+  if [ "$3" = 1 ]; then git clean -fqx -- "$relative.rej" "$relative.orig" >/dev/null 2>&1; fi
+done
 exit 0
 `;
 
 /**
- * The shell that restores `paths` in one session command (the list travels inside it), for a
- * caller that runs it in a command of its own; undefined when the list cannot travel in a command.
+ * The shell that restores `paths` in one session command (the list is piped from the shell's own
+ * `printf`), for a caller that runs it in a command of its own; undefined when the list cannot
+ * travel in a command. Its stdin is its own: a caller's redirection does not reach the list.
  */
 export function restoreCommand(sandbox: Sandbox, paths: readonly string[], options: RestoreOptions = {}): string | undefined {
-  const listFile = `/tmp/swe-srl-restore-${unguessableSuffix()}.list`;
-  const writeList = sessionListWriteCommand(listFile, listedPaths(paths));
-  return writeList === undefined ? undefined : `${writeList} && ${restoreScriptCommand(sandbox, listFile, options)}`;
+  const printList = sessionListPrintCommand(listedPaths(paths));
+  return printList === undefined ? undefined : `{ ${printList} | ${restoreScriptCommand(sandbox, options)}; }`;
 }
 
 export async function restorePaths(sandbox: Sandbox, paths: readonly string[], options: RestoreOptions = {}): Promise<RestoreResult> {
   const listed = listedPaths(paths);
   if (listed.length === 0) return { restored: [], removed: [], skipped: [] };
-  // The list travels in the same session command as the script that reads it, where it fits.
   let command = restoreCommand(sandbox, listed, options);
   if (command === undefined) {
+    // Too long a list for a command: it goes through the file API, and the script reads the file.
     const listFile = `/tmp/swe-srl-restore-${unguessableSuffix()}.list`;
     await sandbox.writeFile(listFile, `${listed.join('\0')}\0`);
-    command = restoreScriptCommand(sandbox, listFile, options);
+    command = `${restoreScriptCommand(sandbox, options)} < ${shellQuote(listFile)}; rm -f -- ${shellQuote(listFile)}`;
   }
-  const run = await sandbox.run(`${command} < /dev/null`, { timeoutMs: options.timeoutMs ?? 120_000 });
+  const run = await sandbox.run(command, { timeoutMs: options.timeoutMs ?? 120_000 });
   return parseRestoreOutput(run.output);
 }
 
@@ -96,10 +97,10 @@ function listedPaths(paths: readonly string[]): string[] {
   return paths.filter((path) => path !== '' && !path.includes('\0'));
 }
 
-function restoreScriptCommand(sandbox: Sandbox, listFile: string, options: RestoreOptions): string {
+function restoreScriptCommand(sandbox: Sandbox, options: RestoreOptions): string {
   return [
     'bash', '--noprofile', '--norc', '-c', RESTORE_SCRIPT, 'swe-srl-restore',
-    sandbox.workdir, options.ref ?? 'HEAD', listFile, options.leftoversOnly ? '2' : options.withPatchLeftovers ? '1' : '0',
+    sandbox.workdir, options.ref ?? 'HEAD', options.leftoversOnly ? '2' : options.withPatchLeftovers ? '1' : '0',
   ].map(shellQuote).join(' ');
 }
 

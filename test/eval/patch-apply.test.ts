@@ -154,33 +154,47 @@ test('the patch file itself does not stay behind in the sandbox', async () => {
   });
 });
 
-test('a patch that applies at once costs one session command: what runs before it, its file and git apply together', async () => {
+test('a patch that applies at once costs one session command: what runs before it and git apply, the patch piped in, no file', async () => {
   await withRepository(async (sandbox, path) => {
     const patch = await patchFor(path, { 'README.md': 'changed\n' });
     const marker = join(path, '.before-ran');
     const result = await applyPatch(sandbox, patch, { before: `builtin printf '' > '${marker}'` });
     assert.equal(result.method, 'git apply');
     assert.equal(sandbox.commands.length, 1, sandbox.commands.join('\n---\n'));
+    assert.doesNotMatch(sandbox.commands[0]!, /swe-srl-patch-/);
     assert.ok(existsSync(marker));
     assert.equal(await readFile(join(path, 'README.md'), 'utf8'), 'changed\n');
   });
 });
 
-test('when the shell cannot write the patch file, it goes through the file API and the attempt still runs once', async () => {
+test('a patch that cannot travel in a session command (a NUL byte) goes through the file API, and git apply still runs once', async () => {
   await withRepository(async (sandbox, path) => {
-    const patch = await patchFor(path, { 'README.md': 'changed\n' });
+    const patch = 'diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-readme\n+read\0me\n';
     const written: string[] = [];
     const writeFile = sandbox.writeFile.bind(sandbox);
     sandbox.writeFile = async (file, data) => {
       written.push(file);
       await writeFile(file, data);
     };
-    // A failing `before` stands for a write the shell refused: the files must not be taken as written.
+    const marker = join(path, '.before-ran');
+    const result = await applyPatch(sandbox, patch, { label: 'nul', before: `builtin printf '' > '${marker}'` });
+    assert.equal(result.applied, true, JSON.stringify(result.attempts, null, 2));
+    assert.deepEqual(result.attempts.map((attempt) => attempt.command.replace(/\/tmp\/\S+/, 'FILE')), ['git apply --verbose FILE']);
+    assert.equal(written.length, 1);
+    assert.match(written[0]!, /^\/tmp\/swe-srl-nul-/);
+    assert.ok(existsSync(marker), 'what runs before the patch still ran');
+    assert.equal(await readFile(join(path, 'README.md'), 'utf8'), 'read\0me\n');
+    assert.deepEqual((await readdir('/tmp')).filter((name) => name.startsWith('swe-srl-nul-')), []);
+  });
+});
+
+test('when what runs before the patch fails, the patch is still tried, once, and what ran before is not run again', async () => {
+  await withRepository(async (sandbox, path) => {
+    const patch = await patchFor(path, { 'README.md': 'changed\n' });
     const result = await applyPatch(sandbox, patch, { label: 'refused', before: 'false' });
     assert.equal(result.applied, true, JSON.stringify(result.attempts, null, 2));
     assert.deepEqual(result.attempts.map((attempt) => attempt.method), ['git apply']);
-    assert.equal(written.length, 1);
-    assert.match(written[0]!, /^\/tmp\/swe-srl-refused-/);
+    assert.equal(sandbox.commands.filter((command) => /\bfalse\b/.test(command)).length, 1, sandbox.commands.join('\n---\n'));
     assert.equal(await readFile(join(path, 'README.md'), 'utf8'), 'changed\n');
     assert.deepEqual((await readdir('/tmp')).filter((name) => name.startsWith('swe-srl-refused-')), []);
   });
