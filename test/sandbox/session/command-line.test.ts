@@ -35,9 +35,29 @@ test('quoteAnsiC survives random text of every byte value but NUL', () => {
   }
 });
 
-test('commandLine is one line whatever the command holds, and rejects NUL', () => {
-  const line = commandLine('echo a\necho b\n', new EndMarker());
-  assert.equal(line.indexOf('\n'), line.length - 1);
+test('commands sent back to back reach bash whole and in order, whatever they hold and whatever the locale; NUL is refused', () => {
+  const commands = [
+    "printf '%s|' \"it's\" 'a \"quote\"'",
+    "cat <<'EOF'\nheredoc body\nEOF",
+    "echo 'an unterminated quote", // a broken command must not swallow the next one
+    'printf %s "unicode: é ü 中文 🚀" | wc -c',
+    'export LC_ALL=C.UTF-8; printf %s "ü☃"', // the session's locale changes what a character is, not the byte count
+    'printf %s "after: ü☃" | wc -c',
+  ];
+  const markers = commands.map(() => new EndMarker());
+  const input = commands.map((command, index) => commandLine(command, markers[index]!)).join('');
+  const result = spawnSync('bash', ['--noprofile', '--norc'], { input, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } });
+  const outputs = result.stdout.split(/__swe_srl_[0-9a-f]+__:\d+\n/);
+  assert.equal(outputs.length, commands.length + 1, result.stdout + result.stderr);
+  assert.deepEqual(outputs.slice(0, commands.length).map((text) => text.trim()), [
+    "it's|a \"quote\"|",
+    'heredoc body',
+    '',
+    String(Buffer.byteLength('unicode: é ü 中文 🚀')),
+    'ü☃',
+    String(Buffer.byteLength('after: ü☃')),
+  ]);
+  for (const marker of markers) assert.ok(result.stdout.includes(marker.token));
   assert.throws(() => commandLine('echo \0', new EndMarker()), InputError);
 });
 
