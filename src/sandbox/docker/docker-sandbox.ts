@@ -63,17 +63,19 @@ export class DockerSandbox implements Sandbox {
     try {
       const created = await createContainer(engine, config);
       container = created.container;
+      // The supervisor is the container's main process: attached before the start, so its first
+      // answer cannot be missed. The session (an exec) starts while it gets ready.
+      const attached = await SessionSupervisor.attach(container);
+      supervisor = attached.supervisor;
       await startContainer(container, config.image);
-      // The supervisor and the session are independent execs: start them side by side.
-      const supervisorStarted = SessionSupervisor.start(container);
-      supervisorStarted.then((started) => (supervisor = started)).catch(() => undefined);
-      const host = new DockerShellHost(container, supervisorStarted, { workdir: WORKDIR, env: config.env, signal: closed.signal });
+      const supervisorReady = attached.ready.then(() => attached.supervisor);
+      const host = new DockerShellHost(container, supervisorReady, { workdir: WORKDIR, env: config.env, signal: closed.signal });
       const shell = await PersistentShell.start(host, {
         workdir: WORKDIR,
         outputLimitBytes: config.outputLimitBytes ?? DOCKER_DEFAULTS.outputLimitBytes,
         defaultTimeoutMs: config.defaultTimeoutMs ?? DOCKER_DEFAULTS.defaultTimeoutMs,
       });
-      supervisor = await supervisorStarted;
+      await supervisorReady;
       const baseCommit = await readBaseCommit(shell);
       const diskLimitBytes = config.diskLimitBytes ?? DOCKER_DEFAULTS.diskLimitBytes;
       const sandbox = new DockerSandbox(
@@ -92,9 +94,10 @@ export class DockerSandbox implements Sandbox {
     } catch (error) {
       closed.abort();
       supervisor?.close();
+      const stopped = container !== undefined && !(error instanceof UnavailableError) ? await stoppedAtStart(container, config.image) : undefined;
       if (container !== undefined) await removeContainer(container);
       engines.release(engine);
-      throw error;
+      throw stopped ?? error;
     }
   }
 
@@ -257,9 +260,15 @@ async function createContainerWith(
   try {
     return await engine.docker.createContainer({
       Image: config.image,
-      // Our own keep-alive, whatever the image's entrypoint: the session is an exec beside it.
-      Entrypoint: ['sleep', 'infinity'],
+      // Our own main process, whatever the image's entrypoint: the supervisor, which also keeps the
+      // container alive; the session is an exec beside it. Its stdin stays open for our requests.
+      Entrypoint: SessionSupervisor.ENTRYPOINT,
       Cmd: [],
+      OpenStdin: true,
+      StdinOnce: false,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
       WorkingDir: WORKDIR,
       Env: Object.entries(config.env ?? {}).map(([name, value]) => `${name}=${value}`),
       Labels: {
@@ -302,6 +311,20 @@ async function startContainer(container: Docker.Container, image: string): Promi
   } catch (error) {
     throw new UnavailableError(`could not start a container from ${image}: ${engineMessage(error)}`, { cause: error });
   }
+}
+
+/**
+ * Why a sandbox failed to start when its container stopped as it started (its supervisor, a bash,
+ * could not run): an error that says so instead of the engine's answer to the next call ("not
+ * running"). Undefined when the container is still running, or the engine cannot tell.
+ */
+async function stoppedAtStart(container: Docker.Container, image: string): Promise<UnavailableError | undefined> {
+  const state = await container.inspect().then((info) => info.State, () => undefined);
+  if (state === undefined || state.Running) return undefined;
+  return new UnavailableError(
+    `the container from ${image} stopped as it started (exit ${state.ExitCode}${state.Error ? `: ${state.Error}` : ''}); ` +
+      'does the image have bash, and a /testbed directory?',
+  );
 }
 
 /** Force-removes the container; a container that is already gone is fine. */

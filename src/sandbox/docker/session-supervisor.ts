@@ -1,21 +1,23 @@
 /**
- * A second bash in the container, started with the sandbox, whose only job is to stop what the
- * agent's shell started. It uses bash builtins only (read, kill, a /proc glob), so it keeps
- * working when a fork bomb has used up the container's pids, when a new exec could not even
- * start; and it answers in about a millisecond instead of an exec's fifty.
+ * The container's main process (under its init), a bash whose only job is to stop what the agent's
+ * shell started; it is also what keeps the container alive. It uses bash builtins only (read,
+ * kill, a /proc glob), so it keeps working when a fork bomb has used up the container's pids, when
+ * a new exec could not even start; and it answers in about a millisecond instead of an exec's
+ * fifty. Being the main process, attached before the container starts, it costs no exec of its
+ * own: an exec is about 90 ms of the engine's time, and a third of a sandbox's start.
  *
  * What the shell started is found through the container's pid namespace, not the shell's session
  * or process groups, which a command can leave (`setsid`, a daemon's double fork): it is every
  * descendant of the shell, plus every process reparented to the container's init (PID 1) other
- * than the keep-alive that was there before any command ran. Helper execs (a concurrent diff, this
- * supervisor) are children of no process in the container, so they are never touched.
+ * than this supervisor, which was there before any command ran. Helper execs (the session itself,
+ * a concurrent diff) are children of no process in the container, so they are never touched.
  */
+import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
-import { startAttachedExec } from './exec.js';
 import { mergedPayloads } from './frames.js';
 
 const SUPERVISOR_SCRIPT = `
-# PID 1's children now, before any command ran: the keep-alive, never to be killed. Their process
+# PID 1's children now, before any command ran (this supervisor), never to be killed. Their process
 # groups, PID 1's and ours are never signalled as groups.
 keep=" "
 keep_groups=" 1 $$ "
@@ -83,8 +85,18 @@ export class SessionSupervisor {
 
   private constructor(private readonly socket: NodeJS.WritableStream & { destroy(): void }) {}
 
-  static async start(container: Docker.Container): Promise<SessionSupervisor> {
-    const { socket } = await startAttachedExec(container, ['bash', '--noprofile', '--norc', '-c', SUPERVISOR_SCRIPT]);
+  /**
+   * The container's entrypoint for a supervised sandbox: create the container with it, with stdin
+   * open (`OpenStdin`), then `attach` before starting it.
+   */
+  static readonly ENTRYPOINT = ['bash', '--noprofile', '--norc', '-c', SUPERVISOR_SCRIPT];
+
+  /**
+   * Attaches to a created container whose entrypoint is ENTRYPOINT, before it starts (so no answer
+   * is missed). `ready` resolves once the started supervisor has noted what runs before any command.
+   */
+  static async attach(container: Docker.Container): Promise<{ supervisor: SessionSupervisor; ready: Promise<void> }> {
+    const socket = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
     const supervisor = new SessionSupervisor(socket);
     const output = mergedPayloads(socket);
     let text = '';
@@ -102,10 +114,9 @@ export class SessionSupervisor {
     output.on('end', gone);
     output.on('error', gone);
     socket.on('error', gone);
-    // Its first answer comes once it has noted the keep-alive: before that, an orphan of the
-    // agent's first command could be taken for it.
-    await supervisor.request();
-    return supervisor;
+    // Its first answer comes once it has noted what runs before any command: before that, an
+    // orphan of the agent's first command could be taken for it.
+    return { supervisor, ready: supervisor.request() };
   }
 
   /** Interrupts the shell's command line and kills everything it started (see above), but not the shell. */
