@@ -61,16 +61,19 @@ export class EndMarker {
  * prints the marker with their exit status, followed by the command itself, unquoted. bash reads
  * the lines it parses from a pipe one byte per system call (so as not to take input meant for a
  * command); `read -N` takes the command in far fewer, so a large command (a file written through
- * the shell) costs a fraction of the time it would cost as a quoted word on the line. `LC_ALL=C`
- * makes `-N` count bytes whatever locale the session has set; the command then runs in that locale.
+ * the shell) costs a fraction of the time it would cost as a quoted word on the line. `-N` counts
+ * characters: for a command with non-ASCII text, `LC_ALL=C` makes them bytes whatever locale the
+ * session has set (the command then runs in that locale). An ASCII command is the same count in
+ * every locale, and is spared the two locale switches (about 0.15 ms).
  */
+const ASCII = /^[\x00-\x7f]*$/;
 export function commandLine(command: string, marker: EndMarker): string {
   if (command.includes('\0')) {
     throw new InputError('command: contains a NUL byte, which bash cannot pass to a command');
   }
   // The one-pass loop gives the INT trap (see preludeLines) something to break out of.
   return (
-    `LC_ALL=C builtin read -r -N ${Buffer.byteLength(command, 'utf8')} __swe_srl_command; ` +
+    `${ASCII.test(command) ? '' : 'LC_ALL=C '}builtin read -r -N ${Buffer.byteLength(command, 'utf8')} __swe_srl_command; ` +
     `for __swe_srl_once in 1; do builtin eval "$__swe_srl_command" < /dev/null; done; ${marker.printer('$?')}\n${command}`
   );
 }
