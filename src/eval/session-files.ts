@@ -2,8 +2,9 @@
  * Small text files moved through the sandbox's own session instead of its file API. On Docker the
  * file API is the archive endpoint, which costs an engine call per file (dockerd re-executes
  * itself to tar in the container's root): a few hundred milliseconds each on a loaded machine,
- * where one session round trip costs a few. The evaluator moves half a dozen files per instance
- * (the patches, a restore list, the runner's reports), so this is most of its overhead.
+ * where one session round trip costs a few. The evaluator moves several files per instance (the
+ * runner guard and the runner's reports; a patch only when its first, piped attempt failed), and
+ * pipes others from the same `printf` (the patch's first attempt, the restore script's list).
  *
  * Only bash builtins touch the files (`printf`, `read`, `test`, called through `builtin`, so a
  * function of that name the agent defined cannot stand in), so what the code under test did to

@@ -56,6 +56,8 @@ export class EndMarker {
   }
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /**
  * What the shell's stdin gets for one command: a line that reads the command's bytes, runs them and
  * prints the marker with their exit status, followed by the command itself, unquoted. bash reads
@@ -66,7 +68,6 @@ export class EndMarker {
  * session has set (the command then runs in that locale). An ASCII command is the same count in
  * every locale, and is spared the two locale switches (about 0.15 ms).
  */
-const ASCII = /^[\x00-\x7f]*$/;
 export function commandLine(command: string, marker: EndMarker): string {
   if (command.includes('\0')) {
     throw new InputError('command: contains a NUL byte, which bash cannot pass to a command');
