@@ -23,12 +23,12 @@ import { reportBodyForVerdict, writeInstanceReport, type GoldValidation, type In
 import { instanceDirectory, instanceFile, type RunLayout } from './run-layout.js';
 import type { InstanceSandboxProvider } from './sandbox-provider.js';
 import { formatTestOutput } from './swebench-log.js';
-import { applyTestPatch, runTests, type TestRun, type TestSelection } from './test-run.js';
+import { applyTestPatchAndRunTests, testPatchOptionsAfter, type TestRun, type TestSelection } from './test-run.js';
 import { writeTestRunRecord } from './test-run-record.js';
 import { evidenceOf, judgeTestLog, type GradingPolicy, type TestVerdict } from './test-verdict.js';
 import { touchedPaths } from './patch-files.js';
 import { MODEL_PATCH_MAX_BYTES } from './read-back-limits.js';
-import { keepSourceChangesOnly, newWorkTreeMark, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
+import { changeListing, keepSourceChangesOnly, newWorkTreeMark, type ChangeListing, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
 import { baseRef } from './test-run.js';
 
 /** A failure of the evaluation itself, not of the prediction. */
@@ -104,20 +104,20 @@ async function testsAfterTestPatch(
   environment: EnvironmentSpec,
   context: InstanceEvaluationContext,
   log: InstanceLog,
-  /** The source files the patch changed: the runner guard watches what they do. */
-  untrustedFiles: readonly string[] = [],
+  /** What confining the model's patch found: the runner guard watches its source files. */
+  confined?: SourceOnlyResult,
 ): Promise<LoggedTestRun> {
   const timeoutMs = context.timeoutMs ?? environment.timeoutSeconds * 1000;
   const preTest = await runPreTestSteps(sandbox, environment, { timeoutMs });
   for (const step of preTest.steps) await log.write(`pre-test: ${step.command} (exit ${step.exitCode ?? 'none'}${step.timedOut ? ', timed out' : ''})`);
-  const testPatch = await applyTestPatch(sandbox, instance);
-  if (!testPatch.applied) throw new EvaluationError(`the test patch does not apply: ${testPatch.failureReason ?? ''}`);
-  await log.write(`test patch applied${testPatch.method ? ` with ${testPatch.method}` : ''}`);
-  const run = await runTests(sandbox, environment, instance, {
+  const { testPatch, run } = await applyTestPatchAndRunTests(sandbox, environment, instance, {
     timeoutMs,
-    untrustedFiles,
+    untrustedFiles: confined?.sourceFiles ?? [],
     ...(context.selection ? { selection: context.selection } : {}),
+    ...testPatchOptionsAfter(confined, preTest),
   });
+  if (!run) throw new EvaluationError(`the test patch does not apply: ${testPatch.failureReason ?? ''}`);
+  await log.write(`test patch applied${testPatch.method ? ` with ${testPatch.method}` : ''}`);
   await log.write(
     `test command: ${run.command}\n` +
       `exit ${run.exitCode ?? 'none'}${run.timedOut ? `, timed out after ${timeoutMs / 1000} s` : ''}, ${Math.round(run.durationMs)} ms` +
@@ -138,8 +138,14 @@ function judge(logged: LoggedTestRun, environment: EnvironmentSpec, instance: In
  * to the base commit (source-only-patch.ts), and is logged and returned for the report. This comes
  * before the pre-test steps, so a re-install runs the base commit's setup files.
  */
-async function confineToSourceFiles(sandbox: Sandbox, instance: Instance, patch: string, marker: string, log: InstanceLog): Promise<SourceOnlyResult> {
-  const confined = await keepSourceChangesOnly(sandbox, await baseRef(sandbox, instance), { marker, extraPaths: touchedPaths(patch) });
+async function confineToSourceFiles(
+  sandbox: Sandbox,
+  base: string,
+  patch: string,
+  marked: { marker: string; listed: { listing: ChangeListing; output: string | undefined } },
+  log: InstanceLog,
+): Promise<SourceOnlyResult> {
+  const confined = await keepSourceChangesOnly(sandbox, base, { ...marked, extraPaths: touchedPaths(patch) });
   for (const issue of runnerFileIssues(confined)) await log.write(`integrity: ${issue}`);
   if (confined.resetTests.length > 0) await log.write(`test files the patch changed, reset to the base commit: ${confined.resetTests.join(', ')}`);
   for (const skipped of confined.skipped) await log.write(`not reset (${skipped.reason}): ${skipped.path}`);
@@ -242,9 +248,12 @@ async function evaluate(
   }
 
   return withSandbox(context, instance, environment, log, async (sandbox) => {
-    // The work tree's time mark is taken in the round trip that writes the patch, right before it applies.
+    // The work tree's time mark is taken in the round trip that writes the patch, right before it
+    // applies, and what changed is listed in that round trip too, right after.
+    const base = await baseRef(sandbox, instance);
     const { marker, command: mark } = newWorkTreeMark();
-    const application = await applyPatch(sandbox, patch!, { label: 'model-patch', resetBetweenAttempts: 'worktree', before: mark });
+    const listing = changeListing(sandbox, base, marker);
+    const application = await applyPatch(sandbox, patch!, { label: 'model-patch', resetBetweenAttempts: 'worktree', before: mark, after: listing.command });
     for (const attempt of application.attempts) {
       await log.write(`${attempt.method}: exit ${attempt.exitCode ?? 'none'}\n${attempt.output.trim()}`);
     }
@@ -264,8 +273,8 @@ async function evaluate(
     }
     await log.write(`>>>>> Applied Patch (${application.method ?? 'no change needed'})`);
 
-    const confined = await confineToSourceFiles(sandbox, instance, patch!, marker, log);
-    const logged = await testsAfterTestPatch(sandbox, instance, environment, context, log, confined.sourceFiles);
+    const confined = await confineToSourceFiles(sandbox, base, patch!, { marker, listed: { listing, output: application.afterOutput } }, log);
+    const logged = await testsAfterTestPatch(sandbox, instance, environment, context, log, confined);
     const run = logged.run;
     timing.testDurationMs += run.durationMs;
     await writeLoggedRun(context, model, id, logged, 'after');

@@ -37,6 +37,8 @@ export interface PatchApplication {
   attempts: PatchAttempt[];
   /** Why no method applied it (the last attempt's complaint), when none did. */
   failureReason?: string;
+  /** What `after` printed, when it ran (see ApplyPatchOptions). */
+  afterOutput?: string;
 }
 
 export interface ApplyPatchOptions {
@@ -52,6 +54,13 @@ export interface ApplyPatchOptions {
   resetBetweenAttempts?: 'worktree' | 'touched-paths';
   /** Shell run in the same round trip as the patch files are written, before them (e.g. the work tree's time mark). */
   before?: string;
+  /**
+   * Shell run in the round trip of the first attempt, right after it applied (e.g. listing what the
+   * patch changed); its output comes back as `afterOutput`, apart from the attempt's. It does not
+   * run when that attempt fails or cannot be piped, and its output is not returned when the round
+   * trip's output was capped: without `afterOutput`, the caller runs it on its own.
+   */
+  after?: string;
 }
 
 function commandFor(method: Exclude<PatchMethod, 'already applied'>, patchPath: string): string {
@@ -79,24 +88,37 @@ function lastLines(text: string, count: number): string {
 
 /**
  * `git apply --verbose` on the patch as given, piped from the shell's own `printf` (no file), after
- * `before` in the same round trip. No `attempt` when it did not run: the patch cannot travel in a
- * command (a NUL byte, past the size a command carries; `before` has not run then), or `before` failed.
+ * `before` and followed by `after` (when it applied) in the same round trip. No `attempt` when it
+ * did not run: the patch cannot travel in a command (a NUL byte, past the size a command carries;
+ * `before` has not run then), or `before` failed.
  */
 async function firstAttemptFromPipe(
   sandbox: Sandbox,
   patch: string,
   cd: string,
-  before: string | undefined,
-  timeoutMs: number,
-): Promise<{ beforeRan: boolean; attempt?: { command: string; result: RunResult } }> {
+  options: Pick<ApplyPatchOptions, 'before' | 'after'> & { timeoutMs: number },
+): Promise<{ beforeRan: boolean; attempt?: { command: string; result: RunResult; afterOutput?: string } }> {
   const piped = sessionPipeCommand(patch);
   if (piped === undefined) return { beforeRan: false };
   const command = 'git apply --verbose -';
-  const attempt = `${cd} && ${piped} | ${command}`;
-  if (before === undefined) return { beforeRan: false, attempt: { command, result: await sandbox.run(attempt, { timeoutMs }) } };
+  const { before, after, timeoutMs } = options;
+  // The attempt's status stays the round trip's; a separator no output holds (a NUL around a fresh
+  // token) marks where `after`'s output begins.
+  const separator = after === undefined ? undefined : `swe-srl-after-${unguessableSuffix()}`;
+  const applyThenAfter =
+    after === undefined
+      ? `${cd} && ${piped} | ${command}`
+      : `{ ${cd} && ${piped} | ${command}; }; __swe_srl_s=$?; if [ $__swe_srl_s = 0 ]; then builtin printf '\\0%s\\0' ${separator}; ${after}; fi; (exit $__swe_srl_s)`;
+  const split = (result: RunResult) => {
+    const at = separator === undefined ? -1 : result.output.indexOf(`\0${separator}\0`);
+    if (at === -1) return { command, result };
+    const attemptResult = { ...result, output: result.output.slice(0, at) };
+    return { command, result: attemptResult, ...(result.truncated ? {} : { afterOutput: result.output.slice(at + separator!.length + 2) }) };
+  };
+  if (before === undefined) return { beforeRan: false, attempt: split(await sandbox.run(applyThenAfter, { timeoutMs })) };
   const token = `__swe_srl_not_run_${unguessableSuffix()}__`;
-  const result = await sandbox.run(`if ${before}; then ${attempt}; else builtin printf '%s\\n' ${token}; (exit 1); fi`, { timeoutMs });
-  return result.output.includes(token) ? { beforeRan: true } : { beforeRan: true, attempt: { command, result } };
+  const result = await sandbox.run(`if ${before}; then ${applyThenAfter}; else builtin printf '%s\\n' ${token}; (exit 1); fi`, { timeoutMs });
+  return result.output.includes(token) ? { beforeRan: true } : { beforeRan: true, attempt: split(result) };
 }
 
 export async function applyPatch(sandbox: Sandbox, patch: string, options: ApplyPatchOptions = {}): Promise<PatchApplication> {
@@ -122,10 +144,12 @@ export async function applyPatch(sandbox: Sandbox, patch: string, options: Apply
   const attempts: PatchAttempt[] = [];
   // The first attempt (the one that nearly always applies) reads the patch from a pipe, in the
   // round trip that runs `before`: nothing to write, nothing to take away afterwards.
-  const { beforeRan, attempt: first } = await firstAttemptFromPipe(sandbox, patch, cd, options.before, timeoutMs);
+  const { beforeRan, attempt: first } = await firstAttemptFromPipe(sandbox, patch, cd, { before: options.before, after: options.after, timeoutMs });
   if (first !== undefined) {
     attempts.push({ method: PATCH_METHODS[0], form: 'as given', command: first.command, exitCode: first.result.exitCode, output: first.result.output });
-    if (first.result.exitCode === 0) return { applied: true, method: PATCH_METHODS[0], attempts };
+    if (first.result.exitCode === 0) {
+      return { applied: true, method: PATCH_METHODS[0], attempts, ...(first.afterOutput !== undefined ? { afterOutput: first.afterOutput } : {}) };
+    }
   }
   // Only after a failure: the other attempts take the patch from files, one per form, as SWE-bench's commands do.
   const files = [{ path: asGivenPath, content: patch }, ...(lfPath ? [{ path: lfPath, content: normalized }] : [])];

@@ -23,9 +23,9 @@ import { tamperingIssues } from './cross-check.js';
 import { applyPatch } from './patch-apply.js';
 import { touchedPaths } from './patch-files.js';
 import { runPreTestSteps } from './pre-test.js';
-import { keepSourceChangesOnly, newWorkTreeMark, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
+import { changeListing, keepSourceChangesOnly, newWorkTreeMark, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
 import type { TestEnvironment } from './test-environment.js';
-import { applyTestPatch, baseRef, runTests, type TestSelection } from './test-run.js';
+import { applyTestPatchAndRunTests, testPatchOptionsAfter, baseRef, type TestSelection } from './test-run.js';
 import { judgeTestRun, type GradingPolicy } from './test-verdict.js';
 
 export const DEFAULT_TEST_TIMEOUT_SECONDS = 1800;
@@ -106,11 +106,14 @@ export async function rlvrReward(
   const grading = await options.freshSandbox();
   try {
     if (patch.trim() === '') return noTests('fresh-sandbox', 'the episode changed nothing');
-    // The work tree's time mark is taken in the round trip that writes the patch, right before it applies.
+    // The work tree's time mark is taken in the round trip that writes the patch, right before it
+    // applies, and what changed is listed in that round trip too, right after.
+    const base = await baseRef(grading, instance);
     const { marker, command: mark } = newWorkTreeMark();
-    const application = await applyPatch(grading, patch, { label: 'episode-patch', resetBetweenAttempts: 'worktree', before: mark });
+    const listing = changeListing(grading, base, marker);
+    const application = await applyPatch(grading, patch, { label: 'episode-patch', resetBetweenAttempts: 'worktree', before: mark, after: listing.command });
     if (!application.applied) return noTests('fresh-sandbox', `the episode's patch does not apply to the base commit: ${application.failureReason ?? ''}`);
-    const confined = await keepSourceChangesOnly(grading, await baseRef(grading, instance), { marker, extraPaths: touchedPaths(patch) });
+    const confined = await keepSourceChangesOnly(grading, base, { marker, extraPaths: touchedPaths(patch), listed: { listing, output: application.afterOutput } });
     return await gradeConfined(grading, instance, environment, options, confined, 'fresh-sandbox');
   } finally {
     await grading.close().catch((error: unknown) => {
@@ -132,14 +135,14 @@ async function gradeConfined(
   const timeoutMs = options.timeoutMs ?? (environment.timeoutSeconds ?? DEFAULT_TEST_TIMEOUT_SECONDS) * 1000;
   // As SWE-bench's eval script: the spec's eval_commands and re-install (of the base commit's
   // setup files: the patch's were reset), then the test patch.
-  await runPreTestSteps(sandbox, environment, { timeoutMs });
-  const testPatch = await applyTestPatch(sandbox, instance);
-  if (!testPatch.applied) return noTests(gradedIn, `the test patch did not apply: ${testPatch.failureReason ?? 'unknown reason'}`, runnerIssues);
-  const run = await runTests(sandbox, environment, instance, {
+  const preTest = await runPreTestSteps(sandbox, environment, { timeoutMs });
+  const { testPatch, run } = await applyTestPatchAndRunTests(sandbox, environment, instance, {
     timeoutMs,
     untrustedFiles: confined.sourceFiles,
     ...(options.selection ? { selection: options.selection } : {}),
+    ...testPatchOptionsAfter(confined, preTest),
   });
+  if (!run) return noTests(gradedIn, `the test patch did not apply: ${testPatch.failureReason ?? 'unknown reason'}`, runnerIssues);
   const { grade, checked } = judgeTestRun(run, environment, instance, options.grading, timeoutMs / 1000);
   const integrityIssues = [...runnerIssues, ...tamperingIssues(run.guard?.tampering ?? [])];
   const keptTheRest = grade.testsStatus.PASS_TO_PASS.failure.length === 0;

@@ -26,6 +26,13 @@ export interface SourceOnlyResult {
   sourceFiles: string[];
   /** Paths that could not be restored (outside the work tree): named, not acted on. */
   skipped: Array<{ path: string; reason: string }>;
+  /**
+   * Every path found changed (before the runner files among them were reset). Complete only when
+   * a marker was given (then files git ignores but something wrote are in it too): see `everyWrite`.
+   */
+  changedPaths: string[];
+  /** Whether `changedPaths` holds every path that may differ from `base` (a marker was given). */
+  everyWrite: boolean;
 }
 
 /** A marker file whose time stamp tells what was written after it, and the shell that makes it. */
@@ -78,30 +85,44 @@ export async function changedPaths(sandbox: Sandbox, base: string, marker?: stri
   return changedPathsOf(result.output);
 }
 
+/** What changed, and the names at the top of the tree at `base` (the repository's own modules). */
+interface Changes {
+  changed: string[];
+  topLevel: Set<string>;
+}
+
 /**
- * What changed, and the names at the top of the tree at `base` (the repository's own modules), in
- * one round trip: the two lists are told apart by a separator no path can hold (a NUL around a
- * fresh token).
+ * The shell that lists what changed since `marker` (see changedPaths) and, unless they are known,
+ * the names at the top of the tree at `base`, in one round trip; and how to read its output. The
+ * two lists are told apart by a separator no path can hold (a NUL around a fresh token). Run it
+ * from anywhere in the session: it changes to the work tree itself.
  */
-async function changesAndTopLevelNames(sandbox: Sandbox, base: string, marker: string | undefined): Promise<{ changed: string[]; topLevel: Set<string> }> {
+export interface ChangeListing {
+  command: string;
+  read(output: string): Changes;
+}
+
+export function changeListing(sandbox: Sandbox, base: string, marker: string | undefined): ChangeListing {
+  const cd = `cd ${shellQuote(sandbox.workdir)}`;
   // A commit's tree never changes: its names are asked once per process (an RL run grades the same
   // instances again and again).
   const known = /^[0-9a-f]{40,64}$/.test(base) ? topLevelNamesByCommit.get(base) : undefined;
-  if (known) return { changed: await changedPaths(sandbox, base, marker), topLevel: known };
+  if (known) return { command: `${cd} && ${changedPathsCommand(base, marker)}`, read: (output) => ({ changed: changedPathsOf(output), topLevel: known }) };
   const separator = `swe-srl-${unguessableSuffix()}`;
-  const result = await sandbox.run(
-    `cd ${shellQuote(sandbox.workdir)} && ${changedPathsCommand(base, marker)}; builtin printf '\\0%s\\0' ${separator}; ${topLevelNamesCommand(base)}`,
-    { timeoutMs: 120_000 },
-  );
-  const at = result.output.indexOf(`\0${separator}\0`);
-  const changedOutput = at === -1 ? result.output : result.output.slice(0, at);
-  const namesOutput = at === -1 ? '' : result.output.slice(at + separator.length + 2);
-  const topLevel = new Set(nulSeparated(namesOutput).map((name) => name.replace(/\.py$/, '')));
-  if (at !== -1 && topLevel.size > 0 && /^[0-9a-f]{40,64}$/.test(base)) {
-    if (topLevelNamesByCommit.size >= MAX_CACHED_COMMITS) topLevelNamesByCommit.delete(topLevelNamesByCommit.keys().next().value!);
-    topLevelNamesByCommit.set(base, topLevel);
-  }
-  return { changed: changedPathsOf(changedOutput), topLevel };
+  return {
+    command: `${cd} && ${changedPathsCommand(base, marker)}; builtin printf '\\0%s\\0' ${separator}; ${topLevelNamesCommand(base)}`,
+    read(output) {
+      const at = output.indexOf(`\0${separator}\0`);
+      const changedOutput = at === -1 ? output : output.slice(0, at);
+      const namesOutput = at === -1 ? '' : output.slice(at + separator.length + 2);
+      const topLevel = new Set(nulSeparated(namesOutput).map((name) => name.replace(/\.py$/, '')));
+      if (at !== -1 && topLevel.size > 0 && /^[0-9a-f]{40,64}$/.test(base)) {
+        if (topLevelNamesByCommit.size >= MAX_CACHED_COMMITS) topLevelNamesByCommit.delete(topLevelNamesByCommit.keys().next().value!);
+        topLevelNamesByCommit.set(base, topLevel);
+      }
+      return { changed: changedPathsOf(changedOutput), topLevel };
+    },
+  };
 }
 
 const MAX_CACHED_COMMITS = 1_000;
@@ -114,9 +135,20 @@ const topLevelNamesByCommit = new Map<string, Set<string>>();
 export async function keepSourceChangesOnly(
   sandbox: Sandbox,
   base: string,
-  options: { marker?: string; extraPaths?: readonly string[] } = {},
+  options: {
+    marker?: string;
+    extraPaths?: readonly string[];
+    /**
+     * The listing to use (from `changeListing(sandbox, base, marker)`) and its output when the
+     * caller ran it already (in the round trip that applied the patch, say): that is read instead
+     * of listing again. Without an output the listing runs here.
+     */
+    listed?: { listing: ChangeListing; output: string | undefined };
+  } = {},
 ): Promise<SourceOnlyResult> {
-  const found = await changesAndTopLevelNames(sandbox, base, options.marker);
+  const listing = options.listed?.listing ?? changeListing(sandbox, base, options.marker);
+  const output = options.listed?.output ?? (await sandbox.run(listing.command, { timeoutMs: 120_000 })).output;
+  const found = listing.read(output);
   const changed = new Set(found.changed);
   for (const path of options.extraPaths ?? []) changed.add(path);
   const topLevel = found.topLevel;
@@ -131,7 +163,7 @@ export async function keepSourceChangesOnly(
   }
   const toReset = [...flagged.map((file) => file.path), ...resetTests];
   const restored = toReset.length > 0 ? await restorePaths(sandbox, toReset, { ref: base }) : { skipped: [] };
-  return { flagged, resetTests, sourceFiles, skipped: restored.skipped };
+  return { flagged, resetTests, sourceFiles, skipped: restored.skipped, changedPaths: [...changed].sort(), everyWrite: options.marker !== undefined };
 }
 
 /** One line per flagged file, for report.json's integrity_issues and the reward's reason. */

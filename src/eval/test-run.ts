@@ -10,13 +10,15 @@ import { buildTestCommand } from '../sandbox/images/environment-spec.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { Instance } from './instances.js';
 import { structuredReportFor, type StructuredResults } from './log-parsers/index.js';
-import { applyPatch, type PatchApplication } from './patch-apply.js';
+import { applyPatch, type ApplyPatchOptions, type PatchApplication } from './patch-apply.js';
 import { testDirectives, touchedPaths } from './patch-files.js';
 import type { TestEnvironment } from './test-environment.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restoreCommand, restorePaths } from './work-tree-restore.js';
 import { readTextFiles, sessionWriteCommand } from './session-files.js';
 import { RUNNER_REPORT_LIMITS } from './read-back-limits.js';
+import type { PreTestResult } from './pre-test.js';
+import type { SourceOnlyResult } from './source-only-patch.js';
 import { prepareRunnerGuard, readGuardFindings, type GuardFindings, type RunnerGuardSetup } from './runner-guard.js';
 
 /**
@@ -54,22 +56,63 @@ export interface TestRun {
   guard?: GuardFindings;
 }
 
+export interface TestPatchOptions {
+  /**
+   * Every path that may differ from the base commit: what git reports changed and new, and every
+   * file written since a mark taken before the model's patch (SourceOnlyResult with `everyWrite`),
+   * with nothing run in the tree since. The test patch's paths that are neither in it nor below a
+   * path in it are at the base commit already, so restoring them would change nothing; when every
+   * one is, the restore is skipped. Without it every path is restored.
+   */
+  changedSinceBase?: readonly string[];
+}
+
+/**
+ * What the test patch may skip after the model's patch was confined: nothing, unless the listing
+ * saw every write and no pre-test step has run in the tree since it was taken.
+ */
+export function testPatchOptionsAfter(confined: Pick<SourceOnlyResult, 'changedPaths' | 'everyWrite'> | undefined, preTest: PreTestResult): TestPatchOptions {
+  return confined?.everyWrite && preTest.steps.length === 0 ? { changedSinceBase: confined.changedPaths } : {};
+}
+
 /**
  * Restores every file the test patch touches to the base commit (a model may have edited the very
  * tests that grade it), then applies the test patch.
  */
-export async function applyTestPatch(sandbox: Sandbox, instance: Instance): Promise<PatchApplication> {
+export async function applyTestPatch(
+  sandbox: Sandbox,
+  instance: Instance,
+  options: TestPatchOptions & Pick<ApplyPatchOptions, 'after'> = {},
+): Promise<PatchApplication> {
   const paths = touchedPaths(instance.test_patch);
   if (paths.length === 0) return { applied: true, attempts: [] };
+  const after = options.after !== undefined ? { after: options.after } : {};
+  if (options.changedSinceBase !== undefined && allAtBase(paths, options.changedSinceBase)) {
+    return applyPatch(sandbox, instance.test_patch, { label: 'test-patch', ...after });
+  }
   const ref = await baseRef(sandbox, instance);
   // The restore shares the round trip that pipes the test patch to its first try; what it restored
   // is not reported, so its lines are dropped rather than mixed into the attempt's output.
   const restore = restoreCommand(sandbox, paths, { ref });
   if (restore === undefined) {
     await restorePaths(sandbox, paths, { ref });
-    return applyPatch(sandbox, instance.test_patch, { label: 'test-patch' });
+    return applyPatch(sandbox, instance.test_patch, { label: 'test-patch', ...after });
   }
-  return applyPatch(sandbox, instance.test_patch, { label: 'test-patch', before: `${restore} > /dev/null` });
+  return applyPatch(sandbox, instance.test_patch, { label: 'test-patch', before: `${restore} > /dev/null`, ...after });
+}
+
+/**
+ * Whether each path is untouched: spelled as git spells paths (relative, no `.`, `..` or empty
+ * part, so any other spelling of a changed file would not match it) and neither it nor a directory
+ * above it (one turned into a symbolic link) is among the changed paths.
+ */
+function allAtBase(paths: readonly string[], changed: readonly string[]): boolean {
+  const changedSet = new Set(changed);
+  return paths.every((path) => {
+    const parts = path.split('/');
+    if (parts.some((part) => part === '' || part === '.' || part === '..')) return false;
+    return parts.every((_, index) => !changedSet.has(parts.slice(0, index + 1).join('/')));
+  });
 }
 
 /** base_commit, or HEAD when the sandbox does not know it (a repository rebuilt under another id). */
@@ -128,26 +171,77 @@ async function readStructuredReport(
   return { state: 'read', results, content };
 }
 
-export async function runTests(sandbox: Sandbox, environment: TestEnvironment, instance: Instance, options: TestRunOptions): Promise<TestRun> {
+/**
+ * What a test run needs that is decided before anything runs: the command, and a fresh directory
+ * with an unguessable name for the runner's reports and the guard's files. The directory is created
+ * only right before the run, so code under test cannot have planted a report there beforehand.
+ */
+interface TestRunPlan {
+  command: string;
+  format: ReturnType<typeof structuredReportFor> | undefined;
+  privateDir: string;
+  setup: ReturnType<NonNullable<ReturnType<typeof structuredReportFor>>['prepare']> | undefined;
+  guard: RunnerGuardSetup | undefined;
+  files: Array<{ path: string; content: string }>;
+  /** Shell that makes the directory, and writes the files when `makeWrites`. */
+  make: string;
+  /** Whether `make` writes the files too (each can travel in a command). */
+  makeWrites: boolean;
+}
+
+function planTestRun(sandbox: Sandbox, environment: TestEnvironment, instance: Instance, options: TestRunOptions): TestRunPlan {
   const command = testCommandFor(environment, instance, options.selection);
   const format = environment.runnerReport === false ? undefined : structuredReportFor(environment.logParser);
-  // A fresh directory with an unguessable name, created only now: code under test cannot have
-  // planted a report there beforehand.
   const privateDir = `/tmp/swe-srl-results-${unguessableSuffix()}`;
   const setup = format?.prepare(privateDir);
   const guard = runnerGuardFor(environment, privateDir, sandbox.workdir, options.untrustedFiles);
-  // The directory and every file the run needs in it, in one session round trip where they fit.
   const files = [...(guard?.files ?? []), ...(setup?.files ?? [])];
   const subdirectories = [...new Set(files.map((file) => posix.dirname(file.path)).filter((dir) => dir !== privateDir))];
-  const writes = sessionWriteCommand(files);
-  const made = await sandbox.run(
-    [`mkdir -m 700 ${shellQuote(privateDir)}`, ...(subdirectories.length > 0 ? [`mkdir -p -- ${subdirectories.map(shellQuote).join(' ')}`] : []), ...(writes ? [writes] : [])].join(' && '),
-    { timeoutMs: 30_000 },
-  );
+  const writes = files.length === 0 ? undefined : sessionWriteCommand(files);
+  const make = [
+    `mkdir -m 700 ${shellQuote(privateDir)}`,
+    ...(subdirectories.length > 0 ? [`mkdir -p -- ${subdirectories.map(shellQuote).join(' ')}`] : []),
+    ...(writes !== undefined ? [writes] : []),
+  ].join(' && ');
+  return { command, format, privateDir, setup, guard, files, make, makeWrites: writes !== undefined };
+}
+
+/**
+ * Applies the test patch (applyTestPatch) and, when it applied, runs the tests (runTests). The
+ * directory the run needs is made in the round trip that applied the patch, right after it, when
+ * the patch applied at its first, piped attempt.
+ */
+export async function applyTestPatchAndRunTests(
+  sandbox: Sandbox,
+  environment: TestEnvironment,
+  instance: Instance,
+  options: TestRunOptions & TestPatchOptions,
+): Promise<{ testPatch: PatchApplication; run?: TestRun }> {
+  const plan = planTestRun(sandbox, environment, instance, options);
+  const madeToken = `swe-srl-made-${unguessableSuffix()}`;
+  const testPatch = await applyTestPatch(sandbox, instance, { ...options, after: `${plan.make} && builtin printf '%s' ${madeToken}` });
+  if (!testPatch.applied) return { testPatch };
+  // Made only when every part succeeded; when the patch applied another way, the run makes it.
+  const made = testPatch.afterOutput === undefined ? undefined : testPatch.afterOutput.includes(madeToken);
+  return { testPatch, run: await runPlannedTests(sandbox, plan, options, made) };
+}
+
+export async function runTests(sandbox: Sandbox, environment: TestEnvironment, instance: Instance, options: TestRunOptions): Promise<TestRun> {
+  return runPlannedTests(sandbox, planTestRun(sandbox, environment, instance, options), options, undefined);
+}
+
+/**
+ * `made`: whether the directory and its files were made already (false: an attempt failed, so the
+ * files go through the file API); undefined when nothing tried yet.
+ */
+async function runPlannedTests(sandbox: Sandbox, plan: TestRunPlan, options: TestRunOptions, made: boolean | undefined): Promise<TestRun> {
+  const { command, format, privateDir, setup, guard, files } = plan;
+  // The directory and every file the run needs in it, in one session round trip where they fit.
+  made ??= (await sandbox.run(plan.make, { timeoutMs: 30_000 })).exitCode === 0;
   let removed = false;
   try {
     // A write the shell refused (or one that cannot travel in a command) goes through the file API.
-    if (writes === undefined || made.exitCode !== 0) for (const file of files) await sandbox.writeFile(file.path, file.content);
+    if (!made || !plan.makeWrites) for (const file of files) await sandbox.writeFile(file.path, file.content);
     const prelude = [setup?.shell, guard?.shell].filter((part) => part !== undefined).map((part) => `${part}; `).join('');
     // A subshell keeps the session's state (cwd, variables) out of reach of the command, and
     // stdin from /dev/null stops a test that reads input from waiting forever.
