@@ -115,9 +115,9 @@ async function testsAfterTestPatch(
     untrustedFiles: confined?.sourceFiles ?? [],
     ...(context.selection ? { selection: context.selection } : {}),
     ...testPatchOptionsAfter(confined, preTest),
+    onTestPatchApplied: (applied) => log.write(`test patch applied${applied.method ? ` with ${applied.method}` : ''}`),
   });
   if (!run) throw new EvaluationError(`the test patch does not apply: ${testPatch.failureReason ?? ''}`);
-  await log.write(`test patch applied${testPatch.method ? ` with ${testPatch.method}` : ''}`);
   await log.write(
     `test command: ${run.command}\n` +
       `exit ${run.exitCode ?? 'none'}${run.timedOut ? `, timed out after ${timeoutMs / 1000} s` : ''}, ${Math.round(run.durationMs)} ms` +

@@ -215,12 +215,16 @@ export async function applyTestPatchAndRunTests(
   sandbox: Sandbox,
   environment: TestEnvironment,
   instance: Instance,
-  options: TestRunOptions & TestPatchOptions,
+  options: TestRunOptions & TestPatchOptions & {
+    /** Called once the test patch applied, before the tests start (a log line, say). */
+    onTestPatchApplied?: (testPatch: PatchApplication) => Promise<void>;
+  },
 ): Promise<{ testPatch: PatchApplication; run?: TestRun }> {
   const plan = planTestRun(sandbox, environment, instance, options);
   const madeToken = `swe-srl-made-${unguessableSuffix()}`;
   const testPatch = await applyTestPatch(sandbox, instance, { ...options, after: `${plan.make} && builtin printf '%s' ${madeToken}` });
   if (!testPatch.applied) return { testPatch };
+  await options.onTestPatchApplied?.(testPatch);
   // Made only when every part succeeded; when the patch applied another way, the run makes it.
   const made = testPatch.afterOutput === undefined ? undefined : testPatch.afterOutput.includes(madeToken);
   return { testPatch, run: await runPlannedTests(sandbox, plan, options, made) };
