@@ -9,13 +9,13 @@ import type { Sandbox } from '../sandbox/types.js';
 import { buildTestCommand } from '../sandbox/images/environment-spec.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { Instance } from './instances.js';
-import { structuredReportFor, type StructuredResults } from './log-parsers/index.js';
+import { structuredReportFor, type StructuredReportFormat, type StructuredReportSetup, type StructuredResults } from './log-parsers/index.js';
 import { applyPatch, type ApplyPatchOptions, type PatchApplication } from './patch-apply.js';
 import { testDirectives, touchedPaths } from './patch-files.js';
 import type { TestEnvironment } from './test-environment.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restoreCommand, restorePaths } from './work-tree-restore.js';
-import { readTextFiles, sessionWriteCommand } from './session-files.js';
+import { readTextFiles, sessionWriteCommand, type TextFile } from './session-files.js';
 import { RUNNER_REPORT_LIMITS } from './read-back-limits.js';
 import type { PreTestResult } from './pre-test.js';
 import type { SourceOnlyResult } from './source-only-patch.js';
@@ -178,11 +178,11 @@ async function readStructuredReport(
  */
 interface TestRunPlan {
   command: string;
-  format: ReturnType<typeof structuredReportFor> | undefined;
+  format: StructuredReportFormat | undefined;
   privateDir: string;
-  setup: ReturnType<NonNullable<ReturnType<typeof structuredReportFor>>['prepare']> | undefined;
+  setup: StructuredReportSetup | undefined;
   guard: RunnerGuardSetup | undefined;
-  files: Array<{ path: string; content: string }>;
+  files: TextFile[];
   /** Shell that makes the directory, and writes the files when `makeWrites`. */
   make: string;
   /** Whether `make` writes the files too (each can travel in a command). */
