@@ -16,7 +16,7 @@ import { shellQuote } from '../util/shell-quote.js';
 import { normalizePatch, touchedPaths } from './patch-files.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restorePaths } from './work-tree-restore.js';
-import { sessionPipeCommand, writeTextFiles } from './session-files.js';
+import { outputFence, sessionPipeCommand, writeTextFiles } from './session-files.js';
 
 export const PATCH_METHODS = ['git apply', 'git apply --3way', 'git apply --reject', 'patch --fuzz=5'] as const;
 export type PatchMethod = (typeof PATCH_METHODS)[number] | 'already applied';
@@ -102,18 +102,17 @@ async function firstAttemptFromPipe(
   if (piped === undefined) return { beforeRan: false };
   const command = 'git apply --verbose -';
   const { before, after, timeoutMs } = options;
-  // The attempt's status stays the round trip's; a separator no output holds (a NUL around a fresh
-  // token) marks where `after`'s output begins.
-  const separator = after === undefined ? undefined : `swe-srl-after-${unguessableSuffix()}`;
+  // The attempt's status stays the round trip's; a fence marks where `after`'s output begins.
+  const fence = after === undefined ? undefined : outputFence();
   const applyThenAfter =
-    after === undefined
+    fence === undefined
       ? `${cd} && ${piped} | ${command}`
-      : `{ ${cd} && ${piped} | ${command}; }; __swe_srl_s=$?; if [ $__swe_srl_s = 0 ]; then builtin printf '\\0%s\\0' ${separator}; ${after}; fi; (exit $__swe_srl_s)`;
+      : `{ ${cd} && ${piped} | ${command}; }; __swe_srl_s=$?; if [ $__swe_srl_s = 0 ]; then ${fence.print}; ${after}; fi; (exit $__swe_srl_s)`;
   const split = (result: RunResult) => {
-    const at = separator === undefined ? -1 : result.output.indexOf(`\0${separator}\0`);
-    if (at === -1) return { command, result };
-    const attemptResult = { ...result, output: result.output.slice(0, at) };
-    return { command, result: attemptResult, ...(result.truncated ? {} : { afterOutput: result.output.slice(at + separator!.length + 2) }) };
+    const parts = fence?.split(result.output);
+    if (parts?.after === undefined) return { command, result };
+    const attemptResult = { ...result, output: parts.before };
+    return { command, result: attemptResult, ...(result.truncated ? {} : { afterOutput: parts.after }) };
   };
   if (before === undefined) return { beforeRan: false, attempt: split(await sandbox.run(applyThenAfter, { timeoutMs })) };
   const token = `__swe_srl_not_run_${unguessableSuffix()}__`;

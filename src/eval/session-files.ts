@@ -27,6 +27,29 @@ export interface TextFile {
 /** Larger files go through the file API: the session carries commands and answers, not bulk data. */
 const SESSION_FILE_MAX_BYTES = 1024 * 1024;
 
+/**
+ * A point in one round trip's output that nothing else in it can fake, so two commands' outputs
+ * can share a round trip and still be told apart: a NUL on each side of a fresh token (bash strings
+ * hold no NUL, and the token cannot be guessed). `print` is the shell that marks it; `split` cuts
+ * an output there (`after` undefined when the mark is not in it: that part did not run).
+ */
+export interface OutputFence {
+  print: string;
+  split(output: string): { before: string; after?: string };
+}
+
+export function outputFence(): OutputFence {
+  const token = `swe-srl-fence-${unguessableSuffix()}`;
+  const mark = `\0${token}\0`;
+  return {
+    print: `builtin printf '\\0%s\\0' ${token}`,
+    split(output) {
+      const at = output.indexOf(mark);
+      return at === -1 ? { before: output } : { before: output.slice(0, at), after: output.slice(at + mark.length) };
+    },
+  };
+}
+
 /** Whether `content` can travel inside a session command (bash strings hold no NUL). */
 function fitsSession(content: string): boolean {
   return !content.includes('\0') && Buffer.byteLength(content) <= SESSION_FILE_MAX_BYTES;

@@ -11,6 +11,7 @@ import { shellQuote } from '../util/shell-quote.js';
 import { isFlagged, RUNNER_FILE_DESCRIPTIONS, runnerFileKind, type RunnerFileKind } from './runner-files.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restorePaths } from './work-tree-restore.js';
+import { outputFence } from './session-files.js';
 
 export interface ResetRunnerFile {
   path: string;
@@ -94,8 +95,8 @@ interface Changes {
 /**
  * The shell that lists what changed since `marker` (see changedPaths) and, unless they are known,
  * the names at the top of the tree at `base`, in one round trip; and how to read its output. The
- * two lists are told apart by a separator no path can hold (a NUL around a fresh token). Run it
- * from anywhere in the session: it changes to the work tree itself.
+ * two lists are told apart by an output fence (session-files.ts). Run it from anywhere in the
+ * session: it changes to the work tree itself.
  */
 export interface ChangeListing {
   command: string;
@@ -108,15 +109,13 @@ export function changeListing(sandbox: Sandbox, base: string, marker: string | u
   // instances again and again).
   const known = /^[0-9a-f]{40,64}$/.test(base) ? topLevelNamesByCommit.get(base) : undefined;
   if (known) return { command: `${cd} && ${changedPathsCommand(base, marker)}`, read: (output) => ({ changed: changedPathsOf(output), topLevel: known }) };
-  const separator = `swe-srl-${unguessableSuffix()}`;
+  const fence = outputFence();
   return {
-    command: `${cd} && ${changedPathsCommand(base, marker)}; builtin printf '\\0%s\\0' ${separator}; ${topLevelNamesCommand(base)}`,
+    command: `${cd} && ${changedPathsCommand(base, marker)}; ${fence.print}; ${topLevelNamesCommand(base)}`,
     read(output) {
-      const at = output.indexOf(`\0${separator}\0`);
-      const changedOutput = at === -1 ? output : output.slice(0, at);
-      const namesOutput = at === -1 ? '' : output.slice(at + separator.length + 2);
+      const { before: changedOutput, after: namesOutput = '' } = fence.split(output);
       const topLevel = new Set(nulSeparated(namesOutput).map((name) => name.replace(/\.py$/, '')));
-      if (at !== -1 && topLevel.size > 0 && /^[0-9a-f]{40,64}$/.test(base)) {
+      if (topLevel.size > 0 && /^[0-9a-f]{40,64}$/.test(base)) {
         if (topLevelNamesByCommit.size >= MAX_CACHED_COMMITS) topLevelNamesByCommit.delete(topLevelNamesByCommit.keys().next().value!);
         topLevelNamesByCommit.set(base, topLevel);
       }

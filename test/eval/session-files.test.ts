@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SandboxFileError } from '../../src/errors.js';
-import { readTextFiles, writeTextFiles } from '../../src/eval/session-files.js';
+import { outputFence, readTextFiles, writeTextFiles } from '../../src/eval/session-files.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import { TempDirSandbox } from '../helpers/temp-dir-sandbox.js';
 
@@ -72,5 +72,20 @@ test('what cannot travel in a session command goes through the file API: a NUL b
     assert.deepEqual(fileApi, [`write ${withNul}`, `read ${large}`, `read ${withNul}`]);
   } finally {
     await real.close();
+  }
+});
+
+test('an output fence splits one round trip where it was printed, and an output that only names its token is not split', async () => {
+  const sandbox = await TempDirSandbox.create({ files: {} });
+  try {
+    const fence = outputFence();
+    const token = /swe-srl-fence-\S+/.exec(fence.print)![0];
+    const result = await sandbox.run(`builtin printf '%s\\n' 'first part' ${token}; ${fence.print}; builtin printf '%s' 'second part'`);
+    assert.deepEqual(fence.split(result.output), { before: `first part\n${token}\n`, after: 'second part' });
+    const unfenced = await sandbox.run(`builtin printf '%s' 'no fence here' ${token}`);
+    assert.deepEqual(fence.split(unfenced.output), { before: `no fence here${token}` });
+    assert.notEqual(outputFence().print, fence.print, 'each fence has its own token');
+  } finally {
+    await sandbox.close();
   }
 });
