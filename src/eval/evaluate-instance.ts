@@ -16,7 +16,6 @@ import { findEnvironmentSpec, type EnvironmentSpec, type EnvironmentSpecFile } f
 import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
 import { InstanceLog } from './instance-log.js';
-import { applyPatch } from './patch-apply.js';
 import { runPreTestSteps, type PreTestResult } from './pre-test.js';
 import { isEmptyPatch, type Prediction } from './predictions.js';
 import { reportBodyForVerdict, writeInstanceReport, type GoldValidation, type InstanceReportBody } from './report.js';
@@ -26,10 +25,9 @@ import { formatTestOutput } from './swebench-log.js';
 import { applyTestPatchAndRunTests, testPatchOptionsAfter, type TestRun, type TestSelection } from './test-run.js';
 import { writeTestRunRecord } from './test-run-record.js';
 import { evidenceOf, judgeTestLog, type GradingPolicy, type TestVerdict } from './test-verdict.js';
-import { touchedPaths } from './patch-files.js';
 import { MODEL_PATCH_MAX_BYTES } from './read-back-limits.js';
-import { changeListing, keepSourceChangesOnly, newWorkTreeMark, type ChangeListing, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
-import { baseRef } from './test-run.js';
+import { runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
+import { applyConfinedPatch } from './confined-patch.js';
 
 /** A failure of the evaluation itself, not of the prediction. */
 export class EvaluationError extends SweSrlError {}
@@ -134,22 +132,14 @@ function judge(logged: LoggedTestRun, environment: EnvironmentSpec, instance: In
 }
 
 /**
- * Keeps the applied patch to the source files: what it changed of the test runner's files goes back
- * to the base commit (source-only-patch.ts), and is logged and returned for the report. This comes
- * before the pre-test steps, so a re-install runs the base commit's setup files.
+ * Logs what keeping the applied patch to the source files did: what it changed of the test
+ * runner's files went back to the base commit (source-only-patch.ts), before the pre-test steps,
+ * so a re-install runs the base commit's setup files.
  */
-async function confineToSourceFiles(
-  sandbox: Sandbox,
-  base: string,
-  patch: string,
-  marked: { marker: string; listed: { listing: ChangeListing; output: string | undefined } },
-  log: InstanceLog,
-): Promise<SourceOnlyResult> {
-  const confined = await keepSourceChangesOnly(sandbox, base, { ...marked, extraPaths: touchedPaths(patch) });
+async function logConfinement(confined: SourceOnlyResult, log: InstanceLog): Promise<void> {
   for (const issue of runnerFileIssues(confined)) await log.write(`integrity: ${issue}`);
   if (confined.resetTests.length > 0) await log.write(`test files the patch changed, reset to the base commit: ${confined.resetTests.join(', ')}`);
   for (const skipped of confined.skipped) await log.write(`not reset (${skipped.reason}): ${skipped.path}`);
-  return confined;
 }
 
 /**
@@ -248,16 +238,11 @@ async function evaluate(
   }
 
   return withSandbox(context, instance, environment, log, async (sandbox) => {
-    // The work tree's time mark is taken in the round trip that writes the patch, right before it
-    // applies, and what changed is listed in that round trip too, right after.
-    const base = await baseRef(sandbox, instance);
-    const { marker, command: mark } = newWorkTreeMark();
-    const listing = changeListing(sandbox, base, marker);
-    const application = await applyPatch(sandbox, patch!, { label: 'model-patch', resetBetweenAttempts: 'worktree', before: mark, after: listing.command });
+    const { application, confined } = await applyConfinedPatch(sandbox, instance, patch!, { label: 'model-patch' });
     for (const attempt of application.attempts) {
       await log.write(`${attempt.method}: exit ${attempt.exitCode ?? 'none'}\n${attempt.output.trim()}`);
     }
-    if (!application.applied) {
+    if (!confined) {
       await log.write(`>>>>> Patch Apply Failed: ${application.failureReason ?? ''}`);
       if (!modelFailuresUnresolved) return { status: 'error', detail: 'patch did not apply' };
       const body: InstanceReportBody = {
@@ -273,7 +258,7 @@ async function evaluate(
     }
     await log.write(`>>>>> Applied Patch (${application.method ?? 'no change needed'})`);
 
-    const confined = await confineToSourceFiles(sandbox, base, patch!, { marker, listed: { listing, output: application.afterOutput } }, log);
+    await logConfinement(confined, log);
     const logged = await testsAfterTestPatch(sandbox, instance, environment, context, log, confined);
     const run = logged.run;
     timing.testDurationMs += run.durationMs;

@@ -20,10 +20,9 @@ import type { Sandbox } from '../sandbox/types.js';
 import type { Instance } from './instances.js';
 import type { TestsStatus } from './grading.js';
 import { tamperingIssues } from './cross-check.js';
-import { applyPatch } from './patch-apply.js';
-import { touchedPaths } from './patch-files.js';
+import { applyConfinedPatch } from './confined-patch.js';
 import { runPreTestSteps } from './pre-test.js';
-import { changeListing, keepSourceChangesOnly, newWorkTreeMark, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
+import { keepSourceChangesOnly, runnerFileIssues, type SourceOnlyResult } from './source-only-patch.js';
 import type { TestEnvironment } from './test-environment.js';
 import { applyTestPatchAndRunTests, testPatchOptionsAfter, baseRef, type TestSelection } from './test-run.js';
 import { judgeTestRun, type GradingPolicy } from './test-verdict.js';
@@ -106,14 +105,8 @@ export async function rlvrReward(
   const grading = await options.freshSandbox();
   try {
     if (patch.trim() === '') return noTests('fresh-sandbox', 'the episode changed nothing');
-    // The work tree's time mark is taken in the round trip that writes the patch, right before it
-    // applies, and what changed is listed in that round trip too, right after.
-    const base = await baseRef(grading, instance);
-    const { marker, command: mark } = newWorkTreeMark();
-    const listing = changeListing(grading, base, marker);
-    const application = await applyPatch(grading, patch, { label: 'episode-patch', resetBetweenAttempts: 'worktree', before: mark, after: listing.command });
-    if (!application.applied) return noTests('fresh-sandbox', `the episode's patch does not apply to the base commit: ${application.failureReason ?? ''}`);
-    const confined = await keepSourceChangesOnly(grading, base, { marker, extraPaths: touchedPaths(patch), listed: { listing, output: application.afterOutput } });
+    const { application, confined } = await applyConfinedPatch(grading, instance, patch, { label: 'episode-patch' });
+    if (!confined) return noTests('fresh-sandbox', `the episode's patch does not apply to the base commit: ${application.failureReason ?? ''}`);
     return await gradeConfined(grading, instance, environment, options, confined, 'fresh-sandbox');
   } finally {
     await grading.close().catch((error: unknown) => {
