@@ -113,12 +113,23 @@ export interface TextFileReads {
  * (neither runner report may hold anything else); a file holding a NUL goes to the file API.
  */
 export async function readTextFiles(sandbox: Sandbox, paths: readonly string[], limits: ReadBackOptions & { timeoutMs: number }, cleanup?: string): Promise<TextFileReads> {
+  const read = textFilesRead(sandbox, paths, limits, cleanup);
+  return read.answer(await sandbox.run(read.command, { timeoutMs: limits.timeoutMs }));
+}
+
+/** readTextFiles in two halves: the shell, to run on its own or as another command's follow-up, and how to read its result. */
+export interface TextFilesRead {
+  command: string;
+  answer(result: Pick<RunResult, 'output' | 'timedOut' | 'truncated'>): TextFileReads;
+}
+
+export function textFilesRead(sandbox: Sandbox, paths: readonly string[], limits: ReadBackOptions, cleanup?: string): TextFilesRead {
   const token = `__swe_srl_file_${unguessableSuffix()}__`;
   const maxBytes = Math.min(limits.maxBytes ?? SESSION_FILE_MAX_BYTES, SESSION_FILE_MAX_BYTES);
   // `read -d '' -n N` (bytes under LC_ALL=C) fails only at the end of the file: it succeeds, so the
   // file goes to the file API, when it meets a NUL (which no bash string holds: a sparse file
   // inflated past the cap starts with one) or reads one byte past the cap, never reading further.
-  const script = [
+  const command = [
     '( LC_ALL=C; __swe_srl_all=1',
     ...paths.map((path) => {
       const quoted = shellQuote(path);
@@ -132,8 +143,17 @@ export async function readTextFiles(sandbox: Sandbox, paths: readonly string[], 
     ...(cleanup ? [`if builtin test "$__swe_srl_all" = 1; then ${cleanup}; builtin printf '\\n%s cleaned\\n' ${token}; fi`] : []),
     `builtin printf '\\n%s end\\n' ${token} )`,
   ].join('\n');
+  return { command, answer: (result) => answerOf(sandbox, paths, limits, token, result) };
+}
+
+function answerOf(
+  sandbox: Sandbox,
+  paths: readonly string[],
+  limits: ReadBackOptions,
+  token: string,
+  result: Pick<RunResult, 'output' | 'timedOut' | 'truncated'>,
+): TextFileReads {
   const reads = new Map<string, SessionRead>();
-  const result = await sandbox.run(script, { timeoutMs: limits.timeoutMs });
   let cleanedUp = false;
   let output = result.output;
   const ended = output.lastIndexOf(`\n${token} end\n`);

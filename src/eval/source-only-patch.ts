@@ -55,8 +55,11 @@ function nulSeparated(output: string): string[] {
   return output.split('\0').filter((entry) => entry !== '');
 }
 
-/** Shell listing, NUL-terminated, what differs from `base` or was written since `marker` (see changedPaths). */
-function changedPathsCommand(base: string, marker: string | undefined): string {
+/**
+ * Shell listing, NUL-terminated, what differs from `base` or was written since `marker` (see
+ * changedPaths), run from anywhere in the session: it changes to the work tree itself.
+ */
+function changedPathsCommand(sandbox: Sandbox, base: string, marker: string | undefined): string {
   const git = 'git -c core.quotepath=off';
   const commands = [
     `${git} diff --name-only -z --no-renames ${shellQuote(base)} --`,
@@ -64,7 +67,7 @@ function changedPathsCommand(base: string, marker: string | undefined): string {
     ...(marker ? [`find . -path ./.git -prune -o ! -type d -cnewer ${shellQuote(marker)} -printf '%P\\0'`] : []),
   ];
   // Every command ends each path with a NUL and the lists are merged anyway: one list.
-  return `{ ${commands.map((command) => `${command} 2>/dev/null;`).join(' ')} }`;
+  return `cd ${shellQuote(sandbox.workdir)} && { ${commands.map((command) => `${command} 2>/dev/null;`).join(' ')} }`;
 }
 
 function changedPathsOf(output: string): string[] {
@@ -82,7 +85,7 @@ function topLevelNamesCommand(base: string): string {
  * tracked changes and deletions, new files git sees, and files git ignores but the patch wrote.
  */
 export async function changedPaths(sandbox: Sandbox, base: string, marker?: string): Promise<string[]> {
-  const result = await sandbox.run(`cd ${shellQuote(sandbox.workdir)} && ${changedPathsCommand(base, marker)}`, { timeoutMs: 120_000 });
+  const result = await sandbox.run(changedPathsCommand(sandbox, base, marker), { timeoutMs: 120_000 });
   return changedPathsOf(result.output);
 }
 
@@ -104,14 +107,14 @@ export interface ChangeListing {
 }
 
 export function changeListing(sandbox: Sandbox, base: string, marker: string | undefined): ChangeListing {
-  const cd = `cd ${shellQuote(sandbox.workdir)}`;
+  const listing = changedPathsCommand(sandbox, base, marker);
   // A commit's tree never changes: its names are asked once per process (an RL run grades the same
   // instances again and again).
   const known = /^[0-9a-f]{40,64}$/.test(base) ? topLevelNamesByCommit.get(base) : undefined;
-  if (known) return { command: `${cd} && ${changedPathsCommand(base, marker)}`, read: (output) => ({ changed: changedPathsOf(output), topLevel: known }) };
+  if (known) return { command: listing, read: (output) => ({ changed: changedPathsOf(output), topLevel: known }) };
   const fence = outputFence();
   return {
-    command: `${cd} && ${changedPathsCommand(base, marker)}; ${fence.print}; ${topLevelNamesCommand(base)}`,
+    command: `${listing}; ${fence.print}; ${topLevelNamesCommand(base)}`,
     read(output) {
       const { before: changedOutput, after: namesOutput = '' } = fence.split(output);
       const topLevel = new Set(nulSeparated(namesOutput).map((name) => name.replace(/\.py$/, '')));

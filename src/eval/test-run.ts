@@ -15,7 +15,7 @@ import { testDirectives, touchedPaths } from './patch-files.js';
 import type { TestEnvironment } from './test-environment.js';
 import { unguessableSuffix } from './unguessable-suffix.js';
 import { restoreCommand, restorePaths } from './work-tree-restore.js';
-import { readTextFiles, sessionWriteCommand, type TextFile } from './session-files.js';
+import { readTextFiles, sessionWriteCommand, textFilesRead, type TextFile } from './session-files.js';
 import { RUNNER_REPORT_LIMITS } from './read-back-limits.js';
 import type { PreTestResult } from './pre-test.js';
 import type { SourceOnlyResult } from './source-only-patch.js';
@@ -247,14 +247,23 @@ async function runPlannedTests(sandbox: Sandbox, plan: TestRunPlan, options: Tes
     // A write the shell refused (or one that cannot travel in a command) goes through the file API.
     if (!made || !plan.makeWrites) for (const file of files) await sandbox.writeFile(file.path, file.content);
     const prelude = [setup?.shell, guard?.shell].filter((part) => part !== undefined).map((part) => `${part}; `).join('');
+    // Both reports come back in one read, which also removes the directory: in the test command's
+    // own round trip, as its follow-up, which the session caps and times on its own, so the test
+    // output and its time are what they would be alone.
+    const reportPaths = (timedOut: boolean) => [...(format && setup && !timedOut ? [setup.reportPath] : []), ...(guard ? [guard.reportPath] : [])];
+    const cleanup = `rm -rf ${shellQuote(privateDir)}`;
+    const reportsRead = textFilesRead(sandbox, reportPaths(false), RUNNER_REPORT_LIMITS, cleanup);
     // A subshell keeps the session's state (cwd, variables) out of reach of the command, and
     // stdin from /dev/null stops a test that reads input from waiting forever.
     const result = await sandbox.run(`( ${prelude}cd ${shellQuote(sandbox.workdir)} && ${command} ) < /dev/null`, {
       timeoutMs: options.timeoutMs,
+      followUp: { command: reportsRead.command, timeoutMs: RUNNER_REPORT_LIMITS.timeoutMs },
     });
-    // Both reports come back in one session round trip, which also removes the directory.
-    const reportPaths = [...(format && setup && !result.timedOut ? [setup.reportPath] : []), ...(guard ? [guard.reportPath] : [])];
-    const reports = await readTextFiles(sandbox, reportPaths, RUNNER_REPORT_LIMITS, `rm -rf ${shellQuote(privateDir)}`);
+    // No follow-up ran when the tests timed out (the runner's report is then not read at all), or
+    // on a backend that runs none: the reports get a round trip of their own.
+    const reports = result.followUp
+      ? reportsRead.answer(result.followUp)
+      : await readTextFiles(sandbox, reportPaths(result.timedOut), RUNNER_REPORT_LIMITS, cleanup);
     removed = reports.cleanedUp;
     let structured: StructuredReportState = { state: 'not-supported' };
     if (format && setup) {

@@ -1,5 +1,5 @@
 /** The sandbox area's public surface: import from here, not from the backends' files. */
-export type { RunOptions, RunResult, Sandbox } from './types.js';
+export type { FollowUpResult, RunOptions, RunResult, Sandbox } from './types.js';
 export {
   createSandbox,
   defaultDockerEngines,

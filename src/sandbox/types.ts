@@ -13,7 +13,19 @@ export type { ReadBackOptions } from './read-back.js';
 export interface RunOptions {
   /** Milliseconds before the command is interrupted. Defaults to the sandbox's `defaultTimeoutMs`. */
   timeoutMs?: number;
+  /**
+   * A second command that the session runs right after this one, in the same round trip (the
+   * shell reads both at once), with its own timeout (counted from its start), output cap and exit
+   * status: `RunResult.followUp`. A first command that left the shell or timed out gives no
+   * follow-up result (one that ended at the very moment of its timeout may have let the follow-up
+   * begin, which the interrupt then breaks off), and a backend without a session may not run it at
+   * all: a caller runs it on its own whenever `followUp` is absent from the result.
+   */
+  followUp?: { command: string; timeoutMs?: number };
 }
+
+/** What a follow-up command (RunOptions.followUp) gave, as RunResult says it. */
+export type FollowUpResult = Omit<RunResult, 'followUp' | 'sessionRestarted'>;
 
 export interface RunResult {
   /** stdout and stderr interleaved as the command wrote them, capped at the sandbox's output limit. */
@@ -25,7 +37,10 @@ export interface RunResult {
   truncated: boolean;
   /** True when the persistent shell had to be replaced, so `cd` and exported variables were lost. */
   sessionRestarted: boolean;
+  /** The command's own time: without its follow-up, when one ran. */
   durationMs: number;
+  /** The follow-up's result (RunOptions.followUp); absent when it did not run. */
+  followUp?: FollowUpResult;
 }
 
 export interface Sandbox {

@@ -14,6 +14,7 @@ import { applyPatch } from '../../src/eval/patch-apply.js';
 import { changeListing, keepSourceChangesOnly, newWorkTreeMark } from '../../src/eval/source-only-patch.js';
 import { applyTestPatch, applyTestPatchAndRunTests } from '../../src/eval/test-run.js';
 import type { Instance } from '../../src/eval/instances.js';
+import type { RunOptions, RunResult } from '../../src/sandbox/types.js';
 import { HostDirectorySandbox } from './helpers/host-sandbox.js';
 import { createClampProject, type ClampProject } from './helpers/clamp-project.js';
 import { removeTree } from '../helpers/temp-dir.js';
@@ -154,6 +155,38 @@ test("the test run's private directory is made in the test patch's round trip, a
     assert.equal(run?.structured.state, 'read', run?.output);
     assert.equal(run?.guard?.tampering.length, 0);
     const privateDir = /\/tmp\/swe-srl-results-[0-9a-f]+/.exec(makes[0]!)?.[0];
+    assert.ok(privateDir !== undefined && !existsSync(privateDir), 'the private directory is removed');
+  }
+});
+
+/** A host sandbox that runs a follow-up after its command, as the session does, and counts the round trips callers asked for. */
+class FollowingHostSandbox extends HostDirectorySandbox {
+  readonly roundTrips: string[] = [];
+
+  override async run(command: string, options: RunOptions = {}): Promise<RunResult> {
+    this.roundTrips.push(command);
+    const first = await super.run(command, { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+    if (options.followUp === undefined || first.timedOut) return first;
+    const { sessionRestarted: _, ...followUp } = await super.run(options.followUp.command, { ...(options.followUp.timeoutMs !== undefined ? { timeoutMs: options.followUp.timeoutMs } : {}) });
+    return { ...first, followUp };
+  }
+}
+
+test("the runner's reports come back as the test command's follow-up where the sandbox runs one, and in a read of their own where it does not", async () => {
+  const project = await createClampProject('pytest');
+  directories.push(project.repository.path);
+  const isReportsRead = (command: string) => command.includes('__swe_srl_file_');
+  for (const follows of [true, false]) {
+    const plain = await clampClone(project);
+    const sandbox = follows ? new FollowingHostSandbox(plain.workdir) : plain;
+    const { testPatch, run } = await applyTestPatchAndRunTests(sandbox, project.environment, project.instance, { timeoutMs: 60_000, untrustedFiles: ['mathlib.py'], changedSinceBase: [] });
+    assert.equal(testPatch.applied, true, JSON.stringify(testPatch.attempts, null, 2));
+    assert.equal(run?.structured.state, 'read', run?.output);
+    assert.equal(run?.guard?.tampering.length, 0);
+    assert.doesNotMatch(run?.output ?? '', /__swe_srl_file_/, 'the reads stay out of the test output');
+    assert.equal(sandbox.commands.filter(isReportsRead).length, 1, 'the reports are read once');
+    if (sandbox instanceof FollowingHostSandbox) assert.deepEqual(sandbox.roundTrips.filter(isReportsRead), [], 'no round trip of their own');
+    const privateDir = /\/tmp\/swe-srl-results-[0-9a-f]+/.exec(sandbox.commands.find((command) => command.includes('mkdir -m 700'))!)?.[0];
     assert.ok(privateDir !== undefined && !existsSync(privateDir), 'the private directory is removed');
   }
 });

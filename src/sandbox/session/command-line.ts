@@ -68,15 +68,24 @@ const ASCII = /^[\x00-\x7f]*$/;
  * session has set (the command then runs in that locale). An ASCII command is the same count in
  * every locale, and is spared the two locale switches (about 0.15 ms).
  */
-export function commandLine(command: string, marker: EndMarker): string {
-  if (command.includes('\0')) {
-    throw new InputError('command: contains a NUL byte, which bash cannot pass to a command');
+export function commandLine(command: string, marker: EndMarker, followUp?: { command: string; marker: EndMarker }): string {
+  if (command.includes('\0') || followUp?.command.includes('\0')) {
+    throw new InputError(`${followUp?.command.includes('\0') ? 'followUp.command' : 'command'}: contains a NUL byte, which bash cannot pass to a command`);
   }
-  // The one-pass loop gives the INT trap (see preludeLines) something to break out of.
-  return (
-    `${ASCII.test(command) ? '' : 'LC_ALL=C '}builtin read -r -N ${Buffer.byteLength(command, 'utf8')} __swe_srl_command; ` +
-    `for __swe_srl_once in 1; do builtin eval "$__swe_srl_command" < /dev/null; done; ${marker.printer('$?')}\n${command}`
-  );
+  // The one-pass loop gives the INT trap (see preludeLines) something to break out of: a timeout
+  // breaks off the command and skips its follow-up. The follow-up's marker tells where the first
+  // command's output ends, with its exit status; the end marker then carries the follow-up's.
+  const reads = [readCommand(command, '__swe_srl_command'), ...(followUp ? [readCommand(followUp.command, '__swe_srl_follow_up')] : [])];
+  const body = [
+    'builtin eval "$__swe_srl_command" < /dev/null',
+    ...(followUp ? [followUp.marker.printer('$?'), 'builtin eval "$__swe_srl_follow_up" < /dev/null'] : []),
+  ];
+  return `${reads.join(' ')} for __swe_srl_once in 1; do ${body.join('; ')}; done; ${marker.printer('$?')}\n${command}${followUp?.command ?? ''}`;
+}
+
+/** Reads the next `command`'s bytes from the shell's stdin into `variable`. */
+function readCommand(command: string, variable: string): string {
+  return `${ASCII.test(command) ? '' : 'LC_ALL=C '}builtin read -r -N ${Buffer.byteLength(command, 'utf8')} ${variable};`;
 }
 
 /**

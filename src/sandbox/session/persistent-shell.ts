@@ -10,9 +10,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { InputError, SweSrlError, UnavailableError } from '../../errors.js';
-import type { RunResult } from '../types.js';
+import type { RunOptions, RunResult } from '../types.js';
 import { CappedOutput } from './capped-output.js';
 import { commandLine, EndMarker, preludeLines } from './command-line.js';
+import { FollowUpSplit } from './follow-up-split.js';
 import { MarkerScanner } from './marker-scanner.js';
 import type { ShellChannel, ShellHost } from './shell-channel.js';
 
@@ -127,9 +128,9 @@ export class PersistentShell {
     return !this.closed && this.live !== undefined && !this.live.exited && !this.live.streamGone;
   }
 
-  /** Runs one command; concurrent calls run one after another, in call order. */
-  run(command: string, options: { timeoutMs?: number } = {}): Promise<RunResult> {
-    const result = this.queue.then(() => this.runNow(command, options.timeoutMs ?? this.options.defaultTimeoutMs));
+  /** Runs one command (and its follow-up); concurrent calls run one after another, in call order. */
+  run(command: string, options: RunOptions = {}): Promise<RunResult> {
+    const result = this.queue.then(() => this.runNow(command, options.timeoutMs ?? this.options.defaultTimeoutMs, options.followUp));
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -142,12 +143,16 @@ export class PersistentShell {
     if (live !== undefined) await live.channel.destroy(live.pid);
   }
 
-  private async runNow(command: string, timeoutMs: number): Promise<RunResult> {
+  private async runNow(command: string, timeoutMs: number, followUp: RunOptions['followUp']): Promise<RunResult> {
     if (this.closed) throw new SweSrlError('the sandbox is closed');
     // NaN, 0 or a negative would otherwise act as a 1 ms timeout and kill the command at once.
     if (!(timeoutMs > 0)) throw new InputError(`timeoutMs: ${timeoutMs} is not a positive number of milliseconds`);
+    const followUpTimeoutMs = followUp?.timeoutMs ?? this.options.defaultTimeoutMs;
+    if (!(followUpTimeoutMs > 0)) throw new InputError(`followUp.timeoutMs: ${followUpTimeoutMs} is not a positive number of milliseconds`);
     const marker = new EndMarker();
-    const line = commandLine(command, marker);
+    const output = new CappedOutput(this.options.outputLimitBytes);
+    const split = followUp === undefined ? undefined : new FollowUpSplit(this.options.outputLimitBytes, output);
+    const line = commandLine(command, marker, followUp && split ? { command: followUp.command, marker: split.marker } : undefined);
     const startedAt = performance.now();
     let sessionRestarted = false;
     if (this.live === undefined || this.live.exited) {
@@ -156,35 +161,72 @@ export class PersistentShell {
       sessionRestarted = true;
     }
     const live = this.live!;
-    const output = new CappedOutput(this.options.outputLimitBytes);
-    const completion = live.send(line, marker, (chunk) => output.append(chunk));
+    const completion = live.send(line, marker, split ? (chunk) => split.push(chunk) : (chunk) => output.append(chunk));
 
-    let settled = await settleWithin(completion, timeoutMs);
+    // The first command's time runs until its own marker: the follow-up's marker when it has one.
+    let settled: Completion | 'follow-up' | undefined = await settleWithin(split ? Promise.race([completion, split.reached]) : completion, timeoutMs);
     let timedOut = false;
     if (settled === undefined) {
       timedOut = true;
-      await this.host.interruptShell(live.channel, live.pid!).catch(() => undefined);
-      settled = await settleWithin(completion, this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS);
+      settled = await this.interrupt(live, completion);
     }
+    let followUpTimedOut = false;
+    if (settled === 'follow-up') {
+      settled = await settleWithin(completion, followUpTimeoutMs);
+      if (settled === undefined) {
+        followUpTimedOut = true;
+        settled = await this.interrupt(live, completion);
+      }
+    }
+    split?.flush();
+    // Only a follow-up that started after its command ended in time has a result of its own.
+    const followedUp = split?.firstStatus !== undefined && !timedOut;
 
     let exitCode: number | null = null;
+    let followUpExitCode: number | null = null;
     if (settled?.kind === 'marker') {
-      exitCode = timedOut ? null : parseExitStatus(settled.value);
+      exitCode = timedOut ? null : parseExitStatus(followedUp ? split.firstStatus! : settled.value);
+      if (followedUp && !followUpTimedOut) followUpExitCode = parseExitStatus(settled.value);
     } else {
       // The shell exited (`exit 3`, killed) or is stuck past the grace period: replace it.
       live.pending?.scanner.flush();
-      if (settled?.kind === 'exited' && !timedOut) exitCode = settled.exitCode;
+      split?.flush();
+      if (followedUp) {
+        exitCode = parseExitStatus(split.firstStatus!);
+        if (settled?.kind === 'exited' && !followUpTimedOut) followUpExitCode = settled.exitCode;
+      } else if (settled?.kind === 'exited' && !timedOut) {
+        exitCode = settled.exitCode;
+      }
       await this.replaceShell(live);
       sessionRestarted = true;
     }
+    const endedAt = performance.now();
+    const firstEndedAt = followedUp ? split.reachedAt! : endedAt;
     return {
       output: output.text(),
       exitCode,
       timedOut,
       truncated: output.truncated,
       sessionRestarted,
-      durationMs: performance.now() - startedAt,
+      durationMs: firstEndedAt - startedAt,
+      ...(followedUp
+        ? {
+            followUp: {
+              output: split.output.text(),
+              exitCode: followUpExitCode,
+              timedOut: followUpTimedOut,
+              truncated: split.output.truncated,
+              durationMs: endedAt - firstEndedAt,
+            },
+          }
+        : {}),
     };
+  }
+
+  /** Interrupts what the shell runs, and waits a grace period for the round trip to end. */
+  private async interrupt(live: LiveShell, completion: Promise<Completion>): Promise<Completion | undefined> {
+    await this.host.interruptShell(live.channel, live.pid!).catch(() => undefined);
+    return settleWithin(completion, this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS);
   }
 
   private async replaceShell(stale: LiveShell): Promise<void> {

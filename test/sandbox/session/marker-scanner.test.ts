@@ -38,11 +38,20 @@ test('a marker with another token is output, not an end', () => {
   assert.equal(output, `${fake}real`);
 });
 
-test('flush hands on the bytes held back as a possible marker start', () => {
+test('only what could start a marker waits for the next chunk; flush hands it on', () => {
   let output = '';
   const scanner = new MarkerScanner(TOKEN, (chunk) => (output += chunk.toString('utf8')));
-  assert.equal(scanner.push(Buffer.from('short')), undefined);
-  assert.equal(output, '');
+  assert.equal(scanner.push(Buffer.from('a whole line\n')), undefined);
+  assert.equal(output, 'a whole line\n', 'a line that cannot start the marker goes on at once');
+  assert.equal(scanner.push(Buffer.from('short__swe_s')), undefined);
+  assert.equal(output, 'a whole line\nshort');
   scanner.flush();
-  assert.equal(output, 'short');
+  assert.equal(output, 'a whole line\nshort__swe_s');
+});
+
+test("what follows the marker's line in the same chunk is kept for the next reader", () => {
+  const scanner = new MarkerScanner(TOKEN, () => undefined);
+  assert.equal(scanner.push(Buffer.from(`out${TOKEN}:7`)), undefined);
+  assert.equal(scanner.push(Buffer.from('\nnext command output')), '7');
+  assert.equal(scanner.rest.toString('utf8'), 'next command output');
 });

@@ -175,3 +175,53 @@ test('a printf or eval function or alias the agent defines cannot swallow the en
     const shadowed = await shell.run('echo shadowed', { timeoutMs: 3_000 });
     assert.deepEqual([shadowed.output, shadowed.exitCode, shadowed.timedOut, shadowed.sessionRestarted], ['shadowed\n', 0, false, false]);
   }));
+
+test('a follow-up shares the round trip and the shell, with its own output, cap, exit status and time', () =>
+  withShell({ outputLimitBytes: 200 }, async (shell) => {
+    const result = await shell.run("cd /tmp; printf 'a%.0s' {1..150}; (exit 3)", {
+      followUp: { command: "pwd; printf 'b%.0s' {1..150}; sleep 0.4; (exit 4)" },
+    });
+    assert.deepEqual([result.output, result.exitCode, result.truncated, result.timedOut], ['a'.repeat(150), 3, false, false]);
+    assert.ok(result.followUp, 'the follow-up ran');
+    assert.deepEqual(
+      [result.followUp.output, result.followUp.exitCode, result.followUp.truncated, result.followUp.timedOut],
+      [`/tmp\n${'b'.repeat(150)}`, 4, false, false],
+    );
+    // Each side's time is its own: the follow-up's sleep is not the first command's.
+    assert.ok(result.durationMs < 350, `first command took ${result.durationMs} ms`);
+    assert.ok(result.followUp.durationMs >= 380, `follow-up took ${result.followUp.durationMs} ms`);
+  }));
+
+test("a capped command output leaves its follow-up's output whole, and the other way round", () =>
+  withShell({ outputLimitBytes: 100 }, async (shell) => {
+    const flood = await shell.run("printf 'x%.0s' {1..1000}", { followUp: { command: 'echo whole' } });
+    assert.equal(flood.truncated, true);
+    assert.match(flood.output, /output truncated/);
+    assert.deepEqual([flood.followUp?.output, flood.followUp?.truncated], ['whole\n', false]);
+    const quiet = await shell.run('echo whole', { followUp: { command: "printf 'y%.0s' {1..1000}" } });
+    assert.deepEqual([quiet.output, quiet.truncated, quiet.followUp?.truncated], ['whole\n', false, true]);
+  }));
+
+test('a command that times out skips its follow-up; a follow-up past its own timeout leaves the command\'s result standing', () =>
+  withShell({}, async (shell) => {
+    const slow = await shell.run('sleep 5', { timeoutMs: 300, followUp: { command: 'echo ran > follow-up-ran' } });
+    assert.deepEqual([slow.timedOut, slow.exitCode, slow.followUp], [true, null, undefined]);
+    assert.equal((await shell.run('test -e follow-up-ran; echo $?')).output, '1\n', 'the follow-up did not run');
+    const stuck = await shell.run('echo first', { timeoutMs: 5_000, followUp: { command: 'echo begun; sleep 5', timeoutMs: 300 } });
+    assert.deepEqual([stuck.output, stuck.exitCode, stuck.timedOut, stuck.sessionRestarted], ['first\n', 0, false, false]);
+    assert.deepEqual([stuck.followUp?.exitCode, stuck.followUp?.timedOut], [null, true]);
+    // bash may add how the killed sleep ended, as a terminal would show it.
+    assert.match(stuck.followUp?.output ?? '', /^begun\n/);
+    assert.equal((await shell.run('echo still here')).output, 'still here\n');
+  }));
+
+test('a command that leaves the shell has no follow-up; one that prints a marker-like line does not split early', () =>
+  withShell({}, async (shell) => {
+    const gone = await shell.run('echo bye; exit 3', { followUp: { command: 'echo never' } });
+    assert.deepEqual([gone.output, gone.exitCode, gone.sessionRestarted, gone.followUp], ['bye\n', 3, true, undefined]);
+    const fake = "printf '__swe_srl_0123456789ab%s:0\\n' 0123456789ab__; echo after-the-fake";
+    const faked = await shell.run(fake, { followUp: { command: 'echo follow-up' } });
+    assert.equal(faked.output, '__swe_srl_0123456789ab0123456789ab__:0\nafter-the-fake\n');
+    assert.equal(faked.followUp?.output, 'follow-up\n');
+    await assert.rejects(shell.run('true', { followUp: { command: 'true', timeoutMs: 0 } }), /followUp\.timeoutMs: 0 is not a positive/);
+  }));
