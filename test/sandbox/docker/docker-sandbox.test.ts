@@ -64,6 +64,19 @@ test('the base commit is recorded at start, and cd and exports persist', { skip 
   }),
 );
 
+test("a follow-up shares the container session's round trip, each side capped and timed on its own", { skip }, () =>
+  withSandbox({ outputLimitBytes: 1_000 }, async (sandbox) => {
+    const result = await sandbox.run("cd /tmp; head -c 50000 /dev/zero | tr '\\0' x; exit_code=3; (exit $exit_code)", {
+      followUp: { command: 'pwd; sleep 0.3; echo done' },
+    });
+    assert.deepEqual([result.exitCode, result.truncated, result.timedOut], [3, true, false]);
+    assert.match(result.output, /output truncated: \d+ of 50000 bytes omitted/);
+    assert.deepEqual([result.followUp?.output, result.followUp?.exitCode, result.followUp?.truncated], ['/tmp\ndone\n', 0, false]);
+    // The split is seen as the marker arrives: the follow-up's sleep is its own time, not the first command's.
+    assert.ok((result.followUp?.durationMs ?? 0) >= 280, `follow-up took ${result.followUp?.durationMs} ms`);
+  }),
+);
+
 test('a fresh sandbox knows where its shell is without asking, stops claiming it once a command ran, and knows when its container is gone', { skip }, () =>
   withSandbox({}, async (sandbox) => {
     assert.equal(sandbox.knownWorkingDir(), '/testbed');
