@@ -60,7 +60,8 @@ const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * What the shell's stdin gets for one command: a line that reads the command's bytes, runs them and
- * prints the marker with their exit status, followed by the command itself, unquoted. bash reads
+ * prints the marker with their exit status, followed by the command itself, unquoted. A follow-up
+ * (RunOptions.followUp) is read the same way, right after, and runs after its own marker. bash reads
  * the lines it parses from a pipe one byte per system call (so as not to take input meant for a
  * command); `read -N` takes the command in far fewer, so a large command (a file written through
  * the shell) costs a fraction of the time it would cost as a quoted word on the line. `-N` counts

@@ -178,6 +178,9 @@ export class PersistentShell {
         settled = await this.interrupt(live, completion);
       }
     }
+    // A shell stuck past the grace period still holds what might have been a marker's start: it is
+    // output, the first command's when no follow-up marker came.
+    if (settled?.kind !== 'marker') live.pending?.scanner.flush();
     split?.flush();
     // Only a follow-up that started after its command ended in time has a result of its own.
     const followedUp = split?.firstStatus !== undefined && !timedOut;
@@ -189,8 +192,6 @@ export class PersistentShell {
       if (followedUp && !followUpTimedOut) followUpExitCode = parseExitStatus(settled.value);
     } else {
       // The shell exited (`exit 3`, killed) or is stuck past the grace period: replace it.
-      live.pending?.scanner.flush();
-      split?.flush();
       if (followedUp) {
         exitCode = parseExitStatus(split.firstStatus!);
         if (settled?.kind === 'exited' && !followUpTimedOut) followUpExitCode = settled.exitCode;
